@@ -1,0 +1,124 @@
+"""Benchmark: newscrawl vs trafilatura on the shared corpora, in one run.
+
+    .venv/bin/python bench/extraction.py [--data ../shared/data] [--corpora bodies news]
+                                          [--out output/bench] [--engines newscrawl trafilatura]
+
+Prints one table (body F1/P/R, title, authors, date_day, date_instant,
+pages/s per engine and corpus) using the scorer of ``../shared/tools/score.py``
+loaded by path, so the numbers agree with it; writes each engine's output as
+``OUT/<engine>_<corpus>.jsonl`` so ``python3 ../shared/tools/score.py CORPUS
+OUT/<engine>_<corpus>.jsonl`` reproduces any cell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from newscrawl.extraction import extract_article  # noqa: E402
+
+logger = logging.getLogger("bench.extraction")
+
+Engine = Callable[[bytes, str | None], dict[str, Any]]
+COLUMNS = ("body_f1", "body_p", "body_r", "title", "authors", "date_day", "date_instant")
+
+
+def load_scorer(path: Path) -> ModuleType:
+    """The reference scorer, imported from its file so we never diverge from it."""
+    spec = importlib.util.spec_from_file_location("shared_score", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load scorer {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def newscrawl_engine(html: bytes, url: str | None) -> dict[str, Any]:
+    return extract_article(html, url).to_dict()
+
+
+def trafilatura_engine(html: bytes, url: str | None) -> dict[str, Any]:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    authors = [a.strip() for a in (data.get("author") or "").split(";") if a.strip()]
+    return {"title": data.get("title"), "authors": authors, "published": data.get("date"),
+            "body": data.get("text")}
+
+
+ENGINES: dict[str, Engine] = {"newscrawl": newscrawl_engine, "trafilatura": trafilatura_engine}
+
+
+def load_corpus(corpus: Path) -> list[tuple[str, str | None, bytes]]:
+    """(id, url, raw bytes) for every page, read before timing starts."""
+    rows = [json.loads(line) for line in open(corpus / "truth.jsonl", encoding="utf-8")]
+    return [(r["id"], r.get("url"), gzip.open(corpus / "pages" / f"{r['id']}.html.gz").read())
+            for r in rows]
+
+
+def run_engine(engine: Engine, pages: list[tuple[str, str | None, bytes]], out: Path) -> float:
+    """Extract every page, write JSONL, return pages/s (extraction time only)."""
+    results, elapsed = [], 0.0
+    for page_id, url, html in pages:
+        start = time.perf_counter()
+        try:
+            row = {"id": page_id, **engine(html, url)}
+        except Exception as exc:  # noqa: BLE001 - a crash is recorded, not fatal
+            row = {"id": page_id, "error": f"{type(exc).__name__}: {exc}"}
+        elapsed += time.perf_counter() - start
+        results.append(row)
+    with open(out, "w", encoding="utf-8") as fh:
+        for row in results:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return len(pages) / elapsed if elapsed else float("inf")
+
+
+def format_table(rows: list[tuple[str, str, dict[str, Any], float]]) -> str:
+    head = f"{'corpus':8} {'engine':12} {'pages':>5} {'errors':>6} " + " ".join(
+        f"{c:>12}" for c in COLUMNS) + f" {'pages/s':>8}"
+    lines = [head, "-" * len(head)]
+    for corpus, engine, res, speed in rows:
+        cells = " ".join(f"{res[c]:12.3f}" if c in res else f"{'-':>12}" for c in COLUMNS)
+        errors = res["pages"] - res["answered"]
+        lines.append(f"{corpus:8} {engine:12} {res['pages']:5d} {errors:6d} {cells} {speed:8.1f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--scorer", type=Path, default=None, help="default: DATA/../tools/score.py")
+    parser.add_argument("--corpora", nargs="+", default=["bodies", "news"])
+    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
+    parser.add_argument("--out", type=Path, default=ROOT / "output" / "bench")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    scorer = load_scorer(args.scorer or args.data.parent / "tools" / "score.py")
+    args.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for corpus in args.corpora:
+        pages = load_corpus(args.data / corpus)
+        for name in args.engines:
+            out = args.out / f"{name}_{corpus}.jsonl"
+            speed = run_engine(ENGINES[name], pages, out)
+            rows.append((corpus, name, scorer.score(str(args.data / corpus), str(out)), speed))
+    sys.stdout.write(format_table(rows) + "\n")
+    sys.stdout.write(f"outputs: {args.out}/<engine>_<corpus>.jsonl\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,32 @@
+"""Deduplication and incremental state: canonical URLs, fingerprints, near-duplicates,
+the state store (SQLite, or Redis for scale-out) and the run lock.
+
+No Scrapy imports: the pipeline and extensions adapt these plain classes.
+"""
+
+from __future__ import annotations
+
+from .canonical import canonicalize_url, resolve_canonical, site_key
+from .errors import AlreadyRunning, CorruptState
+from .fingerprint import content_hash, normalise_body, shingles
+from .lock import RunLock
+from .signature import Signature
+from .records import ArticleRecord, HealthRecord, Validators
+from .state import StateStore
+
+
+def __getattr__(name: str) -> object:
+    """``NearDuplicateIndex`` and ``Match`` load on first use: datasketch pulls in scipy."""
+    if name in ("NearDuplicateIndex", "Match"):
+        from . import neardup
+
+        return getattr(neardup, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "AlreadyRunning", "ArticleRecord", "CorruptState", "HealthRecord", "Match",
+    "NearDuplicateIndex", "RunLock", "Signature", "StateStore", "Validators",
+    "canonicalize_url", "content_hash", "normalise_body", "resolve_canonical", "shingles",
+    "site_key",
+]

@@ -1,0 +1,26 @@
+"""Errors of the dedup layer, typed so the caller can react to each on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CorruptState(RuntimeError):
+    """The state database cannot be trusted; carries its path for quarantine and rebuild."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"corrupt state database {path}: {reason}")
+        self.path = path  # a file path, or the Redis URL and key prefix
+        self.reason = reason
+
+
+class AlreadyRunning(RuntimeError):
+    """Another run holds the lock: this run must exit at once without touching the state."""
+
+    def __init__(self, path: Path, holder: str) -> None:
+        super().__init__(
+            f"another newscrawl run is in progress ({holder or 'holder unknown'}); "
+            f"lock file {path}. Not starting."
+        )
+        self.path = Path(path)
+        self.holder = holder

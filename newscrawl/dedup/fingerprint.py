@@ -1,0 +1,87 @@
+"""Body fingerprints: an exact hash and the shingles that near-duplicate search uses.
+
+Both work on the same normalised text, so differences in case, Unicode form,
+whitespace or punctuation (curly vs straight quotes, a template's dash style)
+never make two copies of one article look different.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import unicodedata
+
+logger = logging.getLogger(__name__)
+
+# Scripts written without spaces between words: word shingles would be whole
+# sentences there, so they get character shingles instead.
+_UNSPACED_RANGES = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x2FA1F),  # CJK extensions B+
+)
+UNSPACED_SHARE = 0.3  # share of letters from those scripts that switches to char shingles
+WORD_SHINGLE = 5  # words per shingle for spaced scripts
+CHAR_SHINGLE = 4  # characters per shingle for unspaced scripts (about two CJK words)
+
+
+def normalise_body(text: str) -> str:
+    """NFKC, casefold, punctuation and symbols removed, whitespace collapsed.
+
+    Punctuation becomes a space rather than nothing, so "end.Start" stays two
+    words; invisible format characters (soft hyphen, ZWNJ) are removed.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join("".join(_fold_char(ch) for ch in text).split())
+
+
+def _fold_char(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if category == "Cf":
+        return ""
+    return " " if category[0] in "PSZC" else ch
+
+
+def content_hash(text: str) -> str:
+    """sha1 hex of the normalised body: equal for copies that differ only in form."""
+    return hashlib.sha1(normalise_body(text).encode("utf-8")).hexdigest()
+
+
+def is_unspaced(normalised: str) -> bool:
+    """True when most letters come from scripts without word spacing (CJK, Thai …)."""
+    letters = unspaced = 0
+    for ch in normalised:
+        if ch == " ":
+            continue
+        letters += 1
+        code = ord(ch)
+        if any(lo <= code <= hi for lo, hi in _UNSPACED_RANGES):
+            unspaced += 1
+    return letters > 0 and unspaced / letters >= UNSPACED_SHARE
+
+
+def shingles(text: str, k: int | None = None) -> set[str]:
+    """Overlapping k-grams of the normalised text: words, or characters for CJK-like text.
+
+    ``k`` defaults to ``WORD_SHINGLE`` or ``CHAR_SHINGLE`` by script.  A text
+    shorter than one shingle gives itself as the only shingle.
+    """
+    norm = normalise_body(text)
+    if not norm:
+        return set()
+    if is_unspaced(norm):
+        chars = norm.replace(" ", "")
+        size = k or CHAR_SHINGLE
+        if len(chars) <= size:
+            return {chars}
+        return {chars[i : i + size] for i in range(len(chars) - size + 1)}
+    words = norm.split(" ")
+    size = k or WORD_SHINGLE
+    if len(words) <= size:
+        return {" ".join(words)}
+    return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}

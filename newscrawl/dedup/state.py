@@ -1,0 +1,318 @@
+"""The embedded state across runs: SQLite in ``NEWSCRAWL_STATE_DIR``.
+
+WAL journal with ``synchronous=FULL``: the pipeline commits a batch only
+after the feed holding it is flushed, and a commit that a power cut could
+still undo (NORMAL) would re-emit those articles next run, doubling them.
+Commits are per batch, so the extra fsync is cheap.
+
+Corruption is detected at open (header, ``quick_check``, SQLite errors), on
+every read (a CRC per article row) and for a lost WAL: each write bumps a
+generation number inside the database and, after the commit, in a sidecar
+file; a database behind its sidecar lost committed transactions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .canonical import canonicalize_url
+from .errors import CorruptState
+from .feeds import iter_feed_records, merge_records
+from .signature import Signature
+from .records import ArticleRecord, HealthRecord, Validators, utcnow
+from .sqlite_schema import DB_NAME, GEN_NAME, SCHEMA, SCHEMA_VERSION, SQLITE_MAGIC
+
+if TYPE_CHECKING:
+    from .neardup import NearDuplicateIndex
+
+logger = logging.getLogger(__name__)
+
+_ARTICLE_COLS = "canonical_url, site, content_hash, version, lastmod, story_id, " \
+                "first_seen, last_seen, crc"
+
+
+class StateStore:
+    """Seen articles, URL aliases, discovery validators, near-dup signatures, run health."""
+
+    def __init__(self, directory: Path, conn: sqlite3.Connection) -> None:
+        self.directory = directory
+        self.path = directory / DB_NAME
+        self._conn = conn
+
+    # -- lifecycle -------------------------------------------------------------
+    @classmethod
+    def open(cls, directory: str | os.PathLike[str]) -> StateStore:
+        """Open (or create) the store; raise ``CorruptState`` if it cannot be trusted."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / DB_NAME
+        sidecar = _read_generation(directory / GEN_NAME)
+        if not path.exists() and sidecar:
+            raise CorruptState(path, "database missing but its generation file says "
+                                     f"{sidecar} commits were made")
+        _check_header(path)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            generation = _prepare(conn)
+        except sqlite3.DatabaseError as exc:
+            raise CorruptState(path, f"sqlite: {exc}") from exc
+        if generation < sidecar:
+            conn.close()
+            raise CorruptState(path, f"generation {generation} behind committed {sidecar} "
+                                     "(write-ahead log lost?)")
+        logger.debug("state opened: %s (generation %d)", path, generation)
+        return cls(directory, conn)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @staticmethod
+    def quarantine(directory: str | os.PathLike[str]) -> Path:
+        """Move the database and its side files aside; the next ``open`` starts empty."""
+        directory = Path(directory)
+        target = directory / f"corrupt-{utcnow().replace(':', '')}-{os.getpid()}"
+        target.mkdir(parents=True, exist_ok=True)
+        for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", GEN_NAME):
+            if (directory / name).exists():
+                shutil.move(str(directory / name), str(target / name))
+        logger.warning("corrupt state moved to %s", target)
+        return target
+
+    def verify(self) -> None:
+        """Full check (slow, O(size)): ``integrity_check`` and every row's CRC."""
+        try:
+            result = self._conn.execute("PRAGMA integrity_check").fetchall()
+            if result != [("ok",)]:
+                raise CorruptState(self.path, f"integrity_check: {result[:3]}")
+            for row in self._conn.execute(f"SELECT {_ARTICLE_COLS} FROM articles"):
+                self._record(row)
+        except sqlite3.DatabaseError as exc:
+            raise CorruptState(self.path, f"sqlite: {exc}") from exc
+
+    # -- articles --------------------------------------------------------------
+    def known_url(self, url: str) -> ArticleRecord | None:
+        """The article ``url`` leads to: as canonical URL, or through an alias."""
+        keys = _keys(url)
+        for key in keys:
+            record = self.get(key)
+            if record is not None:
+                return record
+        for key in keys:
+            row = self._one("SELECT canonical_url FROM url_aliases WHERE url = ?", (key,))
+            if row is not None:
+                return self.get(row[0])
+        return None
+
+    def get(self, canonical_url: str) -> ArticleRecord | None:
+        row = self._one(f"SELECT {_ARTICLE_COLS} FROM articles WHERE canonical_url = ?",
+                        (canonical_url,))
+        return None if row is None else self._record(row)
+
+    def known_hash(self, content_hash: str) -> ArticleRecord | None:
+        """The first article seen with this exact normalised body, if any."""
+        row = self._one(f"SELECT {_ARTICLE_COLS} FROM articles WHERE content_hash = ? "
+                        "ORDER BY first_seen LIMIT 1", (content_hash,))
+        return None if row is None else self._record(row)
+
+    def commit_articles(self, records: Iterable[ArticleRecord]) -> int:
+        """Upsert articles with their aliases and signatures in one transaction."""
+        now = utcnow()
+        count = 0
+        with self._write() as cur:
+            for rec in records:
+                cur.execute(
+                    f"INSERT INTO articles ({_ARTICLE_COLS}) VALUES (?,?,?,?,?,?,?,?,?) "
+                    "ON CONFLICT(canonical_url) DO UPDATE SET site=excluded.site, "
+                    "content_hash=excluded.content_hash, version=excluded.version, "
+                    "lastmod=excluded.lastmod, story_id=excluded.story_id, "
+                    "last_seen=excluded.last_seen, crc=excluded.crc",
+                    (rec.canonical_url, rec.site, rec.content_hash, rec.version, rec.lastmod,
+                     rec.story_id, rec.first_seen or now, rec.last_seen or now, rec.checksum()))
+                aliases = {k for a in rec.aliases for k in _keys(a)} - {rec.canonical_url}
+                cur.executemany("INSERT OR REPLACE INTO url_aliases VALUES (?, ?)",
+                                [(a, rec.canonical_url) for a in sorted(aliases)])
+                if rec.signature is not None:
+                    _put_signature(cur, rec.canonical_url, rec.signature)
+                count += 1
+        return count
+
+    def rebuild_from_feeds(self, paths: Iterable[Path], batch: int = 5000) -> int:
+        """Refill the store from finished JSONL feeds (after a quarantine); returns articles."""
+        merged = merge_records(iter_feed_records(paths, with_signatures=True))
+        records = list(merged.values())
+        for start in range(0, len(records), batch):
+            self.commit_articles(records[start : start + batch])
+        logger.info("state rebuilt from feeds: %d articles", len(records))
+        return len(records)
+
+    # -- discovery documents -----------------------------------------------------
+    def lastmod(self, url: str) -> str | None:
+        """Last recorded ``lastmod`` of a sitemap entry, else of the article it names."""
+        for key in _keys(url):
+            row = self._one("SELECT lastmod FROM sitemap_lastmod WHERE url = ?", (key,))
+            if row is not None:
+                return row[0]
+        record = self.known_url(url)
+        return record.lastmod if record else None
+
+    def set_lastmods(self, lastmods: dict[str, str]) -> None:
+        """Record sitemap ``lastmod`` values; call once their articles are committed."""
+        with self._write() as cur:
+            cur.executemany("INSERT OR REPLACE INTO sitemap_lastmod VALUES (?, ?)",
+                            list(lastmods.items()))
+
+    def validators(self, url: str) -> Validators | None:
+        row = self._one("SELECT etag, last_modified FROM http_validators WHERE url = ?", (url,))
+        return None if row is None else Validators(row[0], row[1])
+
+    def set_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Remember a discovery document's validators; commit after its items are durable."""
+        with self._write() as cur:
+            cur.execute("INSERT OR REPLACE INTO http_validators VALUES (?, ?, ?, ?)",
+                        (url, etag, last_modified, utcnow()))
+
+    # -- near-duplicate index ----------------------------------------------------
+    def neardup_signatures(self) -> Iterator[tuple[str, Signature]]:
+        rows = self._conn.execute("SELECT key, size, hashvalues FROM neardup").fetchall()
+        for key, size, blob in rows:
+            yield key, Signature.from_bytes(blob, size)
+
+    def add_signatures(self, items: Iterable[tuple[str, Signature]]) -> None:
+        with self._write() as cur:
+            for key, sig in items:
+                _put_signature(cur, key, sig)
+
+    def load_neardup_index(self) -> NearDuplicateIndex:
+        """An in-memory index holding every persisted signature."""
+        from .neardup import NearDuplicateIndex  # lazy: datasketch imports scipy
+
+        index = NearDuplicateIndex()
+        for key, sig in self.neardup_signatures():
+            index.add_signature(key, sig)
+        return index
+
+    # -- runs and health -----------------------------------------------------------
+    def begin_run(self) -> int:
+        with self._write() as cur:
+            cur.execute("INSERT INTO runs (started, status) VALUES (?, 'running')", (utcnow(),))
+            return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str) -> None:
+        with self._write() as cur:
+            cur.execute("UPDATE runs SET finished = ?, status = ? WHERE id = ?",
+                        (utcnow(), status, run_id))
+
+    def record_health(self, site: str, coverage: dict[str, float],
+                      run_id: int | None = None) -> None:
+        with self._write() as cur:
+            cur.execute("INSERT INTO site_health (site, run_id, coverage, ts) VALUES (?,?,?,?)",
+                        (site, run_id, json.dumps(coverage, sort_keys=True), utcnow()))
+
+    def health_history(self, site: str, n: int = 10) -> list[HealthRecord]:
+        """The site's last ``n`` coverage records, newest first."""
+        rows = self._conn.execute(
+            "SELECT run_id, ts, coverage FROM site_health WHERE site = ? ORDER BY id DESC "
+            "LIMIT ?", (site, n)).fetchall()
+        return [HealthRecord(site, r[0], r[1], json.loads(r[2])) for r in rows]
+
+    # -- maintenance -------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget articles and discovery state (a fresh run); run history is kept."""
+        with self._write() as cur:
+            for table in ("articles", "url_aliases", "http_validators", "sitemap_lastmod",
+                          "neardup"):
+                cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+
+    def counts(self) -> dict[str, int]:
+        tables = ("articles", "url_aliases", "http_validators", "sitemap_lastmod", "neardup",
+                  "site_health", "runs")
+        return {t: self._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+                for t in tables}
+
+    # -- internals -------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Cursor]:
+        """One IMMEDIATE transaction that also bumps the generation; sidecar after commit."""
+        cur = self._conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+            cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+            generation = int(cur.execute(
+                "SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+            cur.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                cur.execute("ROLLBACK")
+            raise
+        _write_generation(self.directory / GEN_NAME, generation)
+
+    def _one(self, sql: str, args: tuple[object, ...]) -> tuple | None:
+        try:
+            return self._conn.execute(sql, args).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise CorruptState(self.path, f"sqlite: {exc}") from exc
+
+    def _record(self, row: tuple) -> ArticleRecord:
+        rec = ArticleRecord(*row[:8])
+        if rec.checksum() != row[8]:
+            raise CorruptState(self.path, f"row checksum mismatch for {row[0]!r}")
+        return rec
+
+
+def _keys(url: str) -> list[str]:
+    canonical = canonicalize_url(url)
+    return [url] if canonical == url else [url, canonical]
+
+
+def _put_signature(cur: sqlite3.Cursor, key: str, sig: Signature) -> None:
+    cur.execute("INSERT OR REPLACE INTO neardup VALUES (?, ?, ?)", (key, sig.size, sig.to_bytes()))
+
+
+def _check_header(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as handle:
+        if handle.read(16) != SQLITE_MAGIC:
+            raise CorruptState(path, "not an SQLite database (header damaged)")
+
+
+def _prepare(conn: sqlite3.Connection) -> int:
+    """Pragmas, a quick structural check, the schema; returns the stored generation."""
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    check = conn.execute("PRAGMA quick_check").fetchall()
+    if check != [("ok",)]:
+        raise sqlite3.DatabaseError(f"quick_check: {check[:3]}")
+    conn.executescript(SCHEMA)
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    if version is None or int(version[0]) != SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(f"unexpected schema version {version}")
+    return int(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
+
+
+def _read_generation(path: Path) -> int:
+    try:
+        return int(path.read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+def _write_generation(path: Path, generation: int) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(str(generation))
+    os.replace(tmp, path)

@@ -1,0 +1,267 @@
+"""The frontier: which requests a site's discovery documents lead to.
+
+The spider hands each robots.txt, sitemap, feed and listing response here and
+gets the next requests back. Every decision not to fetch is counted under
+``newscrawl/discovery/...`` so a user can see why a URL was not requested.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
+from newscrawl.discovery.feeds import fallback_feed_urls, find_feed_links, parse_feed
+from newscrawl.discovery.links import classify_url, looks_like_article
+from newscrawl.discovery.sitemaps import SitemapWalker, parse_sitemap, sitemap_urls_from_robots
+from newscrawl.discovery.traps import TrapGuard
+from newscrawl.sites import Site
+
+logger = logging.getLogger(__name__)
+
+GUESSED_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml")
+DISCOVERY_PRIORITY = 100  # discovery documents before pages: the frontier fills early
+PAGE_PRIORITY = 0
+LISTING_PRIORITY = 50
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """``-a since=YYYY-MM-DD`` → an aware UTC datetime (start of that day)."""
+    if not value:
+        return None
+    try:
+        day = datetime.strptime(value.strip(), "%Y-%m-%d")
+    except ValueError:
+        from newscrawl.exceptions import RegistryError
+        raise RegistryError(f"-a since: expected YYYY-MM-DD, got {value!r}") from None
+    return day.replace(tzinfo=timezone.utc)
+
+
+class Frontier:
+    """Per-run discovery state: requested keys, trap guard, sitemap walker, state look-ups."""
+
+    def __init__(self, sites: list[Site], stats: Any, state: Any, *, since: datetime | None,
+                 min_words: int, max_listing_pages: int) -> None:
+        self.sites = {s.name: s for s in sites}
+        self.stats = stats
+        self.state = state  # the StateExtension (its look-ups miss with -a fresh=1)
+        self.since = since
+        self.min_words = min_words
+        self.guard = TrapGuard(max_listing_pages=max_listing_pages)
+        self.walker = SitemapWalker()
+        self.requested: set[str] = set()  # canonical keys of pages requested in this run
+        self.validators: dict[str, tuple] = {}  # discovery URL -> (etag, last_modified) seen now
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, sites: list[Site], *,
+                     since: datetime | None) -> Frontier:
+        from newscrawl.state import StateExtension
+        return cls(sites, crawler.stats, crawler.get_extension(StateExtension), since=since,
+                   min_words=crawler.settings.getint("NEWSCRAWL_MIN_WORDS"),
+                   max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"))
+
+    # -- requests ---------------------------------------------------------------------
+    def request(self, url: str, site: Site, kind: str, **meta: Any) -> scrapy.Request:
+        headers = {}
+        known = self.state.validators(url) if kind in ("sitemap", "feed") else None
+        if known is not None:
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        priority = {"page": PAGE_PRIORITY, "listing": LISTING_PRIORITY}.get(kind, DISCOVERY_PRIORITY)
+        meta.update(newscrawl_kind=kind, newscrawl_site=site.name, download_slot=site.name)
+        if kind != "page":
+            meta.setdefault("handle_httpstatus_list", [304, 404, 410])
+        return scrapy.Request(url, headers=headers, priority=priority, meta=meta,
+                              dont_filter=kind == "robots")
+
+    def start_requests(self, site: Site) -> Iterator[scrapy.Request]:
+        yield self.request(urljoin(site.url, "/robots.txt"), site, "robots",
+                           dont_obey_robotstxt=True)
+        for url in site.sitemaps:
+            yield self.request(url, site, "sitemap")
+        for url in site.feeds:
+            yield self.request(url, site, "feed")
+        self.guard.allow(site.url, site.name)
+        yield self.request(site.url, site, "listing", newscrawl_home=True)
+
+    def page_request(self, url: str, site: Site, *, lastmod: datetime | None = None,
+                     via: str) -> scrapy.Request | None:
+        """A request for a candidate article, or None (counted) when it is not needed."""
+        url = strip_tracking(url)
+        key = canonicalize_url(url)
+        if key in self.requested:
+            self.stats.inc_value("newscrawl/discovery/skipped/already_requested")
+            return None
+        known = self.state.known(key)
+        if known is not None and not _changed(lastmod, known.lastmod):
+            self.stats.inc_value("newscrawl/discovery/skipped/seen_before")
+            return None
+        self.requested.add(key)
+        self.stats.inc_value(f"newscrawl/discovery/pages/{via}")
+        stamp = lastmod.isoformat() if lastmod else None
+        return self.request(url, site, "page", newscrawl_lastmod=stamp)
+
+    # -- documents ----------------------------------------------------------------------
+    def from_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        urls: list[str] = []
+        if response.status == 200 and isinstance(response, TextResponse):
+            urls = sitemap_urls_from_robots(response.text, response.url)
+        if not urls and not site.sitemaps:
+            urls = [urljoin(site.url, path) for path in GUESSED_SITEMAPS]
+        for url in urls:
+            yield self.request(url, site, "sitemap")
+
+    def from_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        if not self._usable(response, "sitemap"):
+            return
+        doc = parse_sitemap(response.body, response.url)
+        if doc.error:
+            self.stats.inc_value("newscrawl/discovery/sitemap/invalid")
+            logger.info("sitemap %s unusable: %s", response.url, doc.error)
+            return
+        if doc.kind == "index":
+            for entry in doc.entries:
+                if self._too_old(entry.lastmod):
+                    continue
+                if self.walker.follow(entry.loc, parent=response.url, site=site.name):
+                    yield self.request(entry.loc, site, "sitemap")
+            return
+        for entry in doc.entries:
+            yield from self._candidate(entry.loc, site, entry.news_published or entry.lastmod,
+                                       lastmod=entry.lastmod, via="sitemap")
+
+    def from_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        if not self._usable(response, "feed"):
+            return
+        for entry in parse_feed(response.body, response.url):
+            yield from self._candidate(entry.url, site, entry.published, lastmod=None, via="feed")
+
+    def from_listing(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        site = self._site(response)
+        if response.status != 200:
+            self.stats.inc_value(f"newscrawl/discovery/listing/status_{response.status}")
+            return
+        if response.meta.get("newscrawl_home") and not site.feeds:
+            feeds = find_feed_links(response.text, response.url) or fallback_feed_urls(response.url)
+            for url in feeds:
+                if self._same_site(url, site):
+                    yield self.request(url, site, "feed")
+        for href in response.css("a::attr(href)").getall():
+            url = response.urljoin(href.strip())
+            if not self._same_site(url, site):
+                continue
+            kind = classify_url(url, article_pattern=site.article_url_pattern,
+                                exclude_pattern=site.exclude_url_pattern)
+            if kind == "article":
+                request = self.page_request(url, site, via="link")
+                if request is not None:
+                    yield request
+            elif kind == "listing":
+                allowed, reason = self.guard.allow(strip_tracking(url), site.name)
+                if allowed:
+                    yield self.request(strip_tracking(url), site, "listing")
+                elif reason != "seen":
+                    self.stats.inc_value(f"newscrawl/discovery/trap/{reason}")
+
+    # -- pages ------------------------------------------------------------------------
+    def judge_page(self, response: Response, fields: Any) -> str:
+        """"article", "listing" (follow its links) or "other", counted with its reason."""
+        site = self._site(response)
+        url_kind = classify_url(response.url, article_pattern=site.article_url_pattern,
+                                exclude_pattern=site.exclude_url_pattern)
+        words = len((fields.body or "").split())
+        is_article, reason = looks_like_article(
+            url_kind=url_kind, og_type=fields.og_type, jsonld_types=fields.jsonld_types,
+            word_count=words, paragraphs=fields.paragraphs)
+        verdict = "article" if is_article else ("listing" if url_kind == "listing" else "other")
+        self.stats.inc_value(f"newscrawl/pages/{verdict}/{reason}")
+        return verdict
+
+    def canonical_for(self, response: Response, declared: str | None) -> str:
+        return resolve_canonical(response.url, declared, urlsplit(self._site(response).url).netloc)
+
+    def aliases_for(self, response: Response) -> list[str]:
+        """Every URL that led to this page: redirect sources and the requested variant."""
+        urls = list(response.meta.get("redirect_urls", [])) + [response.request.url, response.url]
+        return sorted({canonicalize_url(u) for u in urls})
+
+    # -- helpers ------------------------------------------------------------------------
+    def _candidate(self, url: str, site: Site, date: datetime | None, *,
+                   lastmod: datetime | None, via: str) -> Iterator[scrapy.Request]:
+        if self._too_old(date):
+            return
+        if not self._same_site(url, site):
+            self.stats.inc_value(f"newscrawl/discovery/skipped/offsite_{via}")
+            return
+        kind = classify_url(url, article_pattern=site.article_url_pattern,
+                            exclude_pattern=site.exclude_url_pattern)
+        if kind in ("static", "skip", "listing"):
+            self.stats.inc_value(f"newscrawl/discovery/skipped/{kind}_{via}")
+            return
+        request = self.page_request(url, site, lastmod=lastmod, via=via)
+        if request is not None:
+            yield request
+
+    def _too_old(self, date: datetime | None) -> bool:
+        if self.since is None or date is None:
+            return False
+        if date.tzinfo is None:
+            date = date.replace(tzinfo=timezone.utc)
+        if date < self.since:
+            self.stats.inc_value("newscrawl/discovery/skipped/before_since")
+            return True
+        return False
+
+    def _usable(self, response: Response, kind: str) -> bool:
+        if response.status == 304:
+            self.stats.inc_value(f"newscrawl/discovery/{kind}/not_modified")
+            return False
+        if response.status != 200:
+            self.stats.inc_value(f"newscrawl/discovery/{kind}/status_{response.status}")
+            return False
+        etag = response.headers.get(b"ETag")
+        modified = response.headers.get(b"Last-Modified")
+        if etag or modified:
+            self.validators[response.url] = (
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None)
+        return True
+
+    def _site(self, response: Response) -> Site:
+        return self.sites[response.meta["newscrawl_site"]]
+
+    @staticmethod
+    def _same_site(url: str, site: Site) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        if site_key(url) == site.key:
+            return True
+        host = (parts.hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in site.allowed_domains)
+
+
+def _changed(lastmod: datetime | None, stored: str | None) -> bool:
+    """True when the discovery document dates the URL after what the state recorded."""
+    if lastmod is None or not stored:
+        return False
+    try:
+        previous = datetime.fromisoformat(stored)
+    except ValueError:
+        return True
+    if previous.tzinfo is None:
+        previous = previous.replace(tzinfo=timezone.utc)
+    if lastmod.tzinfo is None:
+        lastmod = lastmod.replace(tzinfo=timezone.utc)
+    return lastmod > previous

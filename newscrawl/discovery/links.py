@@ -1,0 +1,265 @@
+"""Telling article URLs from listings, static pages and junk, by evidence.
+
+Two stages: :func:`url_shape` judges a URL before it is fetched (so assets,
+login pages and traps cost no request), :func:`looks_like_article` judges a
+fetched page from its structured data, URL shape and text length.  No rule
+names a site: every pattern here is a shape many CMSs share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .traps import has_session_id, is_calendar_trap
+from .vocabulary import (
+    ARTICLE_CONTAINERS,
+    ARTICLE_JSONLD_TYPES,
+    ARTICLE_QUERY_KEYS,
+    LISTING_JSONLD_TYPES,
+    LISTING_SEGMENTS,
+    NON_ARTICLE_OG_TYPES,
+    SKIP_EXTENSIONS,
+    SKIP_QUERY_KEYS,
+    SKIP_SCHEMES,
+    SKIP_SEGMENTS,
+    STATIC_WORDS,
+)
+
+UrlKind = Literal["article", "listing", "static", "skip", "unknown"]
+
+# Text thresholds for pages without structured data (named so tests and
+# tuning refer to one place).
+MIN_WORDS_ARTICLE_URL = 120  # URL looks like an article: a short story is fine
+MIN_PARAGRAPHS_ARTICLE_URL = 2
+MIN_WORDS_NO_EVIDENCE = 250  # URL says nothing: ask for a real body
+MIN_PARAGRAPHS_NO_EVIDENCE = 4
+MIN_WORDS_WITH_METADATA = 40  # og:type/JSON-LD say article: only reject empty shells
+MIN_SLUG_WORDS = 4  # "pakistan-wins-the-final" is a headline slug
+MIN_NUMERIC_ID_DIGITS = 5
+
+
+_SKIP_FRAGMENT = re.compile(r"^(comments?|respond|reply|disqus_thread|comment-\d+)", re.IGNORECASE)
+_STATIC_EXT = re.compile(r"\.(html?|shtml|php|aspx?|jsp)$", re.IGNORECASE)
+_LISTING_FILE = re.compile(r"^(index|default|home|list|node|page)([_-]\d+)*$", re.IGNORECASE)
+_DATE_PATH = re.compile(
+    r"/(?:19|20)\d{2}(?:/|-)(?:0?[1-9]|1[0-2])(?:/|-)(?:0?[1-9]|[12]\d|3[01])(?=/|$)"
+    r"|/(?:19|20)\d{2}(?:0[1-9]|1[0-2])/(?:0[1-9]|[12]\d|3[01])(?=/|$)"
+    r"|/(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?=/|$)"
+)
+_MONTH_PATH = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?=/|$)")
+_NUMERIC_ID = re.compile(
+    rf"(?:^|[^a-z0-9])\d{{{MIN_NUMERIC_ID_DIGITS},}}(?:[^0-9]|$)", re.IGNORECASE
+)
+_DOC_FILE = re.compile(r"^[\w-]*\d[\w-]*\.(html?|shtml|php|aspx?|jsp)$", re.IGNORECASE)
+_HEX_ID = re.compile(r"(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{12,}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class UrlShape:
+    kind: UrlKind
+    reason: str
+
+
+def _segments(path: str) -> list[str]:
+    return [unquote(s) for s in path.split("/") if s]
+
+
+def url_shape(
+    url: str,
+    *,
+    article_pattern: re.Pattern[str] | str | None = None,
+    exclude_pattern: re.Pattern[str] | str | None = None,
+) -> UrlShape:
+    """Classify a URL by shape, with the reason; ``unknown`` when there is no evidence.
+
+    A site's ``exclude_pattern`` wins over everything; its ``article_pattern``
+    wins over shape (URLs not matching it are never articles).
+    """
+    if isinstance(article_pattern, str):
+        article_pattern = re.compile(article_pattern)
+    if isinstance(exclude_pattern, str):
+        exclude_pattern = re.compile(exclude_pattern)
+    lowered = url.strip().lower()
+    if lowered.startswith(SKIP_SCHEMES) or not lowered.startswith(("http://", "https://")):
+        return UrlShape("skip", "scheme")
+    if exclude_pattern is not None and exclude_pattern.search(url):
+        return UrlShape("skip", "exclude-pattern")
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return UrlShape("skip", "bad-url")
+    segments = _segments(parts.path)
+    query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+    skip = _skip_reason(parts.path, segments, query, parts.fragment, url)
+    if skip:
+        return UrlShape("skip", skip)
+    static = _static_reason(segments)
+    if article_pattern is not None:
+        if article_pattern.search(url):
+            return UrlShape("article", "article-pattern")
+        return UrlShape("static", static) if static else UrlShape("listing", "not-article-pattern")
+    if static:
+        return UrlShape("static", static)
+    return _listing_or_article(parts.path, segments, query)
+
+
+def classify_url(
+    url: str,
+    *,
+    article_pattern: re.Pattern[str] | str | None = None,
+    exclude_pattern: re.Pattern[str] | str | None = None,
+) -> str:
+    """"article" | "listing" | "static" | "skip" — see :func:`url_shape`.
+
+    A URL without evidence becomes "listing" when it looks like a section
+    (``/sports/``, ``/news/pakistan/``) and "article" otherwise: both get
+    fetched, and the page-level :func:`looks_like_article` has the last word.
+    """
+    shape = url_shape(url, article_pattern=article_pattern, exclude_pattern=exclude_pattern)
+    if shape.kind != "unknown":
+        return shape.kind
+    return "listing" if _section_like(url) else "article"
+
+
+def _section_like(url: str) -> bool:
+    segments = [s.lower() for s in _segments(urlsplit(url.strip()).path)]
+    if len(segments) > 2 or not segments:
+        return len(segments) == 0
+    if len(segments) == 2 and segments[0] in ARTICLE_CONTAINERS:
+        return False
+    last = segments[-1]
+    words = [w for w in re.split(r"[-_+.]+", last) if w]
+    return len(words) <= 3 and not any(ch.isdigit() for ch in last)
+
+
+def _skip_reason(path: str, segments: list[str], query: dict[str, str], fragment: str,
+                 url: str) -> str | None:
+    last = segments[-1].lower() if segments else ""
+    if "." in last and last.rsplit(".", 1)[1] in SKIP_EXTENSIONS:
+        return "extension"
+    lowered = {s.lower() for s in segments}
+    hit = lowered & SKIP_SEGMENTS
+    if hit:
+        return f"path:{min(hit)}"
+    if any(s.startswith(("wp-login", "share-", "print-")) for s in lowered):
+        return "path:utility"
+    key = next((k for k in query if k in SKIP_QUERY_KEYS), None)
+    if key:
+        return f"query:{key}"
+    if fragment and _SKIP_FRAGMENT.match(fragment):
+        return "comment-anchor"
+    if has_session_id(url):
+        return "session-id"
+    if is_calendar_trap(url):
+        return "calendar"
+    return None
+
+
+def _static_reason(segments: list[str]) -> str | None:
+    for seg in segments[:2]:
+        word = _STATIC_EXT.sub("", seg.lower())
+        if word in STATIC_WORDS:
+            return f"static:{word}"
+    return None
+
+
+def _listing_or_article(path: str, segments: list[str], query: dict[str, str]) -> UrlShape:
+    lowered = [s.lower() for s in segments]
+    if not segments:
+        if any(k in ARTICLE_QUERY_KEYS and v.isdigit() for k, v in query.items()):
+            return UrlShape("article", "query-id")
+        return UrlShape("listing", "homepage")
+    if "page" in lowered or any(k in ("page", "paged", "pg") for k in query):
+        return UrlShape("listing", "pagination")
+    hit = next((s for s in lowered if s in LISTING_SEGMENTS), None)
+    if hit:
+        return UrlShape("listing", f"path:{hit}")
+    last = _STATIC_EXT.sub("", lowered[-1])
+    if _LISTING_FILE.match(last):
+        return UrlShape("listing", "index-file")
+    return _article_evidence(path, segments, query) or _date_archive(path, segments)
+
+
+def _article_evidence(path: str, segments: list[str], query: dict[str, str]) -> UrlShape | None:
+    last = segments[-1]
+    date = _DATE_PATH.search(path)
+    if date:
+        # /2024/03/05/ alone is a day archive; something after the date is a story
+        if path[date.end():].strip("/"):
+            return UrlShape("article", "date-path")
+        return UrlShape("listing", "date-archive")
+    if any(k in ARTICLE_QUERY_KEYS and v.isdigit() for k, v in query.items()):
+        return UrlShape("article", "query-id")
+    if _DOC_FILE.match(last):
+        return UrlShape("article", "document-id")
+    slug = max(segments, key=lambda s: len(re.split(r"[-_]+", s)))
+    if len([w for w in re.split(r"[-_]+", slug) if w]) >= MIN_SLUG_WORDS:
+        return UrlShape("article", "slug")
+    if any(_NUMERIC_ID.search(s) for s in segments):
+        return UrlShape("article", "numeric-id")
+    if _STATIC_EXT.search(last) and _HEX_ID.search(last):
+        return UrlShape("article", "document-id")
+    return None
+
+
+def _date_archive(path: str, segments: list[str]) -> UrlShape:
+    if _MONTH_PATH.search(path) or re.fullmatch(r"/(?:19|20)\d{2}/?", path):
+        return UrlShape("listing", "date-archive")
+    if len(segments) <= 2:
+        return UrlShape("unknown", "section-like")
+    return UrlShape("unknown", "no-evidence")
+
+
+def _types(jsonld_types: Iterable[str] | None) -> set[str]:
+    return {t.rsplit("/", 1)[-1].lower() for t in (jsonld_types or ()) if isinstance(t, str)}
+
+
+def looks_like_article(
+    *,
+    url_kind: str,
+    og_type: str | None,
+    jsonld_types: Iterable[str] | None,
+    word_count: int,
+    paragraphs: int,
+) -> tuple[bool, str]:
+    """Page-level decision after the fetch, with a reason for the stats.
+
+    Structured data decides first (JSON-LD article types, then og:type),
+    then URL shape plus text length against the module thresholds.
+    """
+    types = _types(jsonld_types)
+    og = (og_type or "").strip().lower()
+    if url_kind == "skip":
+        return False, "url:skip"
+    if types & ARTICLE_JSONLD_TYPES:
+        if word_count < MIN_WORDS_WITH_METADATA:
+            return False, "jsonld-article:too-short"
+        return True, f"jsonld:{min(types & ARTICLE_JSONLD_TYPES)}"
+    if types & LISTING_JSONLD_TYPES and og != "article":
+        return False, f"jsonld:{min(types & LISTING_JSONLD_TYPES)}"
+    if url_kind == "static":
+        return False, "url:static"
+    if og == "article" or og.startswith("article:"):
+        if word_count < MIN_WORDS_WITH_METADATA:
+            return False, "og-article:too-short"
+        return True, "og:article"
+    if og in NON_ARTICLE_OG_TYPES:
+        return False, f"og:{og}"
+    if og == "website" and url_kind == "article":
+        # Sections say "website"; so do a few CMSs on stories: ask for a real body.
+        return _by_text("unknown", word_count, paragraphs)
+    return _by_text(url_kind, word_count, paragraphs)
+
+
+def _by_text(url_kind: str, word_count: int, paragraphs: int) -> tuple[bool, str]:
+    if url_kind == "article":
+        ok = word_count >= MIN_WORDS_ARTICLE_URL and paragraphs >= MIN_PARAGRAPHS_ARTICLE_URL
+        return (True, "url:article+text") if ok else (False, "url:article:too-short")
+    if url_kind == "listing":
+        return False, "url:listing"
+    ok = word_count >= MIN_WORDS_NO_EVIDENCE and paragraphs >= MIN_PARAGRAPHS_NO_EVIDENCE
+    return (True, "text-only") if ok else (False, "no-evidence:too-short")

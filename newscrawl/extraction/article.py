@@ -1,0 +1,112 @@
+"""Assembly: raw page → ``ArticleFields``, the one entry point of extraction.
+
+Decode and parse once, fix the shared tree (Cloudflare e-mails), read the
+metadata cascade, then the body; record which source produced every field.
+Pure: no I/O, no Scrapy; the spider and the CLI both call ``extract_article``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from newscrawl.extraction.body import extract_body
+from newscrawl.extraction.clean import CleanContext
+from newscrawl.extraction.hints import SiteHints
+from newscrawl.extraction.page import Page, load_page
+from newscrawl.extraction.treeclean import decode_cloudflare_emails
+
+logger = logging.getLogger(__name__)
+
+try:  # the metadata cascade is developed in parallel; the body works without it
+    from newscrawl.extraction.metadata import extract_metadata
+except ImportError:  # pragma: no cover - only while metadata.py is missing
+    extract_metadata = None  # type: ignore[assignment]
+
+_HEADLINE_XPATH = "//h1 | //meta[@property='og:title']/@content | //meta[@name='twitter:title']/@content"
+
+
+@dataclass
+class ArticleFields:
+    """Everything extraction knows about one page, plus evidence and provenance."""
+
+    title: str | None = None
+    description: str | None = None
+    language: str | None = None
+    section: str | None = None
+    image: str | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    body: str | None = None
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    provenance: dict[str, str] = field(default_factory=dict)  # field -> source
+    og_type: str | None = None  # evidence for article-vs-listing decisions
+    jsonld_types: list[str] = field(default_factory=list)
+    paragraphs: int = 0  # number of body paragraphs
+    encoding: str = "utf-8"  # charset finally used to decode
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (CLI output, spider item building)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+_META_FIELDS = (
+    "title", "description", "language", "section", "image", "canonical_url", "site_name",
+    "published", "modified", "authors", "tags", "og_type", "jsonld_types",
+)
+
+
+def _metadata(page: Page, hints: SiteHints) -> Any:
+    if extract_metadata is None:
+        return None
+    try:
+        return extract_metadata(page.tree, page.url, hints)
+    except Exception:  # noqa: BLE001 - metadata trouble must not lose the body
+        logger.warning("metadata extraction failed on %s", page.url, exc_info=True)
+        return None
+
+
+def _headlines(page: Page, title: str | None) -> list[str]:
+    """Every form of the headline the body might repeat on its first line."""
+    found = [title] if title else []
+    for value in page.tree.xpath(_HEADLINE_XPATH)[:5]:
+        text = value if isinstance(value, str) else value.text_content()
+        if text and text.strip():
+            found.append(text.strip())
+    return found
+
+
+def extract_article(
+    html: bytes | str,
+    url: str | None = None,
+    *,
+    http_charset: str | None = None,
+    hints: SiteHints | None = None,
+) -> ArticleFields:
+    """All fields of one article page; never does I/O, same input → same output."""
+    hints = hints or SiteHints()
+    page = load_page(html, url, http_charset)
+    decode_cloudflare_emails(page.tree)
+    fields = ArticleFields(encoding=page.encoding)
+    meta = _metadata(page, hints)
+    if meta is not None:
+        for name in _META_FIELDS:
+            setattr(fields, name, getattr(meta, name))
+        fields.provenance.update(meta.provenance)
+    if hints.language and not fields.language:
+        fields.language, fields.provenance["language"] = hints.language, "registry"
+    ctx = CleanContext(titles=_headlines(page, fields.title), authors=list(fields.authors))
+    body = extract_body(
+        page,
+        ctx,
+        jsonld_body=getattr(meta, "jsonld_body", None),
+        selector=hints.selectors.get("body"),
+    )
+    fields.body, fields.paragraphs = body.text, body.paragraphs
+    if body.text:
+        fields.provenance["body"] = body.method
+    return fields

@@ -1,0 +1,171 @@
+"""Author names: cleaning raw byline strings and finding the byline on the page.
+
+Every source hands over something different — "By Jane Doe and John Roe |
+Staff Reporter", "Mathias Hagen / Journalist", an e-mail in ``meta[name=author]``
+— while users want a list of clean person (or agency) names, once each.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+
+from lxml import html as lxml_html
+
+logger = logging.getLogger(__name__)
+
+MAX_NAME_WORDS = 6  # longer strings are sentences or bios, not names
+MAX_NAME_CHARS = 60
+MAX_BYLINE_CHARS = 200  # a byline element longer than this is an author box or bio
+
+_PREFIX = re.compile(
+    r"^(?:(?:written|reported|reporting|text|story|words|photos?|compiled|edited)\s+(?:and\s+\w+\s+)?by"
+    r"|by|von|vom|par|por|di|door|av|af|de|från|fra|przez|tekst|text|texte|autor(?:in)?|author|"
+    r"auteur|written|reporter|story)\s*[:\-–]?\s+",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(
+    r"\s*(?:,|;|\||/|(?i:\band\b|\bund\b|\bet\b|\bog\b|\boch\b|\ben\b|\bve\b|\bvà\b|\bdan\b)|"
+    r"&|\by\b|\be\b|\bi\b|\bu\b|\bа\b|\bи\b|、|，|·)\s*"
+)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_DATEISH = re.compile(r"\d{1,4}[./:-]\d{1,2}|\b\d{4}\b|\b(?:updated|published|aktualisiert|veröffentlicht)\b", re.I)
+_AFFILIATION = re.compile(r"univers|institut|college|hochschule|akadem|academy|foundation|stiftung", re.I)
+_CJK_ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|记者|記者|编辑|撰稿)(?:\s*외\s*\d+명)?$")
+
+# words that make a segment a job title, not a name (lower case, any language)
+ROLE_WORDS = frozenset(
+    """reporter reporters correspondent correspondents editor editors journalist journalists writer
+    writers columnist contributor contributors contributing staff senior chief political
+    deputy associate special photographer photographers photo photos photography video
+    producer analyst redakteur redakteurin redakteure korrespondent korrespondentin
+    journalistin autor autorin autoren fotograf fotografin mitarbeiter freier freie
+    journaliste rédacteur rédactrice envoyé envoyée spéciale spécial periodista redactor redactora
+    corresponsal fotógrafo giornalista inviato inviata redattore fotografo journalist
+    verslaggever redacteur dziennikarz redaktor novinář reportér muhabiri muhabir
+    universitetas university universität université universidad professor prof dr
+    opinion contributor guest kolumnist kolumnistin moderator moderatorin""".split()
+)
+_NOT_NAMES = frozenset(
+    """admin administrator administrador redaktion editorial newsroom desk team share
+    facebook twitter instagram email e-mail mail follow more read comments comment
+    anonymous unknown author autor""".split()
+)
+
+
+def _strip_noise(text: str) -> str:
+    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)  # "(dpa)", "[Twitter]", "(www.dw.com)"
+    text = _URL.sub(" ", _EMAIL.sub(" ", text))
+    text = re.sub(r"[\s\u00a0\u200b]+", " ", text).strip(" .:-–—•·|,")
+    return text
+
+
+def _is_role(segment: str) -> bool:
+    words = [w for w in re.split(r"[\s\-]+", segment.lower()) if w]
+    return bool(words) and all(w.strip(".,") in ROLE_WORDS or w in {"of", "the", "for", "de", "der", "des"} for w in words)
+
+
+def _clean_segment(segment: str) -> str | None:
+    """One candidate name after splitting, or None when it is not a name."""
+    segment = _PREFIX.sub("", segment.strip(" .:-–—•·"))
+    segment = _CJK_ROLE_SUFFIX.sub("", segment).strip(" .:-–—•·'\"“”")
+    if not segment or _is_role(segment) or _AFFILIATION.search(segment):
+        return None
+    if _DATEISH.search(segment) or len(segment) > MAX_NAME_CHARS:
+        return None
+    if len(segment.split()) > MAX_NAME_WORDS or segment.lower() in _NOT_NAMES:
+        return None
+    if not any(ch.isalpha() for ch in segment):
+        return None
+    return segment
+
+
+def split_names(raw: str) -> list[str]:
+    """Clean one raw author string into names: prefixes, roles, e-mails and dates dropped."""
+    text = _strip_noise(raw)
+    if not text:
+        return []
+    text = _PREFIX.sub("", text)
+    # " - Staff Reporter", " – Correspondent": a dash followed by a role
+    parts = re.split(r"\s+[-–—]\s+", text)
+    text = " , ".join(p for p in parts if not _is_role(p.strip()))
+    names: list[str] = []
+    for segment in _SPLIT.split(text):
+        name = _clean_segment(segment)
+        if name:
+            names.append(name)
+    return names
+
+
+def clean_authors(raws: Iterable[str]) -> list[str]:
+    """Names from several raw strings, de-duplicated case-insensitively in order."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for raw in raws:
+        if not isinstance(raw, str):
+            continue
+        for name in split_names(raw):
+            key = name.casefold()
+            if key not in seen:
+                seen.add(key)
+                result.append(name)
+    return result
+
+
+_BYLINE_XPATH = (
+    ".//*[@rel='author' or contains(@itemprop,'author') or contains(@class,'byline') or "
+    "contains(@class,'author') or contains(@class,'Author') or contains(@class,'autor') or "
+    "contains(@class,'Byline') or contains(@id,'byline') or contains(@data-testid,'byline') or "
+    "contains(@data-test,'byline')]"
+)
+MAX_BYLINE_ELEMENTS = 30
+_SKIP_TAGS = frozenset({"meta", "link", "script", "style", "img", "body", "html", "article", "section"})
+_SKIP_CLASSES = re.compile(r"bio|box|desc|about|avatar|image|img|photo|social|follow|more|list|related|comment", re.I)
+
+
+def _byline_texts(element: lxml_html.HtmlElement) -> list[str]:
+    """The name texts inside one byline element: the itemprop=name or links, else its text."""
+    named = element.xpath(".//*[@itemprop='name']")
+    if named:
+        return [n.get("content") or n.text_content() for n in named]
+    links = [a for a in element.iter("a") if (a.get("href") or "").count("/") >= 3]
+    if links and all(len(a.text_content().strip()) < MAX_NAME_CHARS for a in links):
+        texts = [a.text_content() for a in links if a.text_content().strip()]
+        if texts:
+            return texts
+    return [element.text_content()]
+
+
+def _is_explicit(element: lxml_html.HtmlElement, text: str) -> bool:
+    """A byline that says so: rel/itemprop author, or text opening with "By"/"Von"/…"""
+    if element.get("rel") == "author" or "author" in (element.get("itemprop") or ""):
+        return True
+    return bool(_PREFIX.match(text.strip()))
+
+
+def find_byline(root: lxml_html.HtmlElement) -> list[str]:
+    """Author names from the best byline element under ``root``.
+
+    The first element that explicitly reads as a byline ("By …", rel=author)
+    wins; otherwise the first plausible author/byline element that yields names.
+    """
+    fallback: list[str] = []
+    for count, element in enumerate(root.xpath(_BYLINE_XPATH)):
+        if count >= MAX_BYLINE_ELEMENTS:
+            break
+        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
+            continue
+        classes = (element.get("class") or "") + " " + (element.get("id") or "")
+        if _SKIP_CLASSES.search(classes):
+            continue
+        text = element.text_content()
+        if not text.strip() or len(text) > MAX_BYLINE_CHARS:
+            continue
+        names = clean_authors(_byline_texts(element))
+        if names and _is_explicit(element, text):
+            return names
+        if names and not fallback:
+            fallback = names
+    return fallback

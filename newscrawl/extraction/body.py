@@ -1,0 +1,161 @@
+"""Article body: site selector, else trafilatura combined with JSON-LD articleBody.
+
+trafilatura is the reference engine; publishers' JSON-LD ``articleBody`` is
+often the complete text without any template noise, but sometimes a teaser or
+a different story. So the two are compared on shared word trigrams: a longer
+JSON-LD text that contains the engine's text replaces it (the engine cut the
+article short); a JSON-LD text that covers the article filters out engine
+paragraphs it does not contain (boilerplate the engine kept).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+
+from newscrawl.extraction.clean import CleanContext, clean_paragraphs
+from newscrawl.extraction.meta_context import compile_selector
+from newscrawl.extraction.page import Page
+from newscrawl.extraction.treeclean import prune_boilerplate
+
+logger = logging.getLogger(__name__)
+
+# JSON-LD must contain this share of the engine's trigrams to be trusted at all
+JSONLD_COVERAGE_MIN = 0.8
+# … and be this much longer than the engine's text to replace it
+JSONLD_LONGER_RATIO = 1.3
+# an engine paragraph is kept when this share of its trigrams is in JSON-LD
+PARAGRAPH_SUPPORT_MIN = 0.5
+# skip trafilatura's readability/justext fallbacks (its slowest part)
+ENGINE_FAST = False
+# below this many characters the JSON-LD body is a teaser, not the article
+JSONLD_MIN_CHARS = 200
+# a JSON-LD text replaces the engine's only when it keeps paragraph structure
+JSONLD_MIN_PARAGRAPHS = 3
+# unsupported paragraphs before the first supported one are kept if this long (the lead)
+LEAD_MIN_WORDS = 15
+
+_TOKEN = re.compile(r"\w+")
+_HTML_MARKUP = re.compile(r"</?(p|br|div|span|strong|em|a|h[1-6])\b[^>]*>", re.IGNORECASE)
+_BLOCK_TAGS = ("p", "h2", "h3", "h4", "li", "blockquote", "pre")
+
+
+@dataclass
+class BodyResult:
+    """Body text (paragraphs separated by a blank line) and how it was made."""
+
+    text: str | None
+    paragraphs: int
+    method: str
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    toks = [t.casefold() for t in _TOKEN.findall(text)]
+    if len(toks) < 3:
+        return {tuple(toks)} if toks else set()
+    return {tuple(toks[i:i + 3]) for i in range(len(toks) - 2)}
+
+
+def _share(part: set[tuple[str, ...]], whole: set[tuple[str, ...]]) -> float:
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def engine_paragraphs(page: Page) -> list[str]:
+    """trafilatura's text, one entry per block.
+
+    The body is the last reader of the shared tree, so boilerplate containers
+    are pruned in place (trafilatura copies the tree it gets anyway).
+    """
+    prune_boilerplate(page.tree)
+    try:
+        doc = trafilatura.bare_extraction(
+            page.tree,
+            url=page.url,
+            with_metadata=False,
+            include_comments=False,
+            include_tables=True,
+            fast=ENGINE_FAST,
+        )
+    except Exception:  # noqa: BLE001 - the engine must never kill the article
+        logger.warning("trafilatura failed on %s", page.url, exc_info=True)
+        return []
+    text = getattr(doc, "text", None) or ""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def selector_paragraphs(tree: lxml.html.HtmlElement, selector: str) -> list[str]:
+    """Text blocks under the registry's body selector, in document order."""
+    paras: list[str] = []
+    xpath = compile_selector(selector)
+    nodes = xpath(tree) if xpath is not None else []
+    for node in nodes:
+        if not isinstance(node, lxml.html.HtmlElement):
+            continue
+        blocks = node.xpath(".//*[" + " or ".join(f"self::{t}" for t in _BLOCK_TAGS) + "]")
+        leaf_blocks = [b for b in blocks if not any(a in blocks for a in b.iterancestors())]
+        for block in leaf_blocks or [node]:
+            text = block.text_content().strip()
+            if text:
+                paras.append(text)
+    return paras
+
+
+def jsonld_paragraphs(body: str) -> list[str]:
+    """articleBody as paragraphs; some CMSs put HTML markup in it."""
+    if _HTML_MARKUP.search(body):
+        body = re.sub(r"(?i)<br\s*/?>|</(p|div|h[1-6])>", "\n", body)
+        body = lxml.html.fromstring(f"<div>{body}</div>").text_content()
+    return [p.strip() for p in re.split(r"\n+", body) if p.strip()]
+
+
+def _filter_by_jsonld(engine: list[str], ld_grams: set[tuple[str, ...]]) -> list[str]:
+    """Engine paragraphs JSON-LD supports, plus a long lead above the first of them."""
+    supported = [_share(_trigrams(p), ld_grams) >= PARAGRAPH_SUPPORT_MIN for p in engine]
+    first = supported.index(True) if True in supported else len(engine)
+    return [
+        p for i, p in enumerate(engine)
+        if supported[i] or (i < first and len(p.split()) >= LEAD_MIN_WORDS)
+    ]
+
+
+def combine(engine: list[str], jsonld_body: str | None) -> tuple[list[str], str]:
+    """Merge engine paragraphs with JSON-LD articleBody; returns (paragraphs, method)."""
+    if not jsonld_body or len(jsonld_body) < JSONLD_MIN_CHARS:
+        return engine, "trafilatura"
+    ld_paras = jsonld_paragraphs(jsonld_body)
+    if not engine:
+        return ld_paras, "jsonld"
+    ld_text = "\n".join(ld_paras)
+    ld_grams = _trigrams(ld_text)
+    engine_text = "\n".join(engine)
+    if _share(_trigrams(engine_text), ld_grams) < JSONLD_COVERAGE_MIN:
+        return engine, "trafilatura"  # JSON-LD is a teaser or another text
+    if len(ld_text) > JSONLD_LONGER_RATIO * len(engine_text):
+        if len(ld_paras) >= JSONLD_MIN_PARAGRAPHS:
+            return ld_paras, "jsonld"
+        return engine, "trafilatura"
+    return _filter_by_jsonld(engine, ld_grams), "trafilatura+jsonld"
+
+
+def extract_body(
+    page: Page,
+    ctx: CleanContext,
+    jsonld_body: str | None = None,
+    selector: str | None = None,
+) -> BodyResult:
+    """Best body for the page: selector > engine ⊕ JSON-LD, then boilerplate rules."""
+    paras: list[str] = []
+    method = "none"
+    if selector:
+        paras = selector_paragraphs(page.tree, selector)
+        method = "selector"
+    if not paras:
+        paras, method = combine(engine_paragraphs(page), jsonld_body)
+    paras = clean_paragraphs(paras, ctx)
+    if not paras:
+        return BodyResult(None, 0, "none")
+    return BodyResult("\n\n".join(paras), len(paras), method)

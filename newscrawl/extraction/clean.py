@@ -1,0 +1,208 @@
+"""Boilerplate rules for what body engines leave behind.
+
+Engines keep the headline, bylines, "Read also" teasers, comment-form prompts,
+newsletter/share prompts, image credits and author boxes when a template
+puts them inside the article container. Each rule here is generic (no site
+names), works on the list of body paragraphs, and has its thresholds as named
+constants. Tree-level rules (Cloudflare e-mails, containers to prune) are in
+``newscrawl.extraction.treeclean``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
+
+# the headline/byline/date block is looked for only in the first paragraphs
+HEAD_WINDOW = 4
+# a byline or dateline paragraph is short
+META_MAX_WORDS = 12
+# a prompt (comment form, newsletter, share) is short; longer text is content
+PROMPT_MAX_WORDS = 25
+# paragraphs after a teaser header are dropped while they are this short …
+TEASER_MAX_WORDS = 30
+# … and an author box is looked for only among the last paragraphs
+TAIL_WINDOW = 8
+# an image credit line is very short
+CREDIT_MAX_WORDS = 8
+# sentence-final punctuation: teaser headlines rarely end with it
+_SENTENCE_END = (".", "!", "?", "。", "！", "？", "»", "”", '"', "؟", "۔")
+
+_WS = re.compile(r"\s+")
+
+# Section headers that introduce links to *other* stories (many languages).
+_TEASER_HEADER = re.compile(
+    r"^\W*(must read|read (also|more|next)|also read|related( (articles?|stories|posts|news|content|coverage))?"
+    r"|more (from|on|stories|news)\b.*|recommended( for you)?|you (may|might) (also )?like|trending( now)?"
+    r"|popular|most (read|popular|viewed)|top stories|latest( news)?|see also|don'?t miss"
+    r"|lesen sie auch|auch interessant|mehr zum thema|weitere artikel|das könnte sie auch interessieren"
+    r"|(à )?lire aussi|sur le même sujet|leia (também|mais)|lee (también|más)|te puede interesar"
+    r"|leggi anche|potrebbe interessarti|czytaj (też|także|więcej)|les også|läs (också|mer)|læs også"
+    r"|lees ook|ook interessant|okuyun|ayrıca bakınız|читайте также|関連(記事|ニュース)|おすすめ(情報|記事)?"
+    r"|相关(阅读|新闻|文章)|推荐阅读|관련 ?기사|اقرأ أيضا|مزید پڑھیں|یہ بھی پڑھیں)\W*$",
+    re.IGNORECASE,
+)
+# Inline "Read also: <other story>" lines.
+_TEASER_INLINE = re.compile(
+    r"^\W*(must read|read (also|more|next)|also read|see also|related|lesen sie auch|mehr zum thema"
+    r"|(à )?lire aussi|leia também|lee también|leggi anche|czytaj (też|także|więcej)|les også|läs också"
+    r"|lees ook|читайте также|اقرأ أيضا|یہ بھی پڑھیں)\s*[:：|»>-]",
+    re.IGNORECASE,
+)
+# Comment forms, newsletter/share/app prompts, paywall notes, image credits.
+_PROMPT = re.compile(
+    r"leave a (reply|comment)|please enter your (comment|name|email)|you have entered an incorrect"
+    r"|^follow .{0,60}\bon (facebook|twitter|instagram|google news|x|linkedin|youtube|whatsapp|telegram)"
+    r"|save my name,? email|your email address will not be published|required fields are marked"
+    r"|post a comment|add a comment|join (the|our) (conversation|discussion|commenting)|comments? \(\d+\)"
+    r"|must be logged in to (post|comment)|sign ?up for (our|the)? ?\w* ?newsletter|subscribe to (our|the)"
+    r"|newsletter|thanks for signing up|share (this|on) (article|story|facebook|twitter|x)"
+    r"|click here to (get|download|subscribe)|follow us on|download (our|the) app"
+    r"|^(share|tweet|email|print|whatsapp|facebook|twitter|linkedin|copy link)(\s*[|/·]\s*\w+)*$"
+    r"|^(advertisement|anzeige|werbung|publicité|publicidad|pubblicità|reklama|annons)$",
+    re.IGNORECASE,
+)
+# Image credits ("Photo: Reuters", "© AFP"); short, or a copyright notice is content.
+_CREDIT = re.compile(
+    r"^\W*(photo|foto|image|picture|pic|bild|credit|crédit|crédito|illustration|source: getty)"
+    r"( ?credits?)?\s*[:©]|^\W*©|\((photo|image|picture|foto|bild)s?( credit)?:[^)]*\)$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^\W*(by|von|por|par|di|door|av|af|przez|od|de|written by|text|texto|autor|author)\s*[:]?\s+\S",
+    re.IGNORECASE,
+)
+_DATEISH = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}|\d{4}年|\b(19|20)\d{2}\b"
+    r"|(updated|published|posted|stand|aktualisiert|publié|mis à jour|publicado|actualizado)\b",
+    re.IGNORECASE,
+)
+_ELLIPSIS = ("...", "…", "[…]", "[...]")
+_BARE_URL = re.compile(r"^\s*(https?://|www\.)\S+\s*$", re.IGNORECASE)
+# one URL alone on a line is a permalink/share echo; several are the article's own list
+LONE_URL_MAX = 1
+
+
+@dataclass
+class CleanContext:
+    """What the page's metadata says, so rules can recognise its echoes in the body."""
+
+    titles: list[str] = field(default_factory=list)  # headline candidates (h1, og, JSON-LD)
+    authors: list[str] = field(default_factory=list)
+
+
+def fold(text: str) -> str:
+    """Whitespace- and case-folded form used to compare paragraphs."""
+    return _WS.sub(" ", text).strip().casefold()
+
+
+def words(text: str) -> int:
+    """Word count that also works for scripts without spaces (CJK: ~2 chars a word)."""
+    spaced = len(text.split())
+    return max(spaced, len(text) // 4) if spaced <= 2 else spaced
+
+
+def drop_headline(paras: list[str], ctx: CleanContext) -> list[str]:
+    """The headline is a field of its own; engines often repeat it as the first line."""
+    titles = {fold(t) for t in ctx.titles if t}
+    out = list(paras)
+    for i, para in enumerate(paras[:HEAD_WINDOW]):
+        p = fold(para)
+        if p in titles or any(t and (p.startswith(t) and len(p) - len(t) < 40 and words(para) < 25) for t in titles):
+            return out[:i] + out[i + 1:]
+    return out
+
+
+def is_meta_line(para: str, ctx: CleanContext) -> bool:
+    """A byline, dateline or 'Updated …' line: metadata, not article text."""
+    if words(para) > META_MAX_WORDS:
+        return False
+    p = fold(para)
+    names = [fold(a) for a in ctx.authors if a]
+    if names and (p in names or any(n in p for n in names) and words(para) <= len(names) * 4 + 4):
+        return True
+    if _BYLINE.match(para) and (any(n in p for n in names) or _DATEISH.search(para)):
+        return True
+    return bool(_DATEISH.search(para)) and sum(c.isalpha() for c in para) < 0.6 * len(para)
+
+
+def drop_leading_meta(paras: list[str], ctx: CleanContext) -> list[str]:
+    """Bylines and dates above the text belong in ``authors``/``published``."""
+    head = [p for p in paras[:HEAD_WINDOW] if not is_meta_line(p, ctx)]
+    return head + paras[HEAD_WINDOW:]
+
+
+def is_prompt(para: str) -> bool:
+    """Comment form, newsletter/share prompt, image credit or 'Read also: …' line."""
+    if words(para) > PROMPT_MAX_WORDS:
+        return False
+    if words(para) <= CREDIT_MAX_WORDS and _CREDIT.search(para):
+        return True
+    return bool(_PROMPT.search(para) or _TEASER_INLINE.match(para))
+
+
+def drop_lone_urls(paras: list[str]) -> list[str]:
+    """A bare URL line is the page's permalink printed for sharing, unless there are many."""
+    urls = [p for p in paras if _BARE_URL.match(p)]
+    if not urls or len(urls) > LONE_URL_MAX:
+        return paras
+    return [p for p in paras if not _BARE_URL.match(p)]
+
+
+def _is_teaser_item(para: str) -> bool:
+    """A linked headline (no final full stop) or a cut excerpt ('While...')."""
+    text = para.rstrip()
+    if text.endswith(_ELLIPSIS):
+        return True
+    return words(text) <= TEASER_MAX_WORDS and not text.endswith(_SENTENCE_END)
+
+
+def drop_teaser_blocks(paras: list[str]) -> list[str]:
+    """A 'Must Read'/'Related' header and the short teasers that follow it."""
+    out: list[str] = []
+    skipping = False
+    for para in paras:
+        if _TEASER_HEADER.match(para.strip()):
+            skipping = True
+            continue
+        if skipping and _is_teaser_item(para):
+            continue
+        skipping = False
+        out.append(para)
+    return out
+
+
+def drop_author_box(paras: list[str], ctx: CleanContext) -> list[str]:
+    """An author's name repeated near the end starts a bio box: cut from there."""
+    names = {fold(a) for a in ctx.authors if a}
+    if not names:
+        return paras
+    start = max(0, len(paras) - TAIL_WINDOW)
+    for i in range(start, len(paras)):
+        p = fold(paras[i])
+        if p in names or (words(paras[i]) <= 6 and any(n in p for n in names)):
+            return paras[:i]
+    return paras
+
+
+def dedupe(paras: list[str]) -> list[str]:
+    """Drop empty paragraphs and immediate repeats (author box printed twice)."""
+    out: list[str] = []
+    for para in paras:
+        if para.strip() and (not out or fold(out[-1]) != fold(para)):
+            out.append(para)
+    return out
+
+
+def clean_paragraphs(paras: list[str], ctx: CleanContext) -> list[str]:
+    """Apply every rule in order; each is safe to run on text without boilerplate."""
+    paras = dedupe([_WS.sub(" ", p).strip() for p in paras])
+    paras = drop_headline(paras, ctx)
+    paras = drop_leading_meta(paras, ctx)
+    paras = drop_author_box(paras, ctx)
+    paras = drop_teaser_blocks(paras)
+    paras = [p for p in paras if not is_prompt(p)]
+    return dedupe(drop_lone_urls(paras))

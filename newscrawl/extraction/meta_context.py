@@ -1,0 +1,146 @@
+"""What every metadata field function reads: the page's sources, gathered once.
+
+JSON-LD, the meta tags and the article root are computed a single time per
+page and shared, so eleven small field functions stay cheap and independent.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from cssselect import GenericTranslator, SelectorError
+from lxml import etree
+from lxml import html as lxml_html
+
+from newscrawl.extraction.dates import ParsedDate, parse_date
+from newscrawl.extraction.hints import SiteHints
+from newscrawl.extraction.jsonld import JsonLd, parse_jsonld, text_value
+from newscrawl.extraction.meta_tags import PageMeta, collect_meta
+from newscrawl.extraction.titles import normalize_space, site_labels
+
+logger = logging.getLogger(__name__)
+
+MAX_TIME_ELEMENTS = 5
+MAX_DATE_TEXT = 160  # a longer "date" element is a paragraph, not a dateline
+_DATE_ELEMENTS = etree.XPath(
+    ".//*[contains(@class,'date') or contains(@class,'Date') or contains(@class,'time') or "
+    "contains(@class,'publish') or contains(@class,'datum') or contains(@class,'byline') or "
+    "contains(@class,'Byline') or contains(@class,'author')][not(self::script or self::style)]"
+)  # the article's own <time> comes early; later ones are teasers
+MAX_ARTICLES_MEASURED = 20
+_ARTICLES = etree.XPath("//article")
+_BODY_PARENT = etree.XPath("(//*[@itemprop='articleBody'])[1]/..")
+_MAIN = etree.XPath("(//main)[1]")
+
+
+def find_article_root(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The element holding the article: the <article> with the h1, else the longest one.
+
+    Listing teasers are <article>s too, so "the first <article>" is often wrong.
+    """
+    articles = _ARTICLES(tree)
+    for article in articles:
+        if next(article.iter("h1"), None) is not None:
+            return article
+    body_parent = _BODY_PARENT(tree)
+    if body_parent:
+        return body_parent[0]
+    if articles:
+        return max(articles[:MAX_ARTICLES_MEASURED], key=lambda a: len(a.text_content()))
+    main = _MAIN(tree)
+    return main[0] if main else tree
+
+
+@lru_cache(maxsize=256)
+def compile_selector(selector: str) -> etree.XPath | None:
+    """A registry selector compiled once: XPath when it starts with '/' or '(', else CSS."""
+    try:
+        if selector.startswith(("/", "(")):
+            return etree.XPath(selector)
+        return etree.XPath(GenericTranslator().css_to_xpath(selector))
+    except (SelectorError, etree.XPathSyntaxError) as exc:
+        logger.warning("invalid site selector %r: %s", selector, exc)
+        return None
+
+
+@dataclass
+class MetaContext:
+    """Sources of one page: tree, URL, hints, JSON-LD, meta tags and the article root."""
+
+    tree: lxml_html.HtmlElement
+    url: str | None
+    hints: SiteHints
+    ld: JsonLd
+    page: PageMeta
+    article_root: lxml_html.HtmlElement
+    site_labels: set[str] = field(default_factory=set)
+
+    def selected_texts(self, name: str) -> list[str]:
+        """Texts (or attribute values) the registry selector for ``name`` points at."""
+        selector = self.hints.selectors.get(name)
+        compiled = compile_selector(selector) if selector else None
+        if compiled is None:
+            return []
+        texts: list[str] = []
+        for hit in compiled(self.tree):
+            if isinstance(hit, str):
+                text = hit
+            elif name == "published" and hit.get("datetime"):
+                text = hit.get("datetime")
+            else:
+                text = hit.get("content") or hit.text_content()
+            text = normalize_space(text)
+            if text:
+                texts.append(text)
+        return texts
+
+    def selected_text(self, name: str) -> str | None:
+        texts = self.selected_texts(name)
+        return " ".join(texts) if texts and name != "title" else (texts[0] if texts else None)
+
+    def time_dates(self) -> list[ParsedDate]:
+        """Dates of the first ``<time>`` elements in the article (datetime attr, else text)."""
+        found: list[ParsedDate] = []
+        for element in self.article_root.iter("time"):
+            raw = element.get("datetime") or element.text_content()
+            parsed = parse_date(raw, self.hints.timezone)
+            if parsed is not None:
+                found.append(parsed)
+            if len(found) >= MAX_TIME_ELEMENTS:
+                break
+        return found
+
+
+    def text_dates(self) -> list[ParsedDate]:
+        """Dates printed in the article's date/byline elements (and their dateline parent)."""
+        found: list[ParsedDate] = []
+        for element in _DATE_ELEMENTS(self.article_root):
+            parent = element.getparent()
+            for node in (element, parent):
+                if node is None:
+                    continue
+                text = node.text_content()
+                if len(text) > MAX_DATE_TEXT:
+                    continue
+                parsed = parse_date(text, self.hints.timezone)
+                if parsed is not None:
+                    found.append(parsed)
+                    break
+            if len(found) >= MAX_TIME_ELEMENTS:
+                break
+        return found
+
+
+def build_context(tree: lxml_html.HtmlElement, url: str | None, hints: SiteHints) -> MetaContext:
+    """Gather all sources of the page once."""
+    ld = parse_jsonld(tree, url)
+    page = collect_meta(tree)
+    root = find_article_root(tree)
+    publisher = ld.resolve((ld.article or {}).get("publisher"))
+    names = [page.first("og:site_name"), page.first("application-name"), text_value(publisher)]
+    return MetaContext(
+        tree=tree, url=url, hints=hints, ld=ld, page=page, article_root=root,
+        site_labels=site_labels(url, names),
+    )

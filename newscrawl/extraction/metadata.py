@@ -1,0 +1,250 @@
+"""The metadata cascade: every field from its most trusted source, with provenance.
+
+Order of trust per field: registry selectors (when the site has them), JSON-LD,
+OpenGraph/meta, microdata, then what the page shows (h1, byline, ``<time>``)
+and finally the URL. Each field is its own small function returning
+``(value, source)``; a failing field is logged and left at its default so one
+odd page never loses the whole article. Pure: no I/O, no Scrapy, the tree is
+only read.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import html as lxml_html
+
+from newscrawl.extraction import meta_fields
+from newscrawl.extraction.authors import clean_authors, find_byline
+from newscrawl.extraction.meta_context import MetaContext, build_context
+from newscrawl.extraction.dates import ParsedDate, date_from_url, parse_date, parse_text
+from newscrawl.extraction.hints import SiteHints
+from newscrawl.extraction.jsonld import person_names, text_value
+from newscrawl.extraction.titles import find_h1, names_site, normalize_space, strip_site_name
+
+logger = logging.getLogger(__name__)
+
+Result = tuple[Any, str | None]
+
+# meta keys in order of trust; lower-case, as collect_meta stores them
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "article:published", "datepublished",
+    "og:published_time", "published_time", "publish-date", "publish_date", "publishdate",
+    "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued",
+    "dc.date", "dcterms.date", "dcterms.created", "date", "article.published",
+    "cxenseparse:recs:publishtime", "originalpublicationdate", "article_date_original",
+    "og:pubdate", "release_date", "displaydate", "article:published:time", "date.published",
+)
+MODIFIED_META = (
+    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
+    "article:modified", "modified_time", "last-modified", "dcterms.modified", "dc.date.modified",
+    "lastmod", "article.updated", "updated_time", "article:modified:time",
+)
+AUTHOR_META = (
+    "author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+    "dcterms.creator", "byl", "twitter:creator", "og:article:author", "cxenseparse:author",
+)
+
+
+@dataclass
+class Metadata:
+    """All metadata fields of one page, plus where each came from and article evidence."""
+
+    title: str | None = None
+    description: str | None = None
+    language: str | None = None
+    section: str | None = None
+    image: str | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    provenance: dict[str, str] = field(default_factory=dict)  # field -> source
+    og_type: str | None = None
+    jsonld_types: list[str] = field(default_factory=list)
+    jsonld_body: str | None = None
+
+
+def _title(ctx: MetaContext) -> Result:
+    """The headline as shown: selector, else a vote between JSON-LD, social and h1."""
+    selected = ctx.selected_text("title")
+    if selected:
+        return selected, "selector"
+    labels = ctx.site_labels
+    candidates: list[tuple[str, str]] = []
+    article = ctx.ld.article or {}
+    headline = text_value(article.get("headline") or article.get("name"))
+    if headline:
+        candidates.append((strip_site_name(headline, labels), "jsonld"))
+    og_title = ctx.page.first("og:title")
+    if og_title:
+        candidates.append((strip_site_name(og_title, labels), "og"))
+    h1 = find_h1(ctx.tree)
+    if h1:
+        candidates.append((h1, "h1"))
+    for key, source in (("twitter:title", "twitter"), ("dc.title", "meta"), ("title", "meta")):
+        value = ctx.page.first(key)
+        if value:
+            candidates.append((strip_site_name(value, labels), source))
+    micro = ctx.page.microdata.get("headline")
+    if micro:
+        candidates.append((normalize_space(micro[0]), "microdata"))
+    if ctx.page.title_tag:
+        candidates.append((strip_site_name(ctx.page.title_tag, labels), "title"))
+    candidates = [(text, source) for text, source in candidates if len(text) >= 2]
+    return (candidates[0] if candidates else (None, None))
+
+
+def _authors(ctx: MetaContext) -> Result:
+    """Person names first (selector, JSON-LD, meta, byline, microdata); organisations last.
+
+    A wire agency named beside persons in JSON-LD is kept; the site's own name
+    is only an author when nothing better names one (pages without bylines).
+    """
+    selected = ctx.selected_texts("authors")
+    if selected and (names := clean_authors(selected)):
+        return names, "selector"
+    is_site = lambda name: names_site(name, ctx.site_labels)  # noqa: E731
+    article = ctx.ld.article or {}
+    raw = person_names(ctx.ld, article.get("author") or article.get("creator"))
+    ld_names = clean_authors(name for name, _ in raw)
+    org_keys = {n.casefold() for name, is_person in raw if not is_person for n in clean_authors([name])}
+    ld_persons = [n for n in ld_names if n.casefold() not in org_keys and not is_site(n)]
+    if ld_persons:
+        return [n for n in ld_names if not is_site(n)], "jsonld"
+    meta_names = clean_authors(v for v in ctx.page.all(*AUTHOR_META) if not v.startswith(("http", "@")))
+    if meta_persons := [n for n in meta_names if not is_site(n)]:
+        return meta_persons, "meta"
+    if byline := [n for n in find_byline(ctx.article_root) if not is_site(n)]:
+        return byline, "byline"
+    micro = clean_authors(ctx.article_root.xpath(_MICRODATA_AUTHOR))
+    if micro_persons := [n for n in micro if not is_site(n)]:
+        return micro_persons, "microdata"
+    if ld_names:
+        return ld_names, "jsonld"
+    return (meta_names, "meta") if meta_names else ([], None)
+
+
+_MICRODATA_AUTHOR = (
+    "(.//*[contains(@itemprop,'author')])[1]//*[@itemprop='name']/@content | "
+    "(.//*[contains(@itemprop,'author')])[1]//*[@itemprop='name']/text()"
+)
+
+
+def _pick_date(candidates: list[tuple[ParsedDate, str]]) -> Result:
+    """The most trusted date, upgraded by a later one that agrees but carries time/offset."""
+    if not candidates:
+        return None, None
+    best, source = candidates[0]
+    for other, other_source in candidates[1:]:
+        if best.aware and best.has_time:
+            break
+        if not (other.has_time and other.aware):
+            if best.has_time or not other.has_time:
+                continue
+        if other.value.date() != best.value.date():
+            continue
+        if best.has_time and (other.value.hour, other.value.minute) != (best.value.hour, best.value.minute):
+            continue
+        best, source = other, other_source
+    return best.iso(), source
+
+
+def _date_candidates(ctx: MetaContext, ld_key: str, meta_keys: tuple[str, ...], micro: str) -> list[tuple[ParsedDate, str]]:
+    tz = ctx.hints.timezone
+    found: list[tuple[ParsedDate, str]] = []
+
+    def add(raw: Any, source: str) -> None:
+        parsed = parse_date(text_value(raw), tz)
+        if parsed is not None:
+            found.append((parsed, source))
+
+    article = ctx.ld.article or {}
+    add(article.get(ld_key), "jsonld")
+    for key in meta_keys:
+        for value in ctx.page.meta.get(key, ()):
+            add(value, "meta")
+    for value in ctx.page.microdata.get(micro, ()):
+        add(value, "microdata")
+    return found
+
+
+def _published(ctx: MetaContext) -> Result:
+    selected = ctx.selected_text("published")
+    if selected:
+        parsed = parse_date(selected, ctx.hints.timezone)
+        if parsed:
+            return parsed.iso(), "selector"
+    found = _date_candidates(ctx, "datePublished", PUBLISHED_META, "datepublished")
+    if not found:
+        article = ctx.ld.article or {}
+        found = [(p, "jsonld") for p in [parse_date(text_value(article.get("dateCreated")), ctx.hints.timezone)] if p]
+    found += [(p, "time") for p in ctx.time_dates()]
+    if not found:
+        titles = (ctx.page.first("og:title"), ctx.page.title_tag)
+        found += [(p, "title") for p in map(parse_text, filter(None, titles)) if p]
+    if not found:
+        found += [(p, "text") for p in ctx.text_dates()]
+    if not found:
+        from_url = date_from_url(ctx.url)
+        if from_url:
+            found.append((from_url, "url"))
+    return _pick_date(found)
+
+
+def _modified(ctx: MetaContext) -> Result:
+    return _pick_date(_date_candidates(ctx, "dateModified", MODIFIED_META, "datemodified"))
+
+
+FIELDS: tuple[tuple[str, Callable[[MetaContext], Result]], ...] = (
+    ("title", _title),
+    ("authors", _authors),
+    ("published", _published),
+    ("modified", _modified),
+    ("description", meta_fields.description),
+    ("language", meta_fields.language),
+    ("section", meta_fields.section),
+    ("tags", meta_fields.tags),
+    ("image", meta_fields.image),
+    ("canonical_url", meta_fields.canonical_url),
+    ("site_name", meta_fields.site_name),
+)
+
+
+def extract_metadata(
+    tree: lxml_html.HtmlElement, url: str | None, hints: SiteHints | None = None
+) -> Metadata:
+    """Every metadata field of a parsed page, each from its most trusted source."""
+    ctx = build_context(tree, url, hints or SiteHints())
+    result = Metadata(
+        og_type=ctx.page.first("og:type"),
+        jsonld_types=ctx.ld.types,
+        jsonld_body=_article_body(ctx),
+    )
+    for name, func in FIELDS:
+        try:
+            value, source = func(ctx)
+        except Exception as exc:  # noqa: BLE001 - one bad field must not lose the article
+            logger.warning("metadata field %s failed on %s: %r", name, url, exc)
+            continue
+        if value:
+            setattr(result, name, value)
+            if source:
+                result.provenance[name] = source
+    return result
+
+
+def _article_body(ctx: MetaContext) -> str | None:
+    """JSON-LD articleBody with its line breaks kept (the body extractor may use it)."""
+    body = (ctx.ld.article or {}).get("articleBody")
+    if isinstance(body, list):
+        body = "\n".join(b for b in body if isinstance(b, str))
+    if not isinstance(body, str) or not body.strip():
+        return None
+    return html.unescape(body).strip() if "&" in body else body.strip()

@@ -1,0 +1,60 @@
+"""Parse a page once and share the tree between metadata, cleaning and body.
+
+Parsing costs about as much as copying a tree (measured: ~4 ms parse vs
+~5 ms ``deepcopy`` for a 270 kB page), so each page is parsed exactly once
+here. trafilatura 2.x copies any tree it is given before mutating it, so the
+shared tree can be handed to it directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import lxml.etree
+import lxml.html
+
+from newscrawl.extraction.decode import decode_html
+
+logger = logging.getLogger(__name__)
+
+# Same options as trafilatura's own parser, so both see the same document.
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
+)
+# lxml refuses str input that still carries an XML encoding declaration
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# characters XML/lxml cannot hold (NUL and C0 controls other than tab/newlines)
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@dataclass
+class Page:
+    """A decoded, parsed page: the one tree every extraction step reads."""
+
+    text: str
+    tree: lxml.html.HtmlElement
+    encoding: str
+    url: str | None = None
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """Parse decoded HTML leniently; an unparsable page gives an empty document."""
+    text = _BAD_CHARS.sub("", _XML_DECL.sub("", text, count=1))
+    try:
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        logger.debug("unparsable page (%s); using an empty document", exc)
+        tree = lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
+    if not isinstance(tree, lxml.html.HtmlElement):  # pragma: no cover - defensive
+        tree = lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
+    return tree
+
+
+def load_page(
+    html: bytes | str, url: str | None = None, http_charset: str | None = None
+) -> Page:
+    """Decode and parse once; everything downstream shares ``Page.tree``."""
+    decoded = decode_html(html, http_charset)
+    return Page(decoded.text, parse_html(decoded.text), decoded.encoding, url)

@@ -1,0 +1,138 @@
+"""Headline candidates and their cleaning.
+
+The SEO ``<title>`` carries the site name ("… | Site", "… - Site"), social
+titles sometimes too, and the visible ``<h1>`` may hide a kicker in a span.
+This module cleans each candidate; metadata.py decides between them.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+
+logger = logging.getLogger(__name__)
+
+MIN_TITLE_CHARS = 5  # shorter h1s are logos or section labels
+MAX_TITLE_CHARS = 400
+MAX_SUFFIX_WORDS = 6  # a trailing segment longer than this is part of the headline
+
+# separators between a headline and a site name, most specific first
+_SEPARATOR = re.compile(r"\s+[|｜‖•·:»›\-–—]{1,2}\s+|\s*[|｜ㅣ]\s*|\s+::\s+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def normalize_space(text: str | None) -> str:
+    """Whitespace folded, zero-width characters dropped, entities decoded."""
+    if not text:
+        return ""
+    if "&" in text:
+        text = html.unescape(text)
+    return re.sub(r"\s+", " ", text.translate(_INVISIBLE)).strip()
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def site_labels(url: str | None, names: Iterable[str | None]) -> set[str]:
+    """Normalised spellings of the site's name: declared names and host labels."""
+    labels = {_key(n) for n in names if n and _key(n)}
+    if url:
+        host = (urlsplit(url).hostname or "").lower()
+        host = re.sub(r"^(www\d?|m|amp|mobile|edition)\.", "", host)
+        if host:
+            labels.add(_key(host))
+            labels.add(_key(host.split(".")[0]))
+    return {label for label in labels if len(label) >= 2}
+
+
+def _is_site_label(segment: str, labels: set[str]) -> bool:
+    key = _key(segment)
+    if not key:
+        return True
+    for label in labels:
+        if key == label or (len(label) >= 4 and (label in key or key in label)):
+            return True
+    return False
+
+
+def names_site(name: str, labels: set[str]) -> bool:
+    """Whether ``name`` is the site's own name ("DER SPIEGEL", "ntv.com.tr", "n-tv NACHRICHTEN")."""
+    key = _key(name)
+    if not key:
+        return False
+    for label in labels:
+        if key == label or (len(label) >= 3 and len(key) >= 3 and (key.startswith(label) or label.startswith(key))):
+            return True
+    return False
+
+
+def strip_site_name(title: str, labels: set[str]) -> str:
+    """Remove a leading or trailing site-name segment ("Story | Site" → "Story")."""
+    title = normalize_space(title)
+    if not labels or not title:
+        return title
+    parts = _SEPARATOR.split(title)
+    seps = _SEPARATOR.findall(title)
+    if len(parts) < 2:
+        return title
+    # trailing segments: "Story - Section | Site" drops both when the last is the site
+    end = len(parts)
+    while end > 1 and _is_site_label(parts[end - 1], labels):
+        end -= 1
+    if end < len(parts):
+        return _join(parts[:end], seps)
+    if _is_site_label(parts[0], labels) and len(parts[0].split()) <= MAX_SUFFIX_WORDS:
+        return _join(parts[1:], seps[1:])
+    return title
+
+
+def _join(parts: list[str], seps: list[str]) -> str:
+    out = parts[0]
+    for sep, part in zip(seps, parts[1:]):
+        out += sep + part
+    return out.strip()
+
+
+_SPACED_TAGS = frozenset({"div", "p", "br", "span", "small"})
+
+
+def heading_text(element: lxml_html.HtmlElement) -> str:
+    """Visible text of a heading; kicker spans and line breaks become a space."""
+    pieces: list[str] = [element.text or ""]
+    for child in element:
+        if not isinstance(child.tag, str) or child.tag in {"script", "style", "noscript"}:
+            pieces.append(child.tail or "")
+            continue
+        spaced = child.tag in _SPACED_TAGS
+        pieces.append((" " if spaced else "") + heading_text(child) + (" " if spaced else ""))
+        pieces.append(child.tail or "")
+    return normalize_space("".join(pieces))
+
+
+def find_h1(tree: lxml_html.HtmlElement) -> str | None:
+    """The article's visible headline: an h1 inside <article>/<main> first, else the first h1."""
+    fallback = None
+    for h1 in tree.iter("h1"):
+        text = heading_text(h1)
+        if not MIN_TITLE_CHARS <= len(text) <= MAX_TITLE_CHARS:
+            continue
+        if _inside_article(h1):
+            return text
+        if fallback is None:
+            fallback = text
+    return fallback
+
+
+def _inside_article(element: lxml_html.HtmlElement) -> bool:
+    for parent in element.iterancestors():
+        if parent.tag in {"article", "main"} or parent.get("itemprop") == "articleBody":
+            return True
+        if parent.tag in {"header", "footer", "nav", "aside"} and parent.get("role") == "banner":
+            return False
+    return False

@@ -1,0 +1,64 @@
+"""A per-site page budget per run, so no site (or spider trap) eats the whole crawl.
+
+Endless calendars, pagination and session-id link explosions are bounded here
+whatever the link classifier lets through: after ``NEWSCRAWL_MAX_PAGES_PER_SITE``
+page requests a site gets no more in this run. robots.txt, sitemaps and feeds
+are not pages and do not count; retries and redirects of a page count once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import NotConfigured
+
+from newscrawl.middlewares._common import KIND_META, RESOURCE_KINDS, refuse, site_key
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+COUNTED_META = "newscrawl_budget_counted"
+STAT_EXHAUSTED = "newscrawl/budget/exhausted"
+
+
+class SiteBudgetMiddleware:
+    """Place it early (e.g. 70): refused requests should cost nothing else."""
+
+    def __init__(self, stats: StatsCollector | None, max_pages: int) -> None:
+        self.stats = stats
+        self.max_pages = max_pages
+        self._spent: Counter[str] = Counter()
+        self._exhausted: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        max_pages = crawler.settings.getint("NEWSCRAWL_MAX_PAGES_PER_SITE", 5000)
+        if max_pages <= 0:
+            raise NotConfigured
+        return cls(crawler.stats, max_pages)
+
+    def spent(self, site: str) -> int:
+        """Pages already granted to *site* in this run."""
+        return self._spent[site]
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get(KIND_META) in RESOURCE_KINDS or request.meta.get(COUNTED_META):
+            return
+        site = site_key(request)
+        if self._spent[site] >= self.max_pages:
+            if site not in self._exhausted:
+                self._exhausted.add(site)
+                logger.warning("Site %s reached its budget of %d pages for this run",
+                               site, self.max_pages)
+            refuse(self.stats, request, f"{STAT_EXHAUSTED}/{site}",
+                   f"page budget of {self.max_pages} reached")
+        self._spent[site] += 1
+        request.meta[COUNTED_META] = True

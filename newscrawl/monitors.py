@@ -1,0 +1,262 @@
+"""Spidermon monitors run at spider close: did this run fail in a way cron must hear about?
+
+Each monitor owns one documented exit code (:mod:`newscrawl.exitcodes`); when
+several fail, the lowest code wins (the most fundamental failure). The monitors
+read the run's stats (see :mod:`newscrawl.summary`) and, for extraction health,
+the per-site coverage history kept in the state. They must not cry wolf: a few
+404s, an incremental run that finds nothing new, or a small run are all quiet.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from typing import Any
+from urllib.parse import urlsplit
+
+from spidermon import Monitor, MonitorSuite, monitors
+from spidermon.core.actions import Action
+
+from newscrawl import exitcodes
+from newscrawl.summary import HEALTH_FIELDS, IGNORED_ERRORS, figures_from_stats
+
+logger = logging.getLogger(__name__)
+
+COMPLETE_REASONS = ("finished", "closespider_itemcount", "closespider_pagecount",
+                    "closespider_timeout")  # runs long enough to judge a site's yield
+
+
+def _setting(monitor: Any, name: str, default: Any, kind: type = float) -> Any:
+    value = monitor.data.crawler.settings.get(name, default)
+    return kind(value) if value is not None else default
+
+
+def _complete(stats: dict[str, Any]) -> bool:
+    return str(stats.get("finish_reason", "finished")) in COMPLETE_REASONS
+
+
+def reachable_sites(stats: dict[str, Any]) -> list[str]:
+    """Sites that answered at least once with something other than a server error."""
+    return [name for name, s in figures_from_stats(stats).items()
+            if any(int(code) < 500 for code in s["status"])]
+
+
+def error_rate(stats: dict[str, Any]) -> tuple[int, int]:
+    """(failed requests, attempted requests); refusals such as robots.txt are not failures."""
+    failed = sum(v for k, v in stats.items() if k.startswith("newscrawl/errors/")
+                 and k.rsplit("/", 1)[-1] not in IGNORED_ERRORS and isinstance(v, int))
+    return failed, int(stats.get("downloader/request_count", 0))
+
+
+def health_verdict(current: dict[str, float | None], history: list[dict[str, float]], *,
+                   min_items: int, warn_drop: float, fail_drop: float,
+                   articles: int) -> tuple[str, list[str]]:
+    """"ok", "warn" or "fail", with one line per field whose coverage dropped.
+
+    The baseline is the median coverage of earlier runs that had at least
+    ``min_items`` articles: one odd run does not move it, and a small run is not judged.
+    """
+    past = [h for h in history if h.get("articles", 0) >= min_items]
+    if articles < min_items or not past:
+        return "ok", []
+    level, lines = "ok", []
+    for name in HEALTH_FIELDS:
+        values = [h[name] for h in past if h.get(name) is not None]
+        now = current.get(name)
+        if not values or now is None:
+            continue
+        baseline = statistics.median(values)
+        drop = baseline - now
+        if drop >= fail_drop:
+            level = "fail"
+        elif drop >= warn_drop and level == "ok":
+            level = "warn"
+        else:
+            continue
+        lines.append(f"{name} coverage {now:.0%} (was {baseline:.0%} over {len(values)} runs)")
+    return level, lines
+
+
+def history_of(crawler: Any, site: str, n: int) -> list[dict[str, float]]:
+    """Coverage of the site's last ``n`` recorded runs, newest first ([] without a state)."""
+    store = _store(crawler)
+    if store is None:
+        return []
+    return [dict(record.coverage) for record in store.health_history(site, n)]
+
+
+def _store(crawler: Any) -> Any:
+    from newscrawl.state import StateExtension
+    ext = crawler.get_extension(StateExtension)
+    return getattr(ext, "store", None)
+
+
+@monitors.name("No site reachable")
+class NoSiteReachableMonitor(Monitor):
+    """Not one site answered: network down, DNS broken, or every site blocks us."""
+
+    exit_code = exitcodes.NO_SITE_REACHABLE
+
+    @monitors.name("at least one site answered")
+    def test_some_site_answered(self) -> None:
+        self.assertTrue(reachable_sites(self.data.stats),
+                        "no site answered a single request (network, DNS or blocking)")
+
+
+@monitors.name("Error rate")
+class ErrorRateMonitor(Monitor):
+    """Too many requests failed for good (after retries); refusals do not count."""
+
+    exit_code = exitcodes.ERROR_RATE
+
+    @monitors.name("error rate below NEWSCRAWL_MAX_ERROR_RATE")
+    def test_error_rate(self) -> None:
+        failed, attempted = error_rate(self.data.stats)
+        minimum = _setting(self, "NEWSCRAWL_ERROR_RATE_MIN_REQUESTS", 20, int)
+        if attempted < minimum:
+            self.skipTest(f"only {attempted} requests (< {minimum}): too few to judge")
+        limit = _setting(self, "NEWSCRAWL_MAX_ERROR_RATE", 0.25)
+        rate = failed / attempted
+        self.assertLessEqual(rate, limit, f"{failed} of {attempted} requests failed "
+                             f"({rate:.0%} > NEWSCRAWL_MAX_ERROR_RATE {limit:.0%})")
+
+
+@monitors.name("Sites went silent")
+class SiteWentSilentMonitor(Monitor):
+    """A site that yielded articles before yields none now although it was crawled.
+
+    "Crawled" means: pages were fetched and none was an article (a redesign), or
+    the site did not answer at all. An incremental run that skips every known
+    URL fetches no pages and stays quiet.
+    """
+
+    exit_code = exitcodes.SITE_WENT_SILENT
+
+    @monitors.name("every productive site still yields articles")
+    def test_sites_yield(self) -> None:
+        stats = self.data.stats
+        if not _complete(stats):
+            self.skipTest(f"run ended early ({stats.get('finish_reason')})")
+        min_pages = _setting(self, "NEWSCRAWL_SILENT_MIN_PAGES", 5, int)
+        figures = figures_from_stats(stats)
+        silent = []
+        for site in getattr(self.data.spider, "sites", []):
+            s = figures.get(site.name)
+            articles = s["articles"] if s else 0
+            if articles:
+                continue
+            answered = s is not None and any(int(c) < 500 for c in s["status"])
+            if answered and (s["pages"] if s else 0) < min_pages:
+                continue  # nothing new to fetch: an incremental run, not a failure
+            history = history_of(self.data.crawler, site.name, 5)
+            if any(h.get("articles", 0) > 0 for h in history):
+                why = f"no article in {s['pages']} pages" if answered else "unreachable"
+                silent.append(f"{site.name} ({why})")
+        self.assertFalse(silent, "sites that yielded articles before yield none now: "
+                         + ", ".join(silent))
+
+
+@monitors.name("Schema validation")
+class SchemaValidationMonitor(Monitor):
+    """Items failed the Article JSON Schema (dropped, so downstream never saw them)."""
+
+    exit_code = exitcodes.SCHEMA_INVALID
+
+    @monitors.name("no item failed schema validation")
+    def test_schema_valid(self) -> None:
+        invalid = int(self.data.stats.get("item_dropped_reasons_count/InvalidArticle", 0))
+        allowed = _setting(self, "NEWSCRAWL_MAX_INVALID_ITEMS", 0, int)
+        self.assertLessEqual(invalid, allowed,
+                             f"{invalid} items failed schema validation (allowed {allowed})")
+
+
+@monitors.name("Extraction health")
+class ExtractionHealthMonitor(Monitor):
+    """A site's field coverage collapsed run over run: the sign of a redesign."""
+
+    exit_code = exitcodes.HEALTH_COLLAPSE
+
+    @monitors.name("field coverage per site holds up")
+    def test_coverage(self) -> None:
+        options = {"min_items": _setting(self, "NEWSCRAWL_HEALTH_MIN_ITEMS", 5, int),
+                   "warn_drop": _setting(self, "NEWSCRAWL_HEALTH_WARN_DROP", 0.2),
+                   "fail_drop": _setting(self, "NEWSCRAWL_HEALTH_FAIL_DROP", 0.5)}
+        runs = _setting(self, "NEWSCRAWL_HEALTH_RUNS", 5, int)
+        failed = []
+        for name, s in sorted(figures_from_stats(self.data.stats).items()):
+            history = history_of(self.data.crawler, name, runs)
+            level, lines = health_verdict(s["coverage"], history, articles=s["articles"],
+                                          **options)
+            if level == "warn":
+                logger.warning("extraction health of %s dropped: %s", name, "; ".join(lines))
+                self.data.crawler.stats.inc_value("newscrawl/health/warnings")
+            elif level == "fail":
+                failed.append(f"{name}: {'; '.join(lines)}")
+        self.assertFalse(failed, "extraction coverage collapsed: " + " | ".join(failed))
+
+
+class SetExitCode(Action):
+    """Sets ``newscrawl/exit_code`` to the lowest code among the failed monitors."""
+
+    def run_action(self) -> None:
+        codes = [getattr(r.monitor, "exit_code", exitcodes.CRAWL_FAILED)
+                 for r in self.result.monitors_failed_results if r.status == "FAIL"]
+        if codes:
+            stats = self.data.crawler.stats
+            current = stats.get_value(exitcodes.STAT)
+            stats.set_value(exitcodes.STAT, min(codes + ([current] if current else [])))
+
+
+class RecordHealth(Action):
+    """Stores each site's coverage of this run, after the monitors compared it to the past."""
+
+    def run_action(self) -> None:
+        store = _store(self.data.crawler)
+        if store is None or not _complete(self.data.stats):
+            return
+        for name, s in figures_from_stats(self.data.stats).items():
+            if s["articles"]:
+                coverage = {k: v for k, v in s["coverage"].items() if v is not None}
+                store.record_health(name, dict(coverage, articles=float(s["articles"])))
+
+
+class RunMonitors(MonitorSuite):
+    """SPIDERMON_SPIDER_CLOSE_MONITORS: everything cron needs an exit code for."""
+
+    monitors = [NoSiteReachableMonitor, ErrorRateMonitor, SiteWentSilentMonitor,
+                SchemaValidationMonitor, ExtractionHealthMonitor]
+    monitors_finished_actions = [RecordHealth]
+    monitors_failed_actions = [SetExitCode]
+
+
+class FirstContactMiddleware:
+    """Short timeout and one retry until a site has answered once.
+
+    With DOWNLOAD_TIMEOUT=30 and RETRY_TIMES=2 a black-holed site costs 90 s per
+    request; here robots.txt and the homepage of a site that never answered give
+    up after ``timeout * (retries + 1)`` seconds, so "no site reachable" ends the
+    run (with its exit code) well within a minute.
+    """
+
+    def __init__(self, timeout: float, retries: int) -> None:
+        self.timeout, self.retries = timeout, retries
+        self.answered: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> FirstContactMiddleware:
+        return cls(crawler.settings.getfloat("NEWSCRAWL_FIRST_CONTACT_TIMEOUT", 10.0),
+                   crawler.settings.getint("NEWSCRAWL_FIRST_CONTACT_RETRIES", 1))
+
+    @staticmethod
+    def _origin(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}".lower()
+
+    def process_request(self, request: Any) -> None:
+        if self._origin(request.url) not in self.answered:
+            request.meta.setdefault("download_timeout", self.timeout)
+            request.meta.setdefault("max_retry_times", self.retries)
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        self.answered.add(self._origin(response.url))
+        return response

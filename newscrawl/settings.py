@@ -1,0 +1,63 @@
+"""Scrapy settings for newscrawl: Scrapy's own keys, then NEWSCRAWL_* keys.
+
+Every value here can be overridden on the command line with ``-s KEY=VALUE``;
+command-line values also win over a registry entry's politeness values.
+"""
+
+from __future__ import annotations
+
+from newscrawl.items import export_fields
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+COMMANDS_MODULE = "newscrawl.commands"  # our `crawl` (lock, exit codes) and `sites` commands
+
+# --- politeness ---------------------------------------------------------------
+NEWSCRAWL_CONTACT = "https://github.com/newscrawl/newscrawl"  # who to contact about the bot
+USER_AGENT = f"newscrawl/0.1 (+{NEWSCRAWL_CONTACT})"  # names the project and a contact
+ROBOTSTXT_OBEY = True  # robots.txt obeyed (Protego); an unreachable one means disallow
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+CONCURRENT_REQUESTS = 32  # across all sites
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # per site (scheme + host + port), never more by default
+DOWNLOAD_DELAY = 1.0  # seconds between requests to one site (registry/robots may raise it)
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True  # back off when a site slows down
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False  # news pages need no session; no cookie can leak across sites
+
+# --- limits -------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30  # seconds per request
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # bytes, decompressed (Scrapy's default is 1 GiB)
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+RETRY_TIMES = 2
+DEPTH_LIMIT = 6  # link hops from a homepage (sitemaps and feeds count as one hop)
+DNS_TIMEOUT = 20
+
+# --- the flow -------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.CleanPipeline": 100,  # normalise text, word count, content hash
+    "newscrawl.pipelines.ValidatePipeline": 200,  # drop half-empty or schema-invalid items
+    "newscrawl.pipelines.DeduplicatePipeline": 300,  # URL, body hash, near-duplicates, versions
+}
+EXTENSIONS = {
+    "newscrawl.state.StateExtension": 100,  # opens the state store (SQLite or Redis) for the run
+    "newscrawl.export.FeedWriter": 500,  # atomic default feed; marks articles seen once durable
+}
+FEED_EXPORT_FIELDS = export_fields()  # public Article fields only, in schema order
+FEED_EXPORT_ENCODING = "utf-8"  # -o/-O feeds in UTF-8, not ASCII-escaped
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"
+
+# --- newscrawl --------------------------------------------------------------------
+NEWSCRAWL_OUTPUT_DIR = "output"  # default feeds: <dir>/<spider>/<UTC timestamp>.jsonl
+NEWSCRAWL_STATE_DIR = ".newscrawl"  # SQLite state (seen URLs, hashes, validators, health)
+NEWSCRAWL_REDIS_URL = ""  # redis://host:port/db: share frontier and state across machines
+NEWSCRAWL_NEAR_DUPLICATES = "mark"  # "mark" (duplicate_of + story_id) or "drop"
+NEWSCRAWL_FSYNC_EVERY = 50  # items between fsync+state commits of the default feed
+NEWSCRAWL_MIN_WORDS = 40  # an article page has at least this many body words
+NEWSCRAWL_MAX_PAGES_PER_SITE = 5000  # page budget per site per run
+NEWSCRAWL_MAX_LISTING_PAGES = 200  # listing pages per site per run (spider-trap bound)

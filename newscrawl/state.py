@@ -1,0 +1,147 @@
+"""The run's view of the state across runs (SQLite by default, Redis for scale-out).
+
+One extension opens the store for the run and offers the few questions the
+frontier, the dedup pipeline and the feed writer ask of it. ``-a fresh=1``
+makes every look-up miss, so the run behaves like the first one, while what it
+emits is still recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any, Iterable
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+
+from newscrawl.dedup import ArticleRecord, CorruptState, StateStore
+
+logger = logging.getLogger(__name__)
+
+
+def story_id_for(key: str) -> str:
+    """A stable story id: derived from the canonical URL of the story's first copy."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def open_store(settings: Any) -> Any:
+    """The configured store: Redis when NEWSCRAWL_REDIS_URL is set, else SQLite."""
+    redis_url = settings.get("NEWSCRAWL_REDIS_URL")
+    if redis_url:
+        from newscrawl.dedup.redis_state import RedisStateStore
+        return RedisStateStore.open(redis_url)
+    folder = Path(settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl")
+    try:
+        return StateStore.open(folder)
+    except CorruptState as exc:
+        logger.error("%s; rebuilding the state from the finished feeds", exc)
+        StateStore.quarantine(folder)
+        store = StateStore.open(folder)
+        out = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
+        rebuilt = store.rebuild_from_feeds(sorted(out.glob("*/*.jsonl")))
+        logger.warning("rebuilt the state from the feeds: %d articles", rebuilt)
+        return store
+
+
+class StateExtension:
+    """Holds the store and the near-duplicate index for the duration of a run."""
+
+    def __init__(self, store: Any, stats: Any, fresh: bool) -> None:
+        self.store = store
+        self.stats = stats
+        self.fresh = fresh
+        self.index = store.load_neardup_index()
+        self.stories: dict[str, str] = {}  # canonical URL -> story id, for this run's items
+        self.signatures: dict[str, Any] = {}  # canonical URL -> near-dup signature, not yet committed
+        self.roots: dict[str, str] = {}  # a copy's canonical URL -> its story's first copy
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StateExtension:
+        fresh = bool(getattr(crawler.spider, "fresh", False))
+        ext = cls(open_store(crawler.settings), crawler.stats, fresh)
+        crawler.signals.connect(ext.spider_closed, signals.spider_closed)
+        crawler.signals.connect(ext.engine_stopped, signals.engine_stopped)
+        ext.crawler = crawler
+        return ext
+
+    # -- questions ------------------------------------------------------------------------
+    def known(self, url: str) -> ArticleRecord | None:
+        return None if self.fresh else self.store.known_url(url)
+
+    def validators(self, url: str) -> Any:
+        """The ETag / Last-Modified recorded for a discovery document, or None."""
+        return None if self.fresh else self.store.validators(url)
+
+    def near_duplicate_of(self, key: str, body: str) -> str | None:
+        """The first copy of this story seen (this run or before), then index this copy.
+
+        A copy that matches another copy is linked to that copy's own first copy, so
+        all copies of one story share one ``duplicate_of`` and one ``story_id``.
+        """
+        sig = self.index.signature(body)
+        if sig is None:
+            return None
+        match = self.index.best(sig)
+        if key not in self.index:
+            self.index.add_signature(key, sig)
+            self.signatures[key] = sig
+        if match is None or match.key == key:
+            return None
+        root = self.roots.get(match.key, match.key)
+        self.roots[key] = root
+        return root
+
+    def new_story_id(self, key: str) -> str:
+        self.stories[key] = story_id_for(key)
+        return self.stories[key]
+
+    def story_of(self, key: str) -> str:
+        """The story id of an emitted copy (this run's, else the state's)."""
+        if key not in self.stories:
+            record = self.store.get(key)
+            self.stories[key] = record.story_id if record is not None and record.story_id \
+                else story_id_for(key)
+        return self.stories[key]
+
+    def touch(self, key: str, adapter: ItemAdapter) -> None:
+        """An unchanged article was fetched again: remember its new aliases and lastmod."""
+        self.store.commit_articles([_record(adapter.item)])
+
+    # -- writes (only for items durably in the output) -------------------------------------
+    def commit_items(self, items: Iterable[Any]) -> None:
+        records = [_record(item) for item in items]
+        for record in records:
+            record.signature = self.signatures.pop(record.canonical_url, None)
+        self.store.commit_articles(records)
+        self.stats.inc_value("newscrawl/state/committed", len(records))
+
+    def commit_rows(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Record items recovered from an interrupted run's feed."""
+        self.store.commit_articles([_record(row) for row in rows])
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        frontier = getattr(spider, "frontier", None)
+        if reason == "finished" and frontier is not None:
+            # Only a complete run may say "this sitemap is done": else a 304 next time
+            # would hide the pages this run did not reach.
+            for url, (etag, modified) in frontier.validators.items():
+                self.store.set_validators(url, etag, modified)
+
+    def engine_stopped(self) -> None:
+        """Close last: the feed writer commits its final batch at spider_closed."""
+        self.store.close()
+
+
+def _record(item: Any) -> ArticleRecord:
+    adapter = ItemAdapter(item)
+    return ArticleRecord(
+        canonical_url=adapter.get("canonical_url") or adapter["url"],
+        site=adapter.get("site"),
+        content_hash=adapter.get("content_hash"),
+        version=adapter.get("version") or 1,
+        lastmod=adapter.get("lastmod"),
+        story_id=adapter.get("story_id"),
+        aliases=tuple(adapter.get("aliases") or ()) + (adapter["url"],),
+    )

@@ -1,0 +1,265 @@
+"""The run summary: what happened, per site and in total, for the people who run newscrawl.
+
+Counters are kept as namespaced stats (``newscrawl/site/<name>/<metric>``) so they
+show in Scrapy's own stats dump, reach the monitors through the same door, and
+survive into the summary without a second bookkeeping. At close the summary is
+logged readably and written as ``X.stats.json`` beside the feed ``X.jsonl``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet.task import LoopingCall
+
+from newscrawl.export import write_atomically
+from newscrawl.sites.registry import site_key
+
+logger = logging.getLogger(__name__)
+
+SITE_PREFIX = "newscrawl/site/"
+HEALTH_FIELDS = ("title", "published", "authors", "body")  # coverage fields, see item_fields()
+COUNTS = ("discovered", "fetched", "pages", "articles", "items", "new", "updated", "duplicates",
+          "near_duplicates", "unchanged", "errors")
+DUPLICATE_DROPS = {"DuplicateArticle": "duplicates", "NearDuplicateArticle": "near_duplicates",
+                   "UnchangedArticle": "unchanged"}
+IGNORED_ERRORS = frozenset({"IgnoreRequest"})  # refusals (robots, limits) are not failures
+
+
+def site_stat(site: str, *parts: str) -> str:
+    return SITE_PREFIX + "/".join((site,) + parts)
+
+
+def item_fields(item: Any, min_words: int) -> list[str]:
+    """The health fields an item has: what extraction coverage is measured on."""
+    adapter = ItemAdapter(item)
+    words = adapter.get("word_count") or len((adapter.get("body") or "").split())
+    present = {"title": bool(adapter.get("title")), "published": bool(adapter.get("published")),
+               "authors": bool(adapter.get("authors")), "body": words >= min_words}
+    return [name for name in HEALTH_FIELDS if present[name]]
+
+
+def figures_from_stats(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Per-site figures parsed back from the ``newscrawl/site/<name>/...`` stats."""
+    sites: dict[str, dict[str, Any]] = defaultdict(_empty_site)
+    for key, value in stats.items():
+        if not key.startswith(SITE_PREFIX) or not isinstance(value, (int, float)):
+            continue
+        name, _, rest = key[len(SITE_PREFIX):].partition("/")
+        metric, _, sub = rest.partition("/")
+        entry = sites[name]
+        if metric == "errors" and sub:
+            entry["errors_by_kind"][sub] = value
+        elif metric in ("dropped", "field", "status") and sub:
+            entry[metric][sub] = value
+        elif metric in COUNTS and not sub:
+            entry[metric] = value
+    for entry in sites.values():
+        extracted = entry["articles"]
+        entry["coverage"] = {f: round(entry["field"].get(f, 0) / extracted, 3) if extracted else None
+                             for f in HEALTH_FIELDS}
+        if entry["errors"] and not entry["errors_by_kind"]:
+            entry["errors_by_kind"] = {"total": entry["errors"]}
+    return dict(sites)
+
+
+def _empty_site() -> dict[str, Any]:
+    entry: dict[str, Any] = {name: 0 for name in COUNTS}
+    entry.update(dropped={}, errors_by_kind={}, field={}, status={})
+    return entry
+
+
+def totals(sites: dict[str, dict[str, Any]], stats: dict[str, Any]) -> dict[str, Any]:
+    """Sum the per-site figures; dropped and errors by kind come from Scrapy's global stats."""
+    total: dict[str, Any] = {name: sum(s[name] for s in sites.values()) for name in COUNTS}
+    total["items"] = int(stats.get("item_scraped_count", 0))
+    total["dropped"] = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
+                        if k.startswith("item_dropped_reasons_count/")}
+    total["errors_by_kind"] = {k[len("newscrawl/errors/"):]: v for k, v in stats.items()
+                               if k.startswith("newscrawl/errors/")}
+    return total
+
+
+def build_summary(stats: dict[str, Any], feed: Path | None, duration: float) -> dict[str, Any]:
+    sites = figures_from_stats(stats)
+    return {
+        "spider": "news", "feed": str(feed) if feed else None,
+        "started": _iso(stats.get("start_time")), "finished": _iso(stats.get("finish_time")),
+        "duration_s": round(duration, 1), "finish_reason": stats.get("finish_reason"),
+        "exit_code": stats.get("newscrawl/exit_code", 0),
+        "total": totals(sites, stats),
+        "sites": {name: {k: v for k, v in entry.items() if k != "field"}
+                  for name, entry in sorted(sites.items())},
+    }
+
+
+def summary_path(feed: Path) -> Path:
+    """``X.jsonl`` → ``X.stats.json`` (any other suffix is replaced the same way)."""
+    return feed.with_name(feed.name.removesuffix(feed.suffix) + ".stats.json")
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """A readable table for the log: one line per site, then the total."""
+    head = f"{'site':<24}{'found':>7}{'fetched':>8}{'articles':>9}{'new':>6}{'upd':>5}" \
+           f"{'dup':>5}{'errors':>7}"
+    lines = [f"run summary ({summary['finish_reason']}, {summary['duration_s']}s, "
+             f"exit {summary['exit_code']}): {summary['total']['items']} items -> "
+             f"{summary['feed']}", head]
+    rows = list(summary["sites"].items()) + [("TOTAL", summary["total"])]
+    for name, s in rows:
+        lines.append(f"{name[:23]:<24}{s['discovered']:>7}{s['fetched']:>8}{s['articles']:>9}"
+                     f"{s['new']:>6}{s['updated']:>5}{s['duplicates'] + s['near_duplicates']:>5}"
+                     f"{s['errors']:>7}")
+    total = summary["total"]
+    for label, table in (("dropped", total["dropped"]), ("errors", total["errors_by_kind"])):
+        if table:
+            lines.append(f"{label}: " + ", ".join(f"{k}={v}" for k, v in sorted(table.items())))
+    return "\n".join(lines)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
+
+
+class RunSummary:
+    """Counts per site from signals, logs progress while running, writes the summary at close."""
+
+    def __init__(self, crawler: Any, *, min_words: int, progress_interval: float,
+                 user_feed: Path | None) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.min_words = min_words
+        self.progress_interval = progress_interval
+        self.user_feed = user_feed
+        self.keys: dict[str, str] = {}  # site key (scheme://host:port) -> registry name
+        self.started = time.monotonic()
+        self.task: LoopingCall | None = None
+        self.written: Path | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunSummary:
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_SUMMARY_ENABLED", True):
+            raise NotConfigured
+        feeds = settings.getdict("FEEDS")
+        uri = next(iter(feeds), None)
+        user_feed = Path(str(uri).removeprefix("file://")) if uri else None
+        ext = cls(crawler, min_words=settings.getint("NEWSCRAWL_HEALTH_MIN_WORDS", 40),
+                  progress_interval=settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 60.0),
+                  user_feed=user_feed)
+        for handler, signal in ((ext.spider_opened, signals.spider_opened),
+                                (ext.request_scheduled, signals.request_scheduled),
+                                (ext.response_received, signals.response_received),
+                                (ext.item_scraped, signals.item_scraped),
+                                (ext.item_dropped, signals.item_dropped),
+                                (ext.spider_closed, signals.spider_closed),
+                                (ext.feeds_closed, signals.feed_exporter_closed)):
+            crawler.signals.connect(handler, signal=signal)
+        return ext
+
+    # -- counting -----------------------------------------------------------------------
+    def spider_opened(self, spider: Any) -> None:
+        self.started = time.monotonic()
+        for site in getattr(spider, "sites", []):
+            self.keys[site.key] = site.name
+        if self.progress_interval > 0:
+            self.task = LoopingCall(self.log_progress)
+            self.task.start(self.progress_interval, now=False)
+
+    def site_of(self, request: Any) -> str | None:
+        name = request.meta.get("newscrawl_site")
+        return name or self.keys.get(site_key(request.url))
+
+    def request_scheduled(self, request: Any, spider: Any) -> None:
+        site = self.site_of(request)
+        if site and request.meta.get("newscrawl_kind") == "page":
+            self.stats.inc_value(site_stat(site, "discovered"))
+
+    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+        site = self.site_of(request)
+        if site:
+            self.stats.inc_value(site_stat(site, "fetched"))
+            self.stats.inc_value(site_stat(site, "status", str(response.status)))
+            if request.meta.get("newscrawl_kind") == "page":
+                self.stats.inc_value(site_stat(site, "pages"))
+
+    def _extracted(self, item: Any) -> str:
+        site = ItemAdapter(item).get("site") or "-"
+        self.stats.inc_value(site_stat(site, "articles"))
+        for name in item_fields(item, self.min_words):
+            self.stats.inc_value(site_stat(site, "field", name))
+        return site
+
+    def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
+        site = self._extracted(item)
+        adapter = ItemAdapter(item)
+        self.stats.inc_value(site_stat(site, "items"))
+        self.stats.inc_value(site_stat(site, "updated" if adapter.get("updated") else "new"))
+        if adapter.get("duplicate_of"):
+            self.stats.inc_value(site_stat(site, "near_duplicates"))
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException,
+                     spider: Any) -> None:
+        site = self._extracted(item)
+        reason = type(exception).__name__
+        self.stats.inc_value(site_stat(site, "dropped", reason))
+        if reason in DUPLICATE_DROPS:
+            self.stats.inc_value(site_stat(site, DUPLICATE_DROPS[reason]))
+
+    def log_progress(self) -> None:
+        """One line per site: enough to see a stuck or failing site while the run goes on."""
+        elapsed = time.monotonic() - self.started
+        for name, s in sorted(figures_from_stats(self.stats.get_stats()).items()):
+            logger.info("progress %.0fs %s: found %d, fetched %d, articles %d, new %d, errors %d",
+                        elapsed, name, s["discovered"], s["fetched"], s["articles"], s["new"],
+                        s["errors"])
+
+    # -- closing ------------------------------------------------------------------------
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+        if self.user_feed is None:
+            from newscrawl.export import FeedWriter
+            writer = self.crawler.get_extension(FeedWriter)
+            feed = writer.final if writer is not None and not writer.failed else None
+            self.write(feed)
+
+    def feeds_closed(self) -> None:
+        """-o/-O: Scrapy's exporter has closed the file, so its lines can be counted."""
+        if self.user_feed is not None:
+            self.write(self.user_feed)
+
+    def write(self, feed: Path | None) -> dict[str, Any]:
+        stats = self.stats.get_stats()
+        summary = build_summary(stats, feed, time.monotonic() - self.started)
+        if feed is not None and feed.exists():
+            summary["total"]["feed_lines"] = _count_lines(feed)
+            if summary["total"]["feed_lines"] != summary["total"]["items"]:
+                logger.info("feed %s holds %d lines (%d from this run)", feed,
+                            summary["total"]["feed_lines"], summary["total"]["items"])
+        logger.info("%s", format_summary(summary))
+        if feed is not None:
+            path = summary_path(feed)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(path, json.dumps(summary, indent=2, ensure_ascii=False,
+                                                  default=str) + "\n")
+                self.written = path
+                logger.info("run summary written to %s", path)
+            except OSError as exc:
+                logger.error("cannot write the run summary %s: %s", path, exc)
+        return summary
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(1 for _ in fh)

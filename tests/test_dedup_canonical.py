@@ -1,0 +1,141 @@
+"""One row per canonicalisation rule: variants map to one key, distinct pages stay apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key
+
+SAME = [
+    # (rule, variant, canonical)
+    ("scheme case", "HTTP://example.com/a", "http://example.com/a"),
+    ("host case", "https://WWW.Example.COM/a", "https://www.example.com/a"),
+    ("trailing dot host", "https://example.com./a", "https://example.com/a"),
+    ("default http port", "http://example.com:80/a", "http://example.com/a"),
+    ("default https port", "https://example.com:443/a", "https://example.com/a"),
+    ("non-default port kept", "http://127.0.0.1:8001/a", "http://127.0.0.1:8001/a"),
+    ("fragment", "https://example.com/a#comments", "https://example.com/a"),
+    ("utm_*", "https://example.com/a?utm_source=fb&utm_medium=s&utm_campaign=x",
+     "https://example.com/a"),
+    ("fbclid", "https://example.com/a?fbclid=IwAR0x", "https://example.com/a"),
+    ("gclid", "https://example.com/a?gclid=abc", "https://example.com/a"),
+    ("dclid", "https://example.com/a?dclid=abc", "https://example.com/a"),
+    ("msclkid", "https://example.com/a?msclkid=abc", "https://example.com/a"),
+    ("mailchimp", "https://example.com/a?mc_cid=1&mc_eid=2", "https://example.com/a"),
+    ("ref", "https://example.com/a?ref=home", "https://example.com/a"),
+    ("ref_src", "https://example.com/a?ref_src=twsrc%5Etfw", "https://example.com/a"),
+    ("cmpid", "https://example.com/a?cmpid=rss", "https://example.com/a"),
+    ("igshid", "https://example.com/a?igshid=xyz", "https://example.com/a"),
+    ("_ga", "https://example.com/a?_ga=2.1.2", "https://example.com/a"),
+    ("yclid", "https://example.com/a?yclid=9", "https://example.com/a"),
+    ("spm", "https://example.com/a?spm=a2c.1", "https://example.com/a"),
+    ("share", "https://example.com/a?share=twitter", "https://example.com/a"),
+    ("from as label", "https://example.com/a?from=rss", "https://example.com/a"),
+    ("tracker name case", "https://example.com/a?UTM_Source=x", "https://example.com/a"),
+    ("params sorted", "https://example.com/a?b=2&a=1", "https://example.com/a?a=1&b=2"),
+    ("trackers removed, rest sorted", "https://example.com/a?utm_source=x&p=2&id=7",
+     "https://example.com/a?id=7&p=2"),
+    ("html-escaped ampersand", "https://example.com/a?id=7&amp;utm_source=x",
+     "https://example.com/a?id=7"),
+    ("index.html", "https://example.com/news/index.html", "https://example.com/news"),
+    ("index.htm", "https://example.com/news/index.htm", "https://example.com/news"),
+    ("index.php", "https://example.com/news/index.php", "https://example.com/news"),
+    ("root index", "https://example.com/index.html", "https://example.com/"),
+    ("trailing slash dropped", "https://example.com/news/story/", "https://example.com/news/story"),
+    ("root keeps its slash", "https://example.com", "https://example.com/"),
+    ("duplicate slashes", "https://example.com//news///story", "https://example.com/news/story"),
+    ("percent hex case", "https://example.com/%c3%a4", "https://example.com/%C3%A4"),
+    ("unreserved decoded", "https://example.com/%7Euser/a%2Db", "https://example.com/~user/a-b"),
+    ("non-ascii path encoded", "https://example.com/ä", "https://example.com/%C3%A4"),
+    ("space encoded", "https://example.com/a b", "https://example.com/a%20b"),
+    ("idn host", "https://münchen.de/a", "https://xn--mnchen-3ya.de/a"),
+    ("amp segment", "https://example.com/amp/news/story", "https://example.com/news/story"),
+    ("trailing amp", "https://example.com/news/story/amp", "https://example.com/news/story"),
+    ("trailing amp slash", "https://example.com/news/story/amp/", "https://example.com/news/story"),
+    ("amp=1", "https://example.com/news/story?amp=1", "https://example.com/news/story"),
+    ("bare amp", "https://example.com/news/story?amp", "https://example.com/news/story"),
+    ("outputType=amp", "https://example.com/story?outputType=amp", "https://example.com/story"),
+    ("amp host", "https://amp.example.com/news/story", "https://example.com/news/story"),
+    (".amp.html", "https://example.com/news/story.amp.html", "https://example.com/news/story.html"),
+    ("amp cache", "https://example-com.cdn.ampproject.org/c/s/example.com/news/story?amp",
+     "https://example.com/news/story"),
+    ("surrounding whitespace", "  https://example.com/a\n", "https://example.com/a"),
+]
+
+DIFFERENT = [
+    # (rule, url_a, url_b): must stay two keys
+    ("ports differ", "http://127.0.0.1:8001/a", "http://127.0.0.1:8002/a"),
+    ("schemes differ", "http://example.com/a", "https://example.com/a"),
+    ("path case kept", "https://example.com/News", "https://example.com/news"),
+    ("content id kept", "https://example.com/a?id=1", "https://example.com/a?id=2"),
+    ("from as offset kept", "https://example.com/a?from=20", "https://example.com/a?from=40"),
+    ("cid is content on some CMSs", "https://example.com/a?cid=1", "https://example.com/a?cid=2"),
+    ("gallery is not _ga", "https://example.com/a?gallery=1", "https://example.com/a?gallery=2"),
+    ("amp inside a word", "https://example.com/news/campaign", "https://example.com/news/camp"),
+    ("outputType other", "https://example.com/a?outputType=print", "https://example.com/a"),
+]
+
+
+@pytest.mark.parametrize(("rule", "variant", "expected"), SAME, ids=[r[0] for r in SAME])
+def test_variant_maps_to_canonical(rule: str, variant: str, expected: str) -> None:
+    assert canonicalize_url(variant) == expected
+    assert canonicalize_url(expected) == expected, "canonical form must be a fixed point"
+
+
+@pytest.mark.parametrize(("rule", "a", "b"), DIFFERENT, ids=[r[0] for r in DIFFERENT])
+def test_distinct_pages_stay_apart(rule: str, a: str, b: str) -> None:
+    assert canonicalize_url(a) != canonicalize_url(b)
+
+
+def test_non_http_is_returned_untouched() -> None:
+    assert canonicalize_url("mailto:desk@example.com") == "mailto:desk@example.com"
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://127.0.0.1:8001/a/b", "http://127.0.0.1:8001"),
+        ("HTTPS://Example.com/x", "https://example.com:443"),
+        ("http://example.com/", "http://example.com:80"),
+    ],
+)
+def test_site_key_is_scheme_host_port(url: str, key: str) -> None:
+    assert site_key(url) == key
+
+
+@pytest.mark.parametrize(
+    ("fetched", "declared", "site", "expected"),
+    [
+        # declared canonical wins, normalised like any URL
+        ("https://example.com/a?utm_source=x", "https://example.com/story-1/",
+         "example.com", "https://example.com/story-1"),
+        # relative canonical resolved against the page
+        ("http://127.0.0.1:8001/amp/a", "/a", "127.0.0.1:8001", "http://127.0.0.1:8001/a"),
+        # AMP page on amp. host declaring the www page: same site
+        ("https://amp.example.com/a", "https://www.example.com/a", "www.example.com",
+         "https://www.example.com/a"),
+        # mobile host of a two-level public suffix
+        ("https://m.paper.com.pk/a", "https://www.paper.com.pk/a", "www.paper.com.pk",
+         "https://www.paper.com.pk/a"),
+        # foreign domain: CMS misconfiguration, ignored
+        ("https://example.com/a", "https://other.org/a", "example.com", "https://example.com/a"),
+        # homepage for an article: ignored
+        ("https://example.com/news/a", "https://example.com/", "example.com",
+         "https://example.com/news/a"),
+        # on loopback another port is another site
+        ("http://127.0.0.1:8001/a", "http://127.0.0.1:8002/a", "127.0.0.1:8001",
+         "http://127.0.0.1:8001/a"),
+        # none or blank declared
+        ("https://example.com/a/", None, "example.com", "https://example.com/a"),
+        ("https://example.com/a/", "  ", "example.com", "https://example.com/a"),
+        # non-http canonical ignored
+        ("https://example.com/a", "javascript:void(0)", "example.com", "https://example.com/a"),
+    ],
+)
+def test_resolve_canonical(fetched: str, declared: str | None, site: str, expected: str) -> None:
+    assert resolve_canonical(fetched, declared, site) == expected
+
+
+def test_homepage_may_declare_itself() -> None:
+    assert resolve_canonical("https://example.com/?ref=x", "https://example.com/",
+                             "example.com") == "https://example.com/"

@@ -1,0 +1,185 @@
+"""State store behaviour, the same tests on both backends (SQLite and a real Redis)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newscrawl.dedup import ArticleRecord, NearDuplicateIndex, StateStore
+
+REDIS_BIN = shutil.which("redis-server")
+BODY = ("The provincial government on Monday announced a new programme to repair rural "
+        "roads damaged by the monsoon floods, with work to begin in the Swat valley first "
+        "and to be completed before the winter snow closes the mountain passes.")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port, no persistence."""
+    if REDIS_BIN is None:
+        pytest.skip("redis-server binary not installed (apt-get install redis-server)")
+    import redis
+
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen(
+        [REDIS_BIN, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail("redis-server did not start")
+    yield url
+    client.close()
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201 - either backend
+    if request.param == "sqlite":
+        s = StateStore.open(tmp_path / "state")
+    else:
+        from newscrawl.dedup.redis_state import RedisStateStore
+
+        url = request.getfixturevalue("redis_url")
+        s = RedisStateStore.open(url, prefix=f"test-{uuid.uuid4().hex[:8]}")
+    yield s
+    s.close()
+
+
+def _rec(url: str, **kw: object) -> ArticleRecord:
+    return ArticleRecord(canonical_url=url, site=str(kw.pop("site", "demo")), **kw)  # type: ignore[arg-type]
+
+
+def test_unknown_url_is_none(store) -> None:  # noqa: ANN001
+    assert store.known_url("http://127.0.0.1:8001/news/a") is None
+    assert store.known_hash("0" * 40) is None
+    assert store.lastmod("http://127.0.0.1:8001/news/a") is None
+
+
+def test_round_trip_with_aliases(store) -> None:  # noqa: ANN001
+    canonical = "http://127.0.0.1:8001/news/story-1"
+    store.commit_articles([_rec(canonical, content_hash="a" * 40, lastmod="2024-05-01",
+                                story_id="s1", aliases=(
+                                    "http://127.0.0.1:8001/old/story-1",  # redirect source
+                                    "http://127.0.0.1:8001/sport/story-1",  # second section
+                                ))])
+    for variant in (canonical, canonical + "/?utm_source=rss#top",
+                    "http://127.0.0.1:8001/old/story-1", "http://127.0.0.1:8001/sport/story-1/",
+                    "HTTP://127.0.0.1:8001/old/story-1?fbclid=x"):
+        rec = store.known_url(variant)
+        assert rec is not None, variant
+        assert (rec.canonical_url, rec.content_hash, rec.version, rec.story_id) == (
+            canonical, "a" * 40, 1, "s1")
+    assert store.known_url("http://127.0.0.1:8002/news/story-1") is None  # other site
+    assert store.known_hash("a" * 40).canonical_url == canonical
+    assert store.lastmod(canonical) == "2024-05-01"
+
+
+def test_new_version_keeps_first_seen(store) -> None:  # noqa: ANN001
+    url = "http://127.0.0.1:8001/a"
+    store.commit_articles([_rec(url, content_hash="1" * 40, first_seen="2024-01-01T00:00:00")])
+    store.commit_articles([_rec(url, content_hash="2" * 40, version=2)])
+    rec = store.known_url(url)
+    assert rec.version == 2 and rec.content_hash == "2" * 40
+    assert rec.first_seen == "2024-01-01T00:00:00"
+    assert store.known_hash("1" * 40) is None
+
+
+def test_validators_and_lastmods(store) -> None:  # noqa: ANN001
+    feed = "http://127.0.0.1:8001/rss.xml"
+    assert store.validators(feed) is None
+    store.set_validators(feed, '"abc"', "Mon, 01 Jan 2024 00:00:00 GMT")
+    v = store.validators(feed)
+    assert (v.etag, v.last_modified) == ('"abc"', "Mon, 01 Jan 2024 00:00:00 GMT")
+    store.set_validators(feed, None, "Tue, 02 Jan 2024 00:00:00 GMT")
+    assert store.validators(feed).etag is None
+    store.set_lastmods({"http://127.0.0.1:8001/sitemap-1.xml": "2024-05-02"})
+    assert store.lastmod("http://127.0.0.1:8001/sitemap-1.xml") == "2024-05-02"
+
+
+def test_neardup_signatures_persist(store) -> None:  # noqa: ANN001
+    index = NearDuplicateIndex()
+    sig = index.signature(BODY)
+    store.commit_articles([_rec("http://127.0.0.1:8001/a", signature=sig)])
+    store.add_signatures([("http://127.0.0.1:8002/b", index.signature(BODY + " More."))])
+    loaded = store.load_neardup_index()
+    assert len(loaded) == 2
+    assert set(loaded.query(BODY)) == {"http://127.0.0.1:8001/a", "http://127.0.0.1:8002/b"}
+    stored = dict(store.neardup_signatures())["http://127.0.0.1:8001/a"]
+    assert stored.to_bytes() == sig.to_bytes() and stored.size == sig.size
+
+
+def test_health_history_newest_first(store) -> None:  # noqa: ANN001
+    run = store.begin_run()
+    for share in (0.9, 0.8, 0.1):
+        store.record_health("demo", {"published": share, "body": 1.0}, run_id=run)
+    store.record_health("other", {"published": 1.0})
+    store.finish_run(run, "finished")
+    history = store.health_history("demo", 2)
+    assert [h.coverage["published"] for h in history] == [0.1, 0.8]
+    assert history[0].run_id == run
+    assert store.health_history("nobody") == []
+
+
+def test_reset_forgets_articles_keeps_health(store) -> None:  # noqa: ANN001
+    store.commit_articles([_rec("http://127.0.0.1:8001/a", aliases=("http://127.0.0.1:8001/b",))])
+    store.set_validators("http://127.0.0.1:8001/rss", "e", None)
+    store.record_health("demo", {"body": 1.0})
+    store.reset()
+    assert store.known_url("http://127.0.0.1:8001/b") is None
+    assert store.validators("http://127.0.0.1:8001/rss") is None
+    assert len(store.health_history("demo")) == 1
+
+
+def test_rebuild_from_feeds_skips_torn_lines(store, tmp_path: Path) -> None:  # noqa: ANN001
+    feed = tmp_path / "out.jsonl"
+    lines = [
+        {"url": "http://127.0.0.1:8001/a?utm_source=x", "canonical_url":
+         "http://127.0.0.1:8001/a", "content_hash": "1" * 40, "version": 1, "site": "demo",
+         "story_id": "s1", "body": BODY},
+        {"url": "http://127.0.0.1:8001/a", "canonical_url": "http://127.0.0.1:8001/a",
+         "content_hash": "2" * 40, "version": 2, "site": "demo", "story_id": "s1",
+         "body": BODY},
+        {"url": "http://127.0.0.1:8002/b", "canonical_url": None, "content_hash": "3" * 40,
+         "version": 1, "site": "demo2", "story_id": "s1"},
+    ]
+    text = "".join(json.dumps(line) + "\n" for line in lines)
+    feed.write_text(text + "not json\n" + '{"url": "http://127.0.0.1:8001/torn", "si')
+    second = tmp_path / "out2.jsonl"
+    second.write_text('["a list"]\n{"site": "x"}\n')
+    assert store.rebuild_from_feeds([feed, second]) == 2
+    a = store.known_url("http://127.0.0.1:8001/a?utm_source=x")
+    assert (a.version, a.content_hash) == (2, "2" * 40)
+    assert store.known_url("http://127.0.0.1:8002/b").site == "demo2"
+    assert store.known_url("http://127.0.0.1:8001/torn") is None
+    assert store.load_neardup_index().find(BODY) == "http://127.0.0.1:8001/a"
+
+
+def test_verify_passes_on_healthy_store(store) -> None:  # noqa: ANN001
+    store.commit_articles([_rec(f"http://127.0.0.1:8001/{i}") for i in range(50)])
+    store.verify()
+    assert store.counts()["articles"] == 50
