@@ -129,10 +129,10 @@ class DeduplicatePipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         key, digest = adapter["canonical_url"], adapter["content_hash"]
-        if key in self.urls:
-            raise DuplicateArticle(f"canonical URL already emitted: {key}")
-        if digest in self.hashes:
-            raise DuplicateArticle(f"same body as {self.hashes[digest]}: {adapter['url']}")
+        if key in self.urls or digest in self.hashes:
+            first = key if key in self.urls else self.hashes[digest]
+            self.state.add_aliases(first, [*adapter.get("aliases", []), adapter["url"], key])
+            raise DuplicateArticle(f"already emitted as {first}: {adapter['url']}")
         known = self.state.known(key)
         if known is not None:
             if known.content_hash == digest:

@@ -43,6 +43,9 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.ValidatePipeline": 200,  # drop half-empty or schema-invalid items
     "newscrawl.pipelines.DeduplicatePipeline": 300,  # URL, body hash, near-duplicates, versions
 }
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.state.RedirectAliasMiddleware": 650,  # sees 3xx before RedirectMiddleware (600)
+}
 EXTENSIONS = {
     "newscrawl.state.StateExtension": 100,  # opens the state store (SQLite or Redis) for the run
     "newscrawl.export.FeedWriter": 500,  # atomic default feed; marks articles seen once durable

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
+from urllib.parse import urljoin
 from typing import Any, Iterable
 
 from itemadapter import ItemAdapter
 from scrapy import signals
 
-from newscrawl.dedup import ArticleRecord, CorruptState, StateStore
+from newscrawl.dedup import ArticleRecord, CorruptState, StateStore, canonicalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,9 @@ class StateExtension:
         self.stories: dict[str, str] = {}  # canonical URL -> story id, for this run's items
         self.signatures: dict[str, Any] = {}  # canonical URL -> near-dup signature, not yet committed
         self.roots: dict[str, str] = {}  # a copy's canonical URL -> its story's first copy
+        self.durable: set[str] = set()  # canonical URLs committed in this run
+        self.pending_aliases: dict[str, set[str]] = {}  # canonical URL -> aliases to commit with it
+        self.redirects: dict[str, set[str]] = {}  # redirect target key -> source keys
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StateExtension:
@@ -109,13 +113,44 @@ class StateExtension:
         """An unchanged article was fetched again: remember its new aliases and lastmod."""
         self.store.commit_articles([_record(adapter.item)])
 
+    def note_redirect(self, source: str, target: str) -> None:
+        """A page URL redirected: the source becomes an alias of whatever the target is."""
+        self.redirects.setdefault(canonicalize_url(target), set()).add(canonicalize_url(source))
+
+    def add_aliases(self, key: str, aliases: Iterable[str]) -> None:
+        """More URLs lead to an emitted article (a second section path, a body-hash twin)."""
+        aliases = set(aliases)
+        for alias in list(aliases):
+            aliases |= self.redirects.pop(canonicalize_url(alias), set())
+        if key in self.durable:
+            record = self.store.get(key)
+            if record is not None:
+                record.aliases = tuple(record.aliases) + tuple(aliases)
+                self.store.commit_articles([record])
+                return
+        self.pending_aliases.setdefault(key, set()).update(aliases)
+
     # -- writes (only for items durably in the output) -------------------------------------
     def commit_items(self, items: Iterable[Any]) -> None:
         records = [_record(item) for item in items]
         for record in records:
             record.signature = self.signatures.pop(record.canonical_url, None)
+            extra = self.pending_aliases.pop(record.canonical_url, set())
+            for alias in (*record.aliases, record.canonical_url):
+                extra |= self.redirects.pop(canonicalize_url(alias), set())
+            record.aliases = tuple(record.aliases) + tuple(sorted(extra))
         self.store.commit_articles(records)
+        self.durable.update(r.canonical_url for r in records)
         self.stats.inc_value("newscrawl/state/committed", len(records))
+
+    def _flush_redirects(self) -> None:
+        """Redirects whose target was emitted earlier (or filtered as already requested)."""
+        for target, sources in self.redirects.items():
+            record = self.store.known_url(target)
+            if record is not None and record.canonical_url in self.durable | {target}:
+                record.aliases = tuple(record.aliases) + tuple(sorted(sources))
+                self.store.commit_articles([record])
+        self.redirects.clear()
 
     def commit_rows(self, rows: Iterable[dict[str, Any]]) -> None:
         """Record items recovered from an interrupted run's feed."""
@@ -131,6 +166,7 @@ class StateExtension:
 
     def engine_stopped(self) -> None:
         """Close last: the feed writer commits its final batch at spider_closed."""
+        self._flush_redirects()
         self.store.close()
 
 
@@ -145,3 +181,26 @@ def _record(item: Any) -> ArticleRecord:
         story_id=adapter.get("story_id"),
         aliases=tuple(adapter.get("aliases") or ()) + (adapter["url"],),
     )
+
+
+class RedirectAliasMiddleware:
+    """Downloader middleware (before RedirectMiddleware): remember page redirects, so a
+    later run does not request the redirect source again, even when this run's
+    dupefilter dropped the target as already requested."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RedirectAliasMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        location = response.headers.get(b"Location")
+        if 300 <= response.status < 400 and location and \
+                request.meta.get("newscrawl_kind") == "page":
+            state = self.crawler.get_extension(StateExtension)
+            target = urljoin(request.url, location.decode("latin-1"))
+            if state is not None:
+                state.note_redirect(request.url, target)
+        return response

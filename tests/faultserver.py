@@ -155,6 +155,7 @@ class Hit:
     method: str
     path: str
     at: float  # time.monotonic()
+    wall: float  # time.time(), for HTTP-date comparisons
     headers: dict[str, str]
 
 
@@ -168,7 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 -- http.server naming
         fault = self.server.fault
         fault.record(Hit(self.server.role, self.command, self.path, time.monotonic(),
-                         {k.lower(): v for k, v in self.headers.items()}))
+                         time.time(), {k.lower(): v for k, v in self.headers.items()}))
         try:
             fault.route(self.server.role, self.path).send(self)
         except (BrokenPipeError, ConnectionResetError, OSError):
@@ -199,6 +200,7 @@ class FaultServer:
         self._routes: dict[tuple[str, str], Route] = {}
         self._counters: dict[str, int] = {}
         self.hits: list[Hit] = []
+        self.notes: dict[str, float] = {}  # free-form facts routes record for the tests
 
     def __enter__(self) -> FaultServer:
         for srv in self._servers.values():
@@ -221,6 +223,14 @@ class FaultServer:
     def base(self, role: str) -> str:
         return f"http://127.0.0.1:{self.port(role)}"
 
+    @property
+    def bases(self) -> dict[str, str | int]:
+        """``{role: base URL, role_port: port}``, for ``str.format`` in route templates."""
+        found: dict[str, str | int] = {}
+        for role in self._servers:
+            found[role], found[f"{role}_port"] = self.base(role), self.port(role)
+        return found
+
     def add(self, role: str, path: str, route: Route) -> None:
         """Serve *route* at *path* (query ignored) on *role*'s port."""
         if (role, path) in self._routes:
@@ -228,7 +238,14 @@ class FaultServer:
         self._routes[(role, path)] = route
 
     def route(self, role: str, path: str) -> Reply:
-        found = self._routes.get((role, path.split("?")[0]))
+        """The exact route for *path*, else the longest ``prefix*`` route, else a 404."""
+        bare = path.split("?")[0]
+        found = self._routes.get((role, bare))
+        if found is None:
+            prefixes = [p for (r, p) in self._routes if r == role and p.endswith("*")
+                        and bare.startswith(p[:-1])]
+            if prefixes:
+                found = self._routes[(role, max(prefixes, key=len))]
         if found is None:
             return Reply(404, b"<html><head><title>Not found</title></head></html>",
                          {"Content-Type": "text/html"})

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.dedup import ArticleRecord, CorruptState, StateStore
+from newscrawl.dedup import ArticleRecord, CorruptState, StateStore, open_state
 from newscrawl.dedup.sqlite_schema import DB_NAME
 
 N_ARTICLES = 1500
@@ -33,11 +33,10 @@ def _records() -> list[ArticleRecord]:
 
 def _write_feed(path: Path, records: list[ArticleRecord]) -> None:
     with open(path, "w", encoding="utf-8") as handle:
-        for r in records:
-            handle.write(json.dumps({
+        handle.writelines(json.dumps({
                 "url": f"http://127.0.0.1:8001/old/{r.canonical_url.rsplit('-', 1)[1]}",
                 "canonical_url": r.canonical_url, "content_hash": r.content_hash,
-                "version": r.version, "site": r.site, "story_id": r.story_id}) + "\n")
+                "version": r.version, "site": r.site, "story_id": r.story_id}) + "\n" for r in records)
 
 
 def _scribble(path: Path, offset: int, size: int, seed: int) -> None:
@@ -173,3 +172,20 @@ def test_kill_9_during_commits_leaves_whole_batches(tmp_path: Path) -> None:
         with StateStore.open(state_dir) as store:  # opens cleanly after every kill
             store.verify()
     print(f"\nkill -9 x10: {len(committed)} batches reported, all whole, none lost")
+
+
+def test_open_state_rebuilds_a_corrupt_store_from_feeds(tmp_path: Path) -> None:
+    records = _records()[:200]
+    state_dir, feed = tmp_path / "state", tmp_path / "feed.jsonl"
+    with StateStore.open(state_dir) as store:
+        store.commit_articles(records)
+    _write_feed(feed, records)
+    _scribble_zero(state_dir / DB_NAME, 0, 100)
+    with pytest.raises(CorruptState):
+        open_state(state_dir)  # without feeds the caller decides
+    store = open_state(state_dir, feeds=lambda: [feed])
+    try:
+        _assert_all_known(store, records)  # type: ignore[arg-type]
+    finally:
+        store.close()
+    assert any(p.name.startswith("corrupt-") for p in state_dir.iterdir())

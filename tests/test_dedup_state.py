@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.dedup import ArticleRecord, NearDuplicateIndex, StateStore
+from newscrawl.dedup import ArticleRecord, NearDuplicateIndex, open_state
 
 REDIS_BIN = shutil.which("redis-server")
 BODY = ("The provincial government on Monday announced a new programme to repair rural "
@@ -58,14 +58,12 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(params=["sqlite", "redis"])
-def store(request: pytest.FixtureRequest, tmp_path: Path):  # noqa: ANN201 - either backend
+def store(request: pytest.FixtureRequest, tmp_path: Path):
     if request.param == "sqlite":
-        s = StateStore.open(tmp_path / "state")
+        s = open_state(tmp_path / "state")
     else:
-        from newscrawl.dedup.redis_state import RedisStateStore
-
         url = request.getfixturevalue("redis_url")
-        s = RedisStateStore.open(url, prefix=f"test-{uuid.uuid4().hex[:8]}")
+        s = open_state(tmp_path / "unused", redis_url=url, redis_prefix=f"t-{uuid.uuid4().hex}")
     yield s
     s.close()
 
@@ -74,13 +72,13 @@ def _rec(url: str, **kw: object) -> ArticleRecord:
     return ArticleRecord(canonical_url=url, site=str(kw.pop("site", "demo")), **kw)  # type: ignore[arg-type]
 
 
-def test_unknown_url_is_none(store) -> None:  # noqa: ANN001
+def test_unknown_url_is_none(store) -> None:
     assert store.known_url("http://127.0.0.1:8001/news/a") is None
     assert store.known_hash("0" * 40) is None
     assert store.lastmod("http://127.0.0.1:8001/news/a") is None
 
 
-def test_round_trip_with_aliases(store) -> None:  # noqa: ANN001
+def test_round_trip_with_aliases(store) -> None:
     canonical = "http://127.0.0.1:8001/news/story-1"
     store.commit_articles([_rec(canonical, content_hash="a" * 40, lastmod="2024-05-01",
                                 story_id="s1", aliases=(
@@ -99,7 +97,7 @@ def test_round_trip_with_aliases(store) -> None:  # noqa: ANN001
     assert store.lastmod(canonical) == "2024-05-01"
 
 
-def test_new_version_keeps_first_seen(store) -> None:  # noqa: ANN001
+def test_new_version_keeps_first_seen(store) -> None:
     url = "http://127.0.0.1:8001/a"
     store.commit_articles([_rec(url, content_hash="1" * 40, first_seen="2024-01-01T00:00:00")])
     store.commit_articles([_rec(url, content_hash="2" * 40, version=2)])
@@ -109,7 +107,7 @@ def test_new_version_keeps_first_seen(store) -> None:  # noqa: ANN001
     assert store.known_hash("1" * 40) is None
 
 
-def test_validators_and_lastmods(store) -> None:  # noqa: ANN001
+def test_validators_and_lastmods(store) -> None:
     feed = "http://127.0.0.1:8001/rss.xml"
     assert store.validators(feed) is None
     store.set_validators(feed, '"abc"', "Mon, 01 Jan 2024 00:00:00 GMT")
@@ -121,7 +119,7 @@ def test_validators_and_lastmods(store) -> None:  # noqa: ANN001
     assert store.lastmod("http://127.0.0.1:8001/sitemap-1.xml") == "2024-05-02"
 
 
-def test_neardup_signatures_persist(store) -> None:  # noqa: ANN001
+def test_neardup_signatures_persist(store) -> None:
     index = NearDuplicateIndex()
     sig = index.signature(BODY)
     store.commit_articles([_rec("http://127.0.0.1:8001/a", signature=sig)])
@@ -133,7 +131,7 @@ def test_neardup_signatures_persist(store) -> None:  # noqa: ANN001
     assert stored.to_bytes() == sig.to_bytes() and stored.size == sig.size
 
 
-def test_health_history_newest_first(store) -> None:  # noqa: ANN001
+def test_health_history_newest_first(store) -> None:
     run = store.begin_run()
     for share in (0.9, 0.8, 0.1):
         store.record_health("demo", {"published": share, "body": 1.0}, run_id=run)
@@ -145,7 +143,7 @@ def test_health_history_newest_first(store) -> None:  # noqa: ANN001
     assert store.health_history("nobody") == []
 
 
-def test_reset_forgets_articles_keeps_health(store) -> None:  # noqa: ANN001
+def test_reset_forgets_articles_keeps_health(store) -> None:
     store.commit_articles([_rec("http://127.0.0.1:8001/a", aliases=("http://127.0.0.1:8001/b",))])
     store.set_validators("http://127.0.0.1:8001/rss", "e", None)
     store.record_health("demo", {"body": 1.0})
@@ -155,7 +153,7 @@ def test_reset_forgets_articles_keeps_health(store) -> None:  # noqa: ANN001
     assert len(store.health_history("demo")) == 1
 
 
-def test_rebuild_from_feeds_skips_torn_lines(store, tmp_path: Path) -> None:  # noqa: ANN001
+def test_rebuild_from_feeds_skips_torn_lines(store, tmp_path: Path) -> None:
     feed = tmp_path / "out.jsonl"
     lines = [
         {"url": "http://127.0.0.1:8001/a?utm_source=x", "canonical_url":
@@ -179,7 +177,28 @@ def test_rebuild_from_feeds_skips_torn_lines(store, tmp_path: Path) -> None:  # 
     assert store.load_neardup_index().find(BODY) == "http://127.0.0.1:8001/a"
 
 
-def test_verify_passes_on_healthy_store(store) -> None:  # noqa: ANN001
+def test_verify_passes_on_healthy_store(store) -> None:
     store.commit_articles([_rec(f"http://127.0.0.1:8001/{i}") for i in range(50)])
     store.verify()
     assert store.counts()["articles"] == 50
+
+
+def test_redis_store_holds_no_pickle(store) -> None:
+    """Every value written is JSON or a plain string: nothing to unpickle."""
+    if type(store).__name__ != "RedisStateStore":
+        pytest.skip("Redis-only check")
+    index = NearDuplicateIndex()
+    store.commit_articles([_rec("http://127.0.0.1:8001/a", signature=index.signature(BODY),
+                                aliases=("http://127.0.0.1:8001/b",), content_hash="f" * 40)])
+    store.set_validators("http://127.0.0.1:8001/rss", "e", None)
+    client = store._r
+    keys = list(client.scan_iter(f"{store.prefix}:*"))
+    assert keys
+    for key in keys:
+        kind = client.type(key)
+        values = {"hash": lambda k: client.hvals(k), "list": lambda k: client.lrange(k, 0, -1),
+                  "string": lambda k: [client.get(k)]}[kind](key)
+        for value in values:
+            assert not value.startswith("\x80"), f"pickle-like value in {key}"
+            if value[:1] in "{[":
+                json.loads(value)

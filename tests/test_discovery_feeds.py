@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -17,7 +17,6 @@ from newscrawl.discovery.feeds import (
 )
 
 FEED_URL = "http://127.0.0.1:8000/feed/"
-UTC = timezone.utc
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
@@ -29,7 +28,8 @@ RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
  <item><title><![CDATA[<b>Rain</b> in Lahore]]></title>
    <guid>http://127.0.0.1:8000/news/1234567/rain</guid>
    <dc:date>2024-03-05T08:00:00Z</dc:date></item>
- <item><title>Not a link</title><guid isPermaLink="false">http://127.0.0.1:8000/guid-only</guid></item>
+ <item><title>Not a link</title>
+   <guid isPermaLink="false">http://127.0.0.1:8000/guid-only</guid></item>
  <item><title>Relative</title><link>/news/7654321/relative</link></item>
  <item><title>Via proxy</title><link>http://feeds.example/~r/x/1</link>
    <feedburner:origLink>http://127.0.0.1:8000/news/1111111/orig</feedburner:origLink></item>
@@ -147,7 +147,7 @@ def test_xxe_in_feed_is_refused():
 
 
 def test_billion_laughs_feed_returns_fast():
-    lols = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    lols = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     body = (f'<!DOCTYPE rss [<!ENTITY l0 "ha">{lols}]><rss><channel><item>'
             f"<title>&l9;</title><link>http://127.0.0.1:8000/x</link></item></channel></rss>"
             ).encode()

@@ -26,6 +26,8 @@ ARTICLES = [
     f"{H}/sports/cricket-team-wins-the-final-in-lahore/",
     f"{H}/?p=123",
     f"{H}/article.php?id=98765",
+    f"{H}/index.php?option=com_content&view=article&id=77:budget&catid=8",  # Joomla
+    f"{H}/node/123",  # Drupal
     f"{H}/news/2024/03/05/amp-twin-of-a-story/amp/",
     f"{H}/story/hello-world",  # article container + short slug
     f"{H}/opinion/columns/some/deep/path",  # no evidence, deep: judged after fetch

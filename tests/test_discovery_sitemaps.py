@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import time
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -66,7 +66,7 @@ def test_sitemap_index_is_recognised():
     assert doc.kind == "index"
     assert [e.loc for e in doc.entries] == [
         "http://127.0.0.1:8000/post-sitemap.xml", "http://127.0.0.1:8000/news-sitemap.xml.gz"]
-    assert doc.entries[0].lastmod == datetime(2024, 3, 1, tzinfo=timezone.utc)
+    assert doc.entries[0].lastmod == datetime(2024, 3, 1, tzinfo=UTC)
 
 
 def test_no_namespace_and_unclosed_document_still_parse():
@@ -137,7 +137,7 @@ def test_xxe_entity_is_not_expanded():
 
 def test_billion_laughs_returns_fast_without_expansion():
     lols = "".join(
-        f'<!ENTITY lol{i} "{"&lol%d;" % (i - 1) * 10}">' for i in range(1, 10))
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
     body = (f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">{lols}]>'
             f"<urlset><url><loc>http://127.0.0.1:8000/&lol9;</loc></url></urlset>").encode()
     tracemalloc.start()
@@ -185,11 +185,11 @@ def test_empty_and_garbage_bodies_are_invalid(body):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("2024", datetime(2024, 1, 1, tzinfo=timezone.utc)),
-    ("2024-03", datetime(2024, 3, 1, tzinfo=timezone.utc)),
-    ("2024-03-05", datetime(2024, 3, 5, tzinfo=timezone.utc)),
+    ("2024", datetime(2024, 1, 1, tzinfo=UTC)),
+    ("2024-03", datetime(2024, 3, 1, tzinfo=UTC)),
+    ("2024-03-05", datetime(2024, 3, 5, tzinfo=UTC)),
     ("2024-03-05T10:20+01:00", datetime(2024, 3, 5, 10, 20, tzinfo=timezone(timedelta(hours=1)))),
-    ("2024-03-05T10:20:30Z", datetime(2024, 3, 5, 10, 20, 30, tzinfo=timezone.utc)),
+    ("2024-03-05T10:20:30Z", datetime(2024, 3, 5, 10, 20, 30, tzinfo=UTC)),
     ("2024-03-05T10:20:30.45-05:00",
      datetime(2024, 3, 5, 10, 20, 30, 450000, tzinfo=timezone(timedelta(hours=-5)))),
     ("not a date", None),
@@ -248,3 +248,51 @@ def test_walker_children_and_per_site_cap():
                                             ("http://127.0.0.1:8000/b.xml", 1)]
     assert walker.allow("http://127.0.0.1:8000/c.xml", "s", 1) == (False, "max-sitemaps")
     assert walker.seen_count("s") == 2
+
+
+@pytest.fixture
+def tripwire_server():
+    """A 127.0.0.1 server that records every request: parsing must never call it."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - stdlib naming
+            hits.append(self.path)
+            body = b'<!ENTITY leak "LEAKED">'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+    server.server_close()
+
+
+def test_external_dtd_and_xinclude_are_never_fetched(tripwire_server):
+    from newscrawl.discovery.feeds import parse_feed
+
+    origin, hits = tripwire_server
+    sitemap = (f'<?xml version="1.0"?><!DOCTYPE urlset SYSTEM "{origin}/evil.dtd">'
+               f'<urlset xmlns:xi="http://www.w3.org/2001/XInclude">'
+               f'<url><loc>http://127.0.0.1:8000/a-&leak;</loc></url>'
+               f'<url><loc>http://127.0.0.1:8000/news/1234567/ok</loc></url>'
+               f'<xi:include href="{origin}/include.xml"/></urlset>').encode()
+    doc = parse_sitemap(sitemap, BASE)
+    feed = (f'<!DOCTYPE rss SYSTEM "{origin}/evil.dtd"><rss><channel><item>'
+            f"<title>&leak;</title><link>http://127.0.0.1:8000/news/1234567/ok</link>"
+            f"</item></channel></rss>").encode()
+    entries = parse_feed(feed, BASE)
+    assert hits == []
+    assert "LEAKED" not in repr(doc) and "LEAKED" not in repr(entries)
+    assert "http://127.0.0.1:8000/news/1234567/ok" in [e.loc for e in doc.entries]
+    assert [e.url for e in entries] == ["http://127.0.0.1:8000/news/1234567/ok"]

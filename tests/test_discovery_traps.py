@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,7 +17,7 @@ from newscrawl.discovery.traps import (
 )
 
 H = "http://127.0.0.1:8000"
-NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("url", "clean"), [
@@ -58,7 +58,8 @@ def test_calendar_traps(url, trap):
 
 @pytest.mark.parametrize(("url", "depth"), [
     (f"{H}/news?page=7", 7), (f"{H}/?paged=12", 12), (f"{H}/category/x/page/30/", 30),
-    (f"{H}/china/index_4.html", 4), (f"{H}/tech/page_3.html", 3), (f"{H}/node_123_9.htm", 9), (f"{H}/news/1234567", None),
+    (f"{H}/china/index_4.html", 4), (f"{H}/tech/page_3.html", 3), (f"{H}/node_123_9.htm", 9),
+    (f"{H}/news/1234567", None),
     (f"{H}/news?page=abc", None),
 ])
 def test_pagination_depth(url, depth):
@@ -66,7 +67,8 @@ def test_pagination_depth(url, depth):
 
 
 @pytest.mark.parametrize(("url", "looped"), [
-    (f"{H}/a/b/a/b/a/b/", True), (f"{H}/x/x/x", True), (f"{H}/news/a/b/c/news/a/b/c/news/a/b/c", True),
+    (f"{H}/a/b/a/b/a/b/", True), (f"{H}/x/x/x", True),
+    (f"{H}/news/a/b/c/news/a/b/c/news/a/b/c", True),
     (f"{H}/a/b/a/b/", False), (f"{H}/2024/03/03/story", False), (f"{H}/", False),
 ])
 def test_repeated_segments(url, looped):

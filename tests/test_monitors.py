@@ -207,7 +207,8 @@ def test_health_verdict_needs_enough_items_and_history() -> None:
 def test_first_contact_middleware_shortens_only_until_the_site_answers() -> None:
     from scrapy import Request
     from scrapy.http import Response
-    mw = FirstContactMiddleware(timeout=5.0, retries=1)
+    mw = FirstContactMiddleware(MemoryStatsCollector(SimpleNamespace(settings=Settings())),
+                                timeout=5.0, retries=1)
     first = Request("http://127.0.0.1:1/robots.txt")
     mw.process_request(first)
     assert first.meta["download_timeout"] == 5.0 and first.meta["max_retry_times"] == 1
@@ -215,6 +216,20 @@ def test_first_contact_middleware_shortens_only_until_the_site_answers() -> None
     later = Request("http://127.0.0.1:1/news/a.html")
     mw.process_request(later)
     assert "download_timeout" not in later.meta
+
+
+def test_first_contact_middleware_gives_up_on_a_site_that_never_answered() -> None:
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+    stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))
+    mw = FirstContactMiddleware(stats, timeout=5.0, retries=1)
+    robots = Request("http://127.0.0.1:2/robots.txt")
+    mw.process_request(robots)
+    mw.process_exception(robots, TimeoutError("took longer than 5.0 seconds"))
+    with pytest.raises(IgnoreRequest):
+        mw.process_request(Request("http://127.0.0.1:2/"))
+    assert stats.get_value("newscrawl/reachability/refused") == 1
+    mw.process_request(Request("http://127.0.0.1:3/"))  # another site is not affected
 
 
 # -- end to end -------------------------------------------------------------------------
@@ -227,7 +242,7 @@ def _free_port() -> int:
 
 def _crawl(tmp_path: Path, registry: Path, *extra: str, timeout: float = 120) -> tuple[
         subprocess.CompletedProcess[str], float]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     cmd = SCRAPY + ["crawl", "news", "-a", f"sites={registry}",
                     "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}",
                     "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'out'}",

@@ -120,7 +120,7 @@ def test_progress_lines_name_each_site(caplog: pytest.LogCaptureFixture) -> None
 
 
 def _crawl(tmp_path: Path, registry: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={registry}",
            "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}",
            "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'out'}", "-s", "DOWNLOAD_DELAY=0",

@@ -6,12 +6,13 @@ No Scrapy imports: the pipeline and extensions adapt these plain classes.
 
 from __future__ import annotations
 
+from .backend import StateBackend, open_state
 from .canonical import canonicalize_url, resolve_canonical, site_key
 from .errors import AlreadyRunning, CorruptState
 from .fingerprint import content_hash, normalise_body, shingles
 from .lock import RunLock
-from .signature import Signature
 from .records import ArticleRecord, HealthRecord, Validators
+from .signature import Signature
 from .state import StateStore
 
 
@@ -26,7 +27,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "AlreadyRunning", "ArticleRecord", "CorruptState", "HealthRecord", "Match",
-    "NearDuplicateIndex", "RunLock", "Signature", "StateStore", "Validators",
-    "canonicalize_url", "content_hash", "normalise_body", "resolve_canonical", "shingles",
-    "site_key",
+    "NearDuplicateIndex", "RunLock", "Signature", "StateBackend", "StateStore", "Validators",
+    "canonicalize_url", "content_hash", "normalise_body", "open_state", "resolve_canonical",
+    "shingles", "site_key",
 ]

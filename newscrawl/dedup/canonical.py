@@ -63,8 +63,7 @@ def canonicalize_url(url: str) -> str:
     if scheme not in DEFAULT_PORTS:
         return raw
     host = (parts.hostname or "").rstrip(".")
-    if host.startswith("amp."):
-        host = host[4:]
+    host = host.removeprefix("amp.")
     port = _port(parts)
     netloc = _host_for_netloc(host) if port in (None, DEFAULT_PORTS[scheme]) \
         else f"{_host_for_netloc(host)}:{port}"
@@ -147,7 +146,7 @@ def _unwrap_amp_cache(url: str) -> str:
     return f"{scheme}://{match.group(2)}{query}"
 
 
-def _port(parts) -> int | None:  # noqa: ANN001 - SplitResult
+def _port(parts) -> int | None:
     try:
         return parts.port
     except ValueError:

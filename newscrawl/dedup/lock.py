@@ -13,11 +13,12 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from .errors import AlreadyRunning
-from .records import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class RunLock:
             os.close(fd)
             raise
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid={os.getpid()} started={utcnow()}\n".encode(), 0)
+        os.pwrite(fd, f"pid={os.getpid()} started={datetime.now(UTC).isoformat(timespec='seconds')}\n".encode(), 0)
         self._fd = fd
         logger.debug("run lock taken: %s", self.path)
 
@@ -61,7 +62,7 @@ class RunLock:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
-    def __enter__(self) -> RunLock:
+    def __enter__(self) -> Self:
         self.acquire()
         return self
 

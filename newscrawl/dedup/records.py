@@ -44,9 +44,10 @@ class ArticleRecord:
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> ArticleRecord:
-        return cls(**{k: doc.get(k) for k in (
-            "canonical_url", "site", "content_hash", "lastmod", "story_id",
-            "first_seen", "last_seen")}, version=int(doc.get("version") or 1))
+        return cls(canonical_url=str(doc["canonical_url"]), site=str(doc["site"]),
+                   content_hash=doc.get("content_hash"), version=int(doc.get("version") or 1),
+                   lastmod=doc.get("lastmod"), story_id=doc.get("story_id"),
+                   first_seen=doc.get("first_seen"), last_seen=doc.get("last_seen"))
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,15 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import redis
 
 from .canonical import canonicalize_url
 from .errors import CorruptState
 from .feeds import iter_feed_records, merge_records
-from .signature import Signature
 from .records import ArticleRecord, HealthRecord, Validators, utcnow
+from .signature import Signature
 
 if TYPE_CHECKING:
     from .neardup import NearDuplicateIndex
@@ -59,7 +59,7 @@ class RedisStateStore:
     def close(self) -> None:
         self._r.close()
 
-    def __enter__(self) -> RedisStateStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -77,19 +77,19 @@ class RedisStateStore:
         docs, targets = pipe.execute()
         for doc in docs:
             if doc is not None:
-                return self._record(doc)
+                return self._record(str(doc))
         for target in targets:
             if target is not None:
-                return self.get(target)
+                return self.get(str(target))
         return None
 
     def get(self, canonical_url: str) -> ArticleRecord | None:
         doc = self._r.hget(self._k("articles"), canonical_url)
-        return None if doc is None else self._record(doc)
+        return None if doc is None else self._record(str(doc))
 
     def known_hash(self, content_hash: str) -> ArticleRecord | None:
         target = self._r.hget(self._k("hashes"), content_hash)
-        record = None if target is None else self.get(target)
+        record = None if target is None else self.get(str(target))
         # the first copy may since have changed: then no article has this body any more
         return record if record is not None and record.content_hash == content_hash else None
 
@@ -109,7 +109,8 @@ class RedisStateStore:
             pipe.hset(self._k("articles"), rec.canonical_url, json.dumps(doc))
             aliases = {k for a in rec.aliases for k in _keys(a)} - {rec.canonical_url}
             if aliases:
-                pipe.hset(self._k("aliases"), mapping=dict.fromkeys(aliases, rec.canonical_url))
+                mapping: dict[str | bytes, str] = dict.fromkeys(aliases, rec.canonical_url)
+                pipe.hset(self._k("aliases"), mapping=mapping)  # type: ignore[arg-type]
             if rec.content_hash:
                 pipe.hsetnx(self._k("hashes"), rec.content_hash, rec.canonical_url)
             if rec.signature is not None:
@@ -128,13 +129,13 @@ class RedisStateStore:
     def lastmod(self, url: str) -> str | None:
         for value in self._r.hmget(self._k("lastmod"), _keys(url)):
             if value is not None:
-                return value
+                return str(value)
         record = self.known_url(url)
         return record.lastmod if record else None
 
     def set_lastmods(self, lastmods: dict[str, str]) -> None:
         if lastmods:
-            self._r.hset(self._k("lastmod"), mapping=lastmods)
+            self._r.hset(self._k("lastmod"), mapping=lastmods)  # type: ignore[arg-type]
 
     def validators(self, url: str) -> Validators | None:
         doc = self._r.hget(self._k("validators"), url)
@@ -156,7 +157,7 @@ class RedisStateStore:
     def add_signatures(self, items: Iterable[tuple[str, Signature]]) -> None:
         mapping = {key: _sig_json(sig) for key, sig in items}
         if mapping:
-            self._r.hset(self._k("neardup"), mapping=mapping)
+            self._r.hset(self._k("neardup"), mapping=mapping)  # type: ignore[arg-type]
 
     def load_neardup_index(self) -> NearDuplicateIndex:
         from .neardup import NearDuplicateIndex  # lazy: datasketch imports scipy

@@ -1,6 +1,13 @@
-"""SQLite schema of the state store (kept apart so state.py reads as behaviour)."""
+"""SQLite schema and on-disk files of the state store (kept apart so state.py reads as
+behaviour)."""
 
 from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from .errors import CorruptState
 
 DB_NAME = "state.sqlite"
 GEN_NAME = "state.generation"  # last committed generation, written after each commit
@@ -44,3 +51,34 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL
 );
 """
+
+
+def check_header(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb") as handle:
+        if handle.read(16) != SQLITE_MAGIC:
+            raise CorruptState(path, "not an SQLite database (header damaged)")
+
+
+def read_generation(path: Path) -> int:
+    try:
+        return int(path.read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+def write_generation(path: Path, generation: int) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(str(generation))
+    os.replace(tmp, path)
+
+
+def move_aside(directory: Path, name: str) -> Path:
+    """Move the database, its WAL/SHM and generation file into ``directory/name-<pid>``."""
+    target = directory / f"{name}-{os.getpid()}"
+    target.mkdir(parents=True, exist_ok=True)
+    for file in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", GEN_NAME):
+        if (directory / file).exists():
+            shutil.move(str(directory / file), str(target / file))
+    return target

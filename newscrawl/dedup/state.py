@@ -16,19 +16,27 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from .canonical import canonicalize_url
 from .errors import CorruptState
 from .feeds import iter_feed_records, merge_records
-from .signature import Signature
 from .records import ArticleRecord, HealthRecord, Validators, utcnow
-from .sqlite_schema import DB_NAME, GEN_NAME, SCHEMA, SCHEMA_VERSION, SQLITE_MAGIC
+from .signature import Signature
+from .sqlite_schema import (
+    DB_NAME,
+    GEN_NAME,
+    SCHEMA,
+    SCHEMA_VERSION,
+    check_header,
+    move_aside,
+    read_generation,
+    write_generation,
+)
 
 if TYPE_CHECKING:
     from .neardup import NearDuplicateIndex
@@ -54,11 +62,11 @@ class StateStore:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / DB_NAME
-        sidecar = _read_generation(directory / GEN_NAME)
+        sidecar = read_generation(directory / GEN_NAME)
         if not path.exists() and sidecar:
             raise CorruptState(path, "database missing but its generation file says "
                                      f"{sidecar} commits were made")
-        _check_header(path)
+        check_header(path)
         try:
             conn = sqlite3.connect(path, isolation_level=None, timeout=30)
             generation = _prepare(conn)
@@ -74,7 +82,7 @@ class StateStore:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> StateStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -83,12 +91,7 @@ class StateStore:
     @staticmethod
     def quarantine(directory: str | os.PathLike[str]) -> Path:
         """Move the database and its side files aside; the next ``open`` starts empty."""
-        directory = Path(directory)
-        target = directory / f"corrupt-{utcnow().replace(':', '')}-{os.getpid()}"
-        target.mkdir(parents=True, exist_ok=True)
-        for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", GEN_NAME):
-            if (directory / name).exists():
-                shutil.move(str(directory / name), str(target / name))
+        target = move_aside(Path(directory), f"corrupt-{utcnow().replace(':', '')}")
         logger.warning("corrupt state moved to %s", target)
         return target
 
@@ -235,12 +238,12 @@ class StateStore:
         with self._write() as cur:
             for table in ("articles", "url_aliases", "http_validators", "sitemap_lastmod",
                           "neardup"):
-                cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+                cur.execute(f"DELETE FROM {table}")
 
     def counts(self) -> dict[str, int]:
         tables = ("articles", "url_aliases", "http_validators", "sitemap_lastmod", "neardup",
                   "site_health", "runs")
-        return {t: self._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+        return {t: self._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in tables}
 
     # -- internals -------------------------------------------------------------
@@ -259,7 +262,7 @@ class StateStore:
             if self._conn.in_transaction:
                 cur.execute("ROLLBACK")
             raise
-        _write_generation(self.directory / GEN_NAME, generation)
+        write_generation(self.directory / GEN_NAME, generation)
 
     def _one(self, sql: str, args: tuple[object, ...]) -> tuple | None:
         try:
@@ -283,14 +286,6 @@ def _put_signature(cur: sqlite3.Cursor, key: str, sig: Signature) -> None:
     cur.execute("INSERT OR REPLACE INTO neardup VALUES (?, ?, ?)", (key, sig.size, sig.to_bytes()))
 
 
-def _check_header(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    with open(path, "rb") as handle:
-        if handle.read(16) != SQLITE_MAGIC:
-            raise CorruptState(path, "not an SQLite database (header damaged)")
-
-
 def _prepare(conn: sqlite3.Connection) -> int:
     """Pragmas, a quick structural check, the schema; returns the stored generation."""
     conn.execute("PRAGMA journal_mode=WAL")
@@ -303,16 +298,3 @@ def _prepare(conn: sqlite3.Connection) -> int:
     if version is None or int(version[0]) != SCHEMA_VERSION:
         raise sqlite3.DatabaseError(f"unexpected schema version {version}")
     return int(conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
-
-
-def _read_generation(path: Path) -> int:
-    try:
-        return int(path.read_text().strip() or 0)
-    except (FileNotFoundError, ValueError):
-        return 0
-
-
-def _write_generation(path: Path, generation: int) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(str(generation))
-    os.replace(tmp, path)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo
 
@@ -49,9 +50,11 @@ class DemoArticle:
         return " ".join(words[:30]) + ("…" if len(words) > 30 else "")
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def slugify(text: str) -> str:
-    out = "".join(c.lower() if c.isalnum() else "-" for c in text)
-    return "-".join(part for part in out.split("-") if part)[:60]
+    return _NON_WORD.sub("-", text.lower()).strip("-")[:60].rstrip("-")
 
 
 def esc(text: str) -> str:
@@ -116,7 +119,7 @@ class DemoSite:
 
     def newest(self) -> datetime:
         return max((a.modified for a in self.articles),
-                   default=datetime(2026, 1, 1, tzinfo=timezone.utc))
+                   default=datetime(2026, 1, 1, tzinfo=UTC))
 
     # ---- serving --------------------------------------------------------
     def resolve(self, path: str, query: str) -> Resource:
@@ -168,7 +171,7 @@ class DemoSite:
             article = next((a for a in self.articles if self.abs(a.path) == url), None)
             if article is None:
                 raise KeyError(f"{url} is not an article of {self.name}")
-            now = datetime.now(timezone.utc).replace(microsecond=0).astimezone(self.tz)
+            now = datetime.now(UTC).replace(microsecond=0).astimezone(self.tz)
             article.modified = max(now, article.modified + timedelta(seconds=1))
             stamp = article.modified.strftime("%d %B %Y %H:%M")
             article.paragraphs.append(

@@ -10,8 +10,16 @@ from __future__ import annotations
 import logging
 
 from newscrawl.demo import xmlgen
-from newscrawl.demo.base import (ARTICLE, DISCOVERY, LISTING, STATIC, DemoArticle, DemoSite,
-                                 esc, slugify)
+from newscrawl.demo.base import (
+    ARTICLE,
+    DISCOVERY,
+    LISTING,
+    STATIC,
+    DemoArticle,
+    DemoSite,
+    esc,
+    slugify,
+)
 from newscrawl.demo.corpus import COASTAL, WIRE_STORIES, own_article, urdu_article, wire_copy
 from newscrawl.demo.server import XML, Resource
 

@@ -12,8 +12,16 @@ import logging
 from urllib.parse import parse_qs
 
 from newscrawl.demo import xmlgen
-from newscrawl.demo.base import (ARTICLE, DISCOVERY, LISTING, STATIC, DemoArticle, DemoSite,
-                                 esc, slugify)
+from newscrawl.demo.base import (
+    ARTICLE,
+    DISCOVERY,
+    LISTING,
+    STATIC,
+    DemoArticle,
+    DemoSite,
+    esc,
+    slugify,
+)
 from newscrawl.demo.corpus import COURIER, WIRE, WIRE_STORIES, own_article, wire_copy
 from newscrawl.demo.server import ATOM, Resource
 

@@ -13,8 +13,18 @@ import logging
 from urllib.parse import parse_qs
 
 from newscrawl.demo import xmlgen
-from newscrawl.demo.base import (ARTICLE, DISCOVERY, HIDDEN, LISTING, STATIC, VARIANT,
-                                 DemoArticle, DemoSite, esc, slugify)
+from newscrawl.demo.base import (
+    ARTICLE,
+    DISCOVERY,
+    HIDDEN,
+    LISTING,
+    STATIC,
+    VARIANT,
+    DemoArticle,
+    DemoSite,
+    esc,
+    slugify,
+)
 from newscrawl.demo.corpus import HERALD, WIRE_STORIES, own_article, wire_copy
 from newscrawl.demo.server import XML, Resource
 

@@ -11,7 +11,7 @@ import json
 import logging
 import random
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from urllib.parse import parse_qs
 
@@ -31,6 +31,7 @@ SECTION_OF = {"port": "Business", "farm": "Business", "tech": "Business", "healt
               "education": "Education", "sport": "Sports"}
 TOPIC_KEYS = sorted(TOPICS)
 SECTIONS = sorted(set(SECTION_OF.values()))
+AUTHORS = tuple(person_name(random.Random(f"author-{n}")) for n in range(40))
 ARTICLE_RE = re.compile(r"^/([a-z]+)/(\d{6})-[a-z0-9-]+\.html$")
 
 
@@ -47,7 +48,8 @@ class LargeSite(DemoSite):
         self._listing_cache: dict[str, Resource] = {}
 
     # ---- article i as a pure function -----------------------------------
-    def article(self, i: int) -> DemoArticle:
+    def meta(self, i: int) -> DemoArticle:
+        """Everything but the body: what sitemaps and listings need, at a fraction of the cost."""
         if i in self.edited:
             return self.edited[i]
         topic = TOPIC_KEYS[i % len(TOPIC_KEYS)]
@@ -55,11 +57,18 @@ class LargeSite(DemoSite):
         title = headline(i, topic, place)
         published = (ANCHOR - timedelta(minutes=47 * i)).astimezone(self.tz)
         section = SECTION_OF[topic]
-        path = f"/{slugify(section)}/{i:06d}-{slugify(title)[:48].strip('-')}.html"
-        author = person_name(random.Random(f"author-{i % 40}"))
-        body = generate_body(f"large-{i}", topic, place, f"{place.upper()}:", 170 + (i * 53) % 340)
-        return DemoArticle(path, title, [author], published, published + timedelta(minutes=30),
-                           section, body, [topic])
+        path = f"/{slugify(section)}/{i:06d}-{slugify(title)[:48].rstrip('-')}.html"
+        return DemoArticle(path, title, [AUTHORS[i % len(AUTHORS)]], published,
+                           published + timedelta(minutes=30), section, [], [topic])
+
+    def article(self, i: int) -> DemoArticle:
+        a = self.meta(i)
+        if not a.paragraphs:
+            topic = a.tags[0]
+            place = PLACES[(i * 7 + i // len(TOPIC_KEYS)) % len(PLACES)]
+            a.paragraphs = generate_body(f"large-{i}", topic, place, f"{place.upper()}:",
+                                         170 + (i * 53) % 340)
+        return a
 
     def index_of(self, path: str) -> int | None:
         m = ARTICLE_RE.match(path)
@@ -97,7 +106,7 @@ class LargeSite(DemoSite):
     def resolve(self, path: str, query: str) -> Resource:
         i = self.index_of(path)
         if i is not None:
-            expected = self.article(i).path
+            expected = self.meta(i).path
             return self._render_article(i, len(self.edited)) if path == expected else NOT_FOUND
         key = f"{path}?{query}" if path.startswith("/section/") and query else path
         cached = self._listing_cache.get(key)
@@ -108,20 +117,21 @@ class LargeSite(DemoSite):
         return cached
 
     def render_listing(self, path: str, query: str) -> Resource:
-        newest = self.article(0).modified if self.count else ANCHOR
+        newest = max([self.meta(0).modified if self.count else ANCHOR]
+                     + [a.modified for a in self.edited.values()])
         if path == "/robots.txt":
             return Resource.page(f"User-agent: *\nDisallow: /admin/\n\nSitemap: "
                                  f"{self.abs('/sitemap.xml')}\n", TEXT, newest)
         if path == "/sitemap.xml":
-            kids = [(self.abs(f"/sitemaps/articles-{k + 1}.xml"), self.article(k * SITEMAP_CHUNK)
-                     .modified) for k in range((self.count + SITEMAP_CHUNK - 1) // SITEMAP_CHUNK)]
-            return Resource.page(xmlgen.sitemap_index(kids), XML, newest)
+            kids = [(self.abs(f"/sitemaps/articles-{k + 1}.xml"), self.chunk_lastmod(k))
+                    for k in range(self.chunks)]
+            return Resource.page(xmlgen.sitemap_index(kids), XML, max(m for _, m in kids))
         m = re.fullmatch(r"/sitemaps/articles-(\d+)\.xml", path)
-        if m and 0 < int(m.group(1)) <= (self.count + SITEMAP_CHUNK - 1) // SITEMAP_CHUNK:
+        if m and 0 < int(m.group(1)) <= self.chunks:
             start = (int(m.group(1)) - 1) * SITEMAP_CHUNK
-            arts = [self.article(i) for i in range(start, min(start + SITEMAP_CHUNK, self.count))]
+            arts = [self.meta(i) for i in range(start, min(start + SITEMAP_CHUNK, self.count))]
             return Resource.page(xmlgen.urlset([(self.abs(a.path), a.modified) for a in arts]),
-                                 XML, arts[0].modified)
+                                 XML, self.chunk_lastmod(start // SITEMAP_CHUNK))
         if path == "/rss.xml":
             arts = [self.article(i) for i in range(min(FEED_SIZE, self.count))]
             entries = [xmlgen.FeedEntry(self.abs(a.path), a.title, a.published, a.modified,
@@ -137,8 +147,18 @@ class LargeSite(DemoSite):
             return self.section_page(m.group(1), query)
         return NOT_FOUND
 
+    @property
+    def chunks(self) -> int:
+        return (self.count + SITEMAP_CHUNK - 1) // SITEMAP_CHUNK
+
+    def chunk_lastmod(self, k: int) -> datetime:
+        """Newest lastmod in child sitemap k: its first (newest) entry, or an edited one."""
+        start, end = k * SITEMAP_CHUNK, (k + 1) * SITEMAP_CHUNK
+        return max([self.meta(start).modified]
+                   + [a.modified for j, a in self.edited.items() if start <= j < end])
+
     def link(self, i: int) -> str:
-        a = self.article(i)
+        a = self.meta(i)
         return f'<li><a href="{a.path}">{esc(a.title)}</a></li>'
 
     def section_members(self, slug: str) -> list[int]:
@@ -178,7 +198,7 @@ class LargeSite(DemoSite):
         return {}
 
     def urls_of_kind(self, kind: str) -> list[str]:
-        return [self.abs(self.article(i).path) for i in range(self.count)] \
+        return [self.abs(self.meta(i).path) for i in range(self.count)] \
             if kind == "article" else []
 
     def edit_article(self, url: str) -> dict:
@@ -186,6 +206,6 @@ class LargeSite(DemoSite):
         if i is None:
             raise KeyError(f"{url} is not an article of {self.name}")
         if i not in self.edited:
-            self.edited[i] = self.article(i)
+            self.edited[i] = self.article(i)  # from now on this copy is the article
         self.articles = list(self.edited.values())  # the base class edits what it can find
         return super().edit_article(url)

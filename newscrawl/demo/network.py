@@ -11,6 +11,7 @@ import logging
 import threading
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 import yaml
 
@@ -82,7 +83,7 @@ class DemoNetwork:
             thread.stop()
         self._threads.clear()
 
-    def __enter__(self) -> DemoNetwork:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

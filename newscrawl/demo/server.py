@@ -12,7 +12,7 @@ import hashlib
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Protocol
@@ -90,7 +90,7 @@ def is_not_modified(resource: Resource, headers: dict[str, str]) -> bool:
         except (TypeError, ValueError):
             return False
         if since.tzinfo is None:
-            since = since.replace(tzinfo=timezone.utc)
+            since = since.replace(tzinfo=UTC)
         return resource.modified.replace(microsecond=0) <= since
     return False
 
@@ -103,10 +103,10 @@ class DemoHandler(BaseHTTPRequestHandler):
     timeout = 30  # idle keep-alive connections must not pin threads forever
     disable_nagle_algorithm = True  # headers and body go out as separate writes: no 40 ms stalls
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         self._serve(head=False)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._serve(head=True)
 
     def _serve(self, head: bool) -> None:
@@ -126,7 +126,7 @@ class DemoHandler(BaseHTTPRequestHandler):
             self.send_header("ETag", resource.etag)
         if resource.modified is not None:
             self.send_header("Last-Modified", format_datetime(
-                resource.modified.astimezone(timezone.utc), usegmt=True))
+                resource.modified.astimezone(UTC), usegmt=True))
         if resource.location:
             self.send_header("Location", resource.location)
         body = b"" if status == 304 else resource.body
@@ -136,7 +136,7 @@ class DemoHandler(BaseHTTPRequestHandler):
         if body and not head:
             self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         logger.debug("%s %s", self.address_string(), format % args)
 
 

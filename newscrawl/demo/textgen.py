@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import random
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import cache
 
 logger = logging.getLogger(__name__)
 
@@ -161,100 +161,100 @@ TOPICS: dict[str, Topic] = {t.key: t for t in (
 )}
 
 LEADS = (
-    "{agency} [on {weekday} announced|said on {weekday}|confirmed on {weekday}] that {subject} "
+    ("{agency} [on {weekday} announced|said on {weekday}|confirmed on {weekday}] that {subject} "
     "would [move ahead|go ahead as planned|be fast-tracked], a decision [officials said|that "
     "insiders expect] would [affect|touch the lives of|matter to] thousands of {groups} "
-    "[across|in and around] {place}.",
-    "[Work on|Progress on|The long-awaited start of] {subject} in {place} [entered a new "
+    "[across|in and around] {place}."),
+    ("[Work on|Progress on|The long-awaited start of] {subject} in {place} [entered a new "
     "phase|picked up pace|resumed] on {weekday}, {agency} [said|announced], after [months|more "
-    "than a year] of delays [blamed on|caused by|linked to] {problem}.",
-    "{groups_cap} in {place} are [pinning their hopes on|watching closely|cautiously "
+    "than a year] of delays [blamed on|caused by|linked to] {problem}."),
+    ("{groups_cap} in {place} are [pinning their hopes on|watching closely|cautiously "
     "optimistic about] {subject}, which {agency} [said on {weekday}|insists] would be "
-    "[ready|operational|in place] before the end of {month}.",
-    "Officials in {place} on {weekday} [defended|stood by|sought to reassure critics of] "
+    "[ready|operational|in place] before the end of {month}."),
+    ("Officials in {place} on {weekday} [defended|stood by|sought to reassure critics of] "
     "{subject}, [saying|arguing|insisting] the plan would [ease|reduce|tackle] {problem} "
-    "within [a year|two years|eighteen months].",
+    "within [a year|two years|eighteen months]."),
 )
 FRAMES = (
-    "[According to figures released by|In data published by|According to numbers shared by] {agency}, {measure} "
+    ("[According to figures released by|In data published by|According to numbers shared by] {agency}, {measure} "
     "[rose|climbed|grew] {pct} percent [over the past year|in the last quarter|since {month}] "
-    "to [about|roughly|nearly] {num} {unit}.",
-    "{person}, who [heads the relevant wing of|oversees the project at|is a director at] "
+    "to [about|roughly|nearly] {num} {unit}."),
+    ("{person}, who [heads the relevant wing of|oversees the project at|is a director at] "
     "{agency}, said the first phase would be [completed|finished|wrapped up] by {month} and "
-    "the rest within {small} months.",
-    "{groups_cap} have [complained|protested|raised concerns] for years about {problem}, and "
+    "the rest within {small} months."),
+    ("{groups_cap} have [complained|protested|raised concerns] for years about {problem}, and "
     "[several associations|a number of local bodies|their representatives] [wrote to|petitioned"
-    "|met] the provincial government about it in {month}.",
-    "The [work|scheme|programme] is being [financed|funded|paid for] with {money} from "
+    "|met] the provincial government about it in {month}."),
+    ("The [work|scheme|programme] is being [financed|funded|paid for] with {money} from "
     "{lender}, [while|and] the [remainder|balance|rest] will come from the [annual development "
-    "budget|provincial budget|district's own revenue].",
-    "[Critics|Opposition lawmakers|Some experts] [say|argue|point out] that {subject} [does "
+    "budget|provincial budget|district's own revenue]."),
+    ("[Critics|Opposition lawmakers|Some experts] [say|argue|point out] that {subject} [does "
     "little about|ignores|fails to address] {problem}, which they [call|describe as|see as] "
-    "the real [reason behind|cause of|driver of] the [slowdown|problem|delays].",
+    "the real [reason behind|cause of|driver of] the [slowdown|problem|delays]."),
     "“{quote}” said {person}, a {role} from {place}.",
-    "{person}, a {role} [in|from|based in] {place2}, said the change was [noticeable|real|"
-    "already visible]. “{quote}”",
-    "[A review committee|An independent panel|A parliamentary committee] will [report on|"
+    ("{person}, a {role} [in|from|based in] {place2}, said the change was [noticeable|real|"
+    "already visible]. “{quote}”"),
+    ("[A review committee|An independent panel|A parliamentary committee] will [report on|"
     "assess|examine] [progress|the results|the spending] after {small} months, [officials|"
-    "the department|sources] said.",
-    "[Last|In] {month}, {measure} [fell|dropped|slipped] to {num} {unit}, the lowest [level|"
-    "figure|reading] [recorded|seen|reported] since {year}.",
-    "The opposition in the [provincial|regional] assembly has [asked|demanded|called] for the "
-    "[full cost|detailed accounts|complete budget] of {subject} to be made public.",
-    "{agency} said it had [hired|recruited|deployed] {small2} [additional|extra|new] staff and "
-    "[set up|opened|launched] a [complaints desk|helpline|grievance cell] for {groups}.",
-    "[Independent analysts|Private economists|Researchers] [estimate|believe|reckon] that "
+    "the department|sources] said."),
+    ("[Last|In] {month}, {measure} [fell|dropped|slipped] to {num} {unit}, the lowest [level|"
+    "figure|reading] [recorded|seen|reported] since {year}."),
+    ("The opposition in the [provincial|regional] assembly has [asked|demanded|called] for the "
+    "[full cost|detailed accounts|complete budget] of {subject} to be made public."),
+    ("{agency} said it had [hired|recruited|deployed] {small2} [additional|extra|new] staff and "
+    "[set up|opened|launched] a [complaints desk|helpline|grievance cell] for {groups}."),
+    ("[Independent analysts|Private economists|Researchers] [estimate|believe|reckon] that "
     "{measure} could [double|rise sharply|grow by half] by {year2} if the plan [holds|is "
-    "carried through|survives the next budget].",
-    "In {place2}, where a similar [scheme|project|plan] [began|was launched|started] {small} "
-    "years ago, [results have been mixed|the outcome was modest|it is still unfinished].",
-    "A [spokesperson|spokesman|spokeswoman] for {agency} [declined to give|would not "
-    "confirm|did not offer] a date for the [final phase|completion|handover].",
-    "{person} told reporters that {problem} had been [discussed|raised|taken up] at a "
+    "carried through|survives the next budget]."),
+    ("In {place2}, where a similar [scheme|project|plan] [began|was launched|started] {small} "
+    "years ago, [results have been mixed|the outcome was modest|it is still unfinished]."),
+    ("A [spokesperson|spokesman|spokeswoman] for {agency} [declined to give|would not "
+    "confirm|did not offer] a date for the [final phase|completion|handover]."),
+    ("{person} told reporters that {problem} had been [discussed|raised|taken up] at a "
     "meeting [chaired by the chief secretary|of senior officials|at the civil secretariat] "
-    "on {weekday}.",
-    "[Residents|People|Shoppers] [interviewed|approached|who spoke to this newspaper] on "
+    "on {weekday}."),
+    ("[Residents|People|Shoppers] [interviewed|approached|who spoke to this newspaper] on "
     "{weekday} were [divided|split|of two minds], with some [welcoming|praising] {subject} "
-    "and others saying they had heard such promises before.",
-    "The budget for the current year [sets aside|allocates|earmarks] {money} for {subject}, "
-    "[up from|compared with|against] {money2} last year.",
-    "Data [shared with|presented to|tabled in] the assembly showed {num} {unit} were "
-    "[recorded|counted|logged] in {month} alone.",
-    "Officials [admitted|conceded|acknowledged] that {problem} [remained|was still] the "
+    "and others saying they had heard such promises before."),
+    ("The budget for the current year [sets aside|allocates|earmarks] {money} for {subject}, "
+    "[up from|compared with|against] {money2} last year."),
+    ("Data [shared with|presented to|tabled in] the assembly showed {num} {unit} were "
+    "[recorded|counted|logged] in {month} alone."),
+    ("Officials [admitted|conceded|acknowledged] that {problem} [remained|was still] the "
     "[main|biggest|central] obstacle and said a [special team|task force|working group] had "
-    "been formed to deal with it.",
-    "{agency} also [plans|intends|has promised] to publish [monthly|weekly|quarterly] "
-    "[updates|figures|reports] on {measure} [on its website|for the public].",
-    "{groups_cap} from {place2} have [asked|lobbied|applied] to be included in the [next|"
-    "second|following] phase.",
-    "An earlier [attempt|effort|plan] to [address|fix|deal with] {problem} was [abandoned|"
+    "been formed to deal with it."),
+    ("{agency} also [plans|intends|has promised] to publish [monthly|weekly|quarterly] "
+    "[updates|figures|reports] on {measure} [on its website|for the public]."),
+    ("{groups_cap} from {place2} have [asked|lobbied|applied] to be included in the [next|"
+    "second|following] phase."),
+    ("An earlier [attempt|effort|plan] to [address|fix|deal with] {problem} was [abandoned|"
     "shelved|quietly dropped] in {year} after [funds ran out|the contractor withdrew|a change "
-    "of government].",
-    "{person}, an economist at a university in {place}, said the figures should be read with "
+    "of government]."),
+    ("{person}, an economist at a university in {place}, said the figures should be read with "
     "[care|caution] because the base year was [unusually weak|distorted by floods|not "
-    "typical].",
-    "The [provincial minister|chief minister|divisional commissioner] is expected to [visit|"
+    "typical]."),
+    ("The [provincial minister|chief minister|divisional commissioner] is expected to [visit|"
     "tour|inspect] {place} [next week|later this month|on {weekday}] to [review|inspect|"
-    "assess] {subject}.",
-    "[Consultants|Engineers|Planners] [hired for|working on|attached to] the project "
-    "recommended that {small} pilot sites be [chosen|selected|tested] first.",
-    "Local traders said [footfall|sales|business] had [risen|gone up|improved] by {pct} "
-    "percent since the first phase [opened|began|was completed].",
-    "[Police said|Officials confirmed|It was reported] that {small2} {groups} had [gathered|"
-    "assembled|staged a sit-in] outside the office of {agency} on {weekday}.",
-    "[On paper|In principle|Officially], {subject} [covers|includes|extends to] {small} "
-    "districts, [but|although|though] only {place} has seen [visible|real|any] work so far.",
-    "{person} [said|added|noted] that {groups} would be [consulted|heard|given a say] before "
-    "any [further|new|major] decision.",
-    "[The figure|That number|The total] [compares with|is well above|is close to] {num} "
-    "{unit} [recorded|reported] in {year}, [records show|statistics show|officials said].",
+    "assess] {subject}."),
+    ("[Consultants|Engineers|Planners] [hired for|working on|attached to] the project "
+    "recommended that {small} pilot sites be [chosen|selected|tested] first."),
+    ("Local traders said [footfall|sales|business] had [risen|gone up|improved] by {pct} "
+    "percent since the first phase [opened|began|was completed]."),
+    ("[Police said|Officials confirmed|It was reported] that {small2} {groups} had [gathered|"
+    "assembled|staged a sit-in] outside the office of {agency} on {weekday}."),
+    ("[On paper|In principle|Officially], {subject} [covers|includes|extends to] {small} "
+    "districts, [but|although|though] only {place} has seen [visible|real|any] work so far."),
+    ("{person} [said|added|noted] that {groups} would be [consulted|heard|given a say] before "
+    "any [further|new|major] decision."),
+    ("[The figure|That number|The total] [compares with|is well above|is close to] {num} "
+    "{unit} [recorded|reported] in {year}, [records show|statistics show|officials said]."),
 )
 CLOSERS = (
     "The next progress report is [due|expected] in {month}.",
     "{agency} said [further|more] details would be [shared|released] after the cabinet meeting.",
     "Officials said they would hold public hearings in {place} before the second phase.",
-    "{person} said the department would publish the full figures by the end of the [month|"
-    "quarter].",
+    ("{person} said the department would publish the full figures by the end of the [month|"
+    "quarter]."),
 )
 _ALTERNATION = re.compile(r"\[([^\[\]]*)\]")
 PLACES = ("Lahore", "Faisalabad", "Multan", "Gujranwala", "Sialkot", "Bahawalpur", "Karachi",
@@ -310,7 +310,7 @@ class _Slots(dict):  # type: ignore[type-arg]
         return self[key]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parts(frame: str) -> tuple[str | tuple[str, ...], ...]:
     """A frame split once into fixed text and option tuples."""
     pieces = _ALTERNATION.split(frame)  # odd items are the captured option groups
@@ -319,8 +319,16 @@ def _parts(frame: str) -> tuple[str | tuple[str, ...], ...]:
 
 def _vary(rng: random.Random, frame: str) -> str:
     """Resolve every ``[a|b|c]`` group to one option: cheap lexical variety."""
-    return "".join(p if isinstance(p, str) else p[int(rng.random() * len(p))]
-                   for p in _parts(frame))
+    parts = _parts(frame)
+    if len(parts) == 1:
+        return frame
+    out = [parts[0]]
+    rand = rng.random
+    for k in range(1, len(parts), 2):
+        options = parts[k]
+        out.append(options[int(rand() * len(options))])
+        out.append(parts[k + 1])  # type: ignore[arg-type]
+    return "".join(out)  # type: ignore[arg-type]
 
 
 def _fill(rng: random.Random, frame: str, topic: Topic, place: str) -> str:

@@ -13,8 +13,17 @@ import logging
 from urllib.parse import parse_qs, quote
 
 from newscrawl.demo import xmlgen
-from newscrawl.demo.base import (ARTICLE, DISCOVERY, LISTING, STATIC, DemoArticle, DemoSite,
-                                 cf_encode, esc, slugify)
+from newscrawl.demo.base import (
+    ARTICLE,
+    DISCOVERY,
+    LISTING,
+    STATIC,
+    DemoArticle,
+    DemoSite,
+    cf_encode,
+    esc,
+    slugify,
+)
 from newscrawl.demo.corpus import LEDGER, WIRE_STORIES, own_article, wire_copy
 from newscrawl.demo.server import RSS, XML, Resource
 
@@ -22,12 +31,12 @@ logger = logging.getLogger(__name__)
 
 PER_PAGE = 3
 AUTHORS = {  # name -> (pronoun, twitter, bio)
-    "Hamid Rasheed": ("He", "hamid_rasheed", "The writer heads The Lahore Ledger's provincial "
-                      "desk and follows agriculture, health and the Punjab budget."),
-    "Sadia Noor": ("She", "sadianoor_lhr", "The writer reports on Lahore's civic affairs, "
-                   "transport and heritage for The Lahore Ledger."),
-    "Imtiaz Gondal": ("He", "imtiazgondal", "The writer is a senior correspondent covering "
-                      "sports and the environment from Lahore."),
+    "Hamid Rasheed": ("He", "hamid_rasheed", ("The writer heads The Lahore Ledger's provincial "
+                      "desk and follows agriculture, health and the Punjab budget.")),
+    "Sadia Noor": ("She", "sadianoor_lhr", ("The writer reports on Lahore's civic affairs, "
+                   "transport and heritage for The Lahore Ledger.")),
+    "Imtiaz Gondal": ("He", "imtiazgondal", ("The writer is a senior correspondent covering "
+                      "sports and the environment from Lahore.")),
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
@@ -72,7 +72,7 @@ def news_sitemap(entries: list[FeedEntry], publication: str) -> str:
 
 def rss(title: str, link: str, self_url: str, entries: list[FeedEntry]) -> str:
     """RSS 2.0 the way WordPress writes it (dc:creator, pubDate in RFC 822)."""
-    newest = max((e.updated for e in entries), default=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    newest = max((e.updated for e in entries), default=datetime(2026, 1, 1, tzinfo=UTC))
     items = []
     for e in entries:
         items.append(
@@ -93,9 +93,9 @@ def rss(title: str, link: str, self_url: str, entries: list[FeedEntry]) -> str:
 def atom(title: str, link: str, self_url: str, entries: list[FeedEntry]) -> str:
     """Atom 1.0; timestamps in UTC ('Z') as many CMSs emit them."""
     def utc(moment: datetime) -> str:
-        return moment.astimezone(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+        return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
-    newest = max((e.updated for e in entries), default=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    newest = max((e.updated for e in entries), default=datetime(2026, 1, 1, tzinfo=UTC))
     items = []
     for e in entries:
         items.append(

@@ -57,6 +57,12 @@ def _offset(text: str | None) -> timezone | None:
 
 def parse_w3c(text: str) -> datetime | None:
     """Parse any W3C datetime form (``2024``, ``2024-03``, ... ``.123+05:00``)."""
+    if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-":
+        try:  # fast path for the common full forms
+            value = datetime.fromisoformat(text.replace("z", "Z"))
+            return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        except ValueError:
+            pass
     m = _W3C.match(text)
     if not m:
         return None

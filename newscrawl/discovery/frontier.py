@@ -56,6 +56,7 @@ class Frontier:
         self.guard = TrapGuard(max_listing_pages=max_listing_pages)
         self.walker = SitemapWalker()
         self.requested: set[str] = set()  # canonical keys of pages requested in this run
+        self.lastmods: dict[str, datetime] = {}  # canonical key -> newest sitemap/feed date
         self.validators: dict[str, tuple] = {}  # discovery URL -> (etag, last_modified) seen now
 
     @classmethod
@@ -97,17 +98,25 @@ class Frontier:
         """A request for a candidate article, or None (counted) when it is not needed."""
         url = strip_tracking(url)
         key = canonicalize_url(url)
+        if lastmod is not None:
+            lastmod = lastmod if lastmod.tzinfo else lastmod.replace(tzinfo=timezone.utc)
+            self.lastmods[key] = max(lastmod, self.lastmods.get(key, lastmod))
         if key in self.requested:
             self.stats.inc_value("newscrawl/discovery/skipped/already_requested")
             return None
         known = self.state.known(key)
-        if known is not None and not _changed(lastmod, known.lastmod):
+        if known is not None and not _changed(lastmod, known.lastmod or known.last_seen):
             self.stats.inc_value("newscrawl/discovery/skipped/seen_before")
             return None
         self.requested.add(key)
         self.stats.inc_value(f"newscrawl/discovery/pages/{via}")
-        stamp = lastmod.isoformat() if lastmod else None
-        return self.request(url, site, "page", newscrawl_lastmod=stamp)
+        return self.request(url, site, "page")
+
+    def lastmod_for(self, response: Response) -> str | None:
+        """The newest date a discovery document gave for this page (stored with it)."""
+        keys = {canonicalize_url(u) for u in self.aliases_for(response)}
+        dates = [self.lastmods[k] for k in keys if k in self.lastmods]
+        return max(dates).isoformat() if dates else None
 
     # -- documents ----------------------------------------------------------------------
     def from_robots(self, response: Response) -> Iterator[scrapy.Request]:

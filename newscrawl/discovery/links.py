@@ -170,7 +170,7 @@ def _static_reason(segments: list[str]) -> str | None:
 def _listing_or_article(path: str, segments: list[str], query: dict[str, str]) -> UrlShape:
     lowered = [s.lower() for s in segments]
     if not segments:
-        if any(k in ARTICLE_QUERY_KEYS and v.isdigit() for k, v in query.items()):
+        if _query_says_article(query):
             return UrlShape("article", "query-id")
         return UrlShape("listing", "homepage")
     if "page" in lowered or any(k in ("page", "paged", "pg") for k in query):
@@ -178,10 +178,19 @@ def _listing_or_article(path: str, segments: list[str], query: dict[str, str]) -
     hit = next((s for s in lowered if s in LISTING_SEGMENTS), None)
     if hit:
         return UrlShape("listing", f"path:{hit}")
+    if _query_says_article(query):
+        return UrlShape("article", "query-id")
     last = _STATIC_EXT.sub("", lowered[-1])
     if _LISTING_FILE.match(last):
         return UrlShape("listing", "index-file")
     return _article_evidence(path, segments, query) or _date_archive(path, segments)
+
+
+def _query_says_article(query: dict[str, str]) -> bool:
+    """``?p=123``, ``?id=123``, Joomla's ``view=article&id=…``."""
+    if query.get("view", "").lower() == "article":
+        return True
+    return any(k in ARTICLE_QUERY_KEYS and v.isdigit() for k, v in query.items())
 
 
 def _article_evidence(path: str, segments: list[str], query: dict[str, str]) -> UrlShape | None:
@@ -192,8 +201,6 @@ def _article_evidence(path: str, segments: list[str], query: dict[str, str]) -> 
         if path[date.end():].strip("/"):
             return UrlShape("article", "date-path")
         return UrlShape("listing", "date-archive")
-    if any(k in ARTICLE_QUERY_KEYS and v.isdigit() for k, v in query.items()):
-        return UrlShape("article", "query-id")
     if _DOC_FILE.match(last):
         return UrlShape("article", "document-id")
     slug = max(segments, key=lambda s: len(re.split(r"[-_]+", s)))

@@ -83,7 +83,9 @@ def refuse_entity_declarations(data: bytes) -> None:
         raise UnsafeDocument("document declares XML entities")
 
 
-_HTML_START = re.compile(rb"^(?:\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^(?:\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL
+)
 
 
 def looks_like_html(data: bytes) -> bool:

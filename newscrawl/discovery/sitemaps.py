@@ -38,6 +38,7 @@ DEFAULT_MAX_URLS = 50_000  # sitemaps.org limit per file
 MAX_TEXT_FIELD = 1000  # longest news:title / language we keep
 
 SitemapKind = Literal["urlset", "index", "invalid"]
+ENTRY_TAGS = ("{*}url", "{*}sitemap")
 _ROBOTS_SITEMAP = re.compile(r"^\s*sitemap\s*:\s*(\S.*?)\s*$", re.IGNORECASE)
 
 
@@ -109,33 +110,37 @@ def _parse_text(data: bytes, url: str, max_urls: int) -> Sitemap:
 
 def _parse_xml(data: bytes, url: str, max_urls: int) -> Sitemap:
     result = Sitemap(url, "invalid")
-    events = etree.iterparse(io.BytesIO(data), events=("start", "end"), **PARSER_OPTIONS)
+    # Only <url>/<sitemap> end events: a handful of events per entry, not one per node.
+    events = etree.iterparse(io.BytesIO(data), events=("end",), tag=ENTRY_TAGS, **PARSER_OPTIONS)
     root = None
     try:
-        for event, elem in events:
+        for _, elem in events:
             if root is None:
-                root = elem
-                result.kind = _root_kind(localname(elem.tag))
+                root = elem.getroottree().getroot()
+                result.kind = _root_kind(localname(root.tag))
                 if result.kind == "invalid":
-                    result.error = f"root element <{localname(elem.tag)}> is not a sitemap"
-                    return result
+                    break
+            if elem.getparent() is not root:
                 continue
-            if event != "end" or elem.getparent() is not root:
-                continue
-            if localname(elem.tag) in ("url", "sitemap") and not _add_entry(result, elem, max_urls):
+            if not _add_entry(result, elem, max_urls):
                 break
             elem.clear()
             while elem.getprevious() is not None:
                 del root[0]
+        if root is None:
+            root = events.root
     except (etree.LxmlError, ValueError, LookupError, UnicodeError) as exc:
         message = f"xml error: {exc}"[:300]
-        if root is None or (result.kind == "invalid"):
-            result.kind, result.error = "invalid", message
-        else:
-            result.warning = message
-            logger.info("sitemap %s damaged, %d entries kept: %s", url, len(result.entries), message)
-    if root is None and result.error is None:
-        result.error = "empty document"
+        if root is None or result.kind == "invalid":
+            return Sitemap(url, "invalid", error=message)
+        result.warning = message
+        logger.info("sitemap %s damaged, %d entries kept: %s",
+                    url, len(result.entries), message)
+    if root is None:
+        return Sitemap(url, "invalid", error="empty document")
+    result.kind = _root_kind(localname(root.tag))
+    if result.kind == "invalid":
+        return Sitemap(url, "invalid", error=f"root element <{localname(root.tag)}> is not a sitemap")
     return result
 
 
@@ -163,29 +168,35 @@ def _add_entry(result: Sitemap, elem: etree._Element, max_urls: int) -> bool:
 def _text(elem: etree._Element | None) -> str | None:
     if elem is None:
         return None
-    text = "".join(t for t in elem.itertext() if isinstance(t, str)).strip()
-    return text[:MAX_TEXT_FIELD] or None
+    if len(elem):  # mixed content (CDATA is plain text to lxml): rare, slower path
+        text = "".join(t for t in elem.itertext() if isinstance(t, str))
+    else:
+        text = elem.text or ""
+    return text.strip()[:MAX_TEXT_FIELD] or None
 
 
-def _child(elem: etree._Element, name: str) -> etree._Element | None:
+def _children(elem: etree._Element) -> dict[str, etree._Element]:
+    """First child per local name: one pass instead of a scan per field."""
+    found: dict[str, etree._Element] = {}
     for child in elem:
-        if localname(child.tag) == name:
-            return child
-    return None
+        found.setdefault(localname(child.tag), child)
+    return found
 
 
 def _entry_from(elem: etree._Element) -> SitemapEntry | None:
-    loc = clean_http_url(_text(_child(elem, "loc")))
+    fields = _children(elem)
+    loc = clean_http_url(_text(fields.get("loc")))
     if loc is None:
         return None
-    entry = SitemapEntry(loc, lastmod=parse_date(_text(_child(elem, "lastmod"))))
-    news = _child(elem, "news")
+    entry = SitemapEntry(loc, lastmod=parse_date(_text(fields.get("lastmod"))))
+    news = fields.get("news")
     if news is not None:
-        entry.news_published = parse_date(_text(_child(news, "publication_date")))
-        entry.news_title = _text(_child(news, "title"))
-        publication = _child(news, "publication")
+        news_fields = _children(news)
+        entry.news_published = parse_date(_text(news_fields.get("publication_date")))
+        entry.news_title = _text(news_fields.get("title"))
+        publication = news_fields.get("publication")
         if publication is not None:
-            entry.news_language = _text(_child(publication, "language"))
+            entry.news_language = _text(_children(publication).get("language"))
     return entry
 
 

@@ -19,9 +19,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 logger = logging.getLogger(__name__)
 
 SESSION_PARAMS = frozenset(
-    ["phpsessid", "sid", "sessid", "sessionid", "session_id", "session", "jsessionid", "aspsessionid", "cfid", "cftoken", "zenid", "oscsid", "s_id"]
+    [
+        "phpsessid", "sid", "sessid", "sessionid", "session_id", "session", "jsessionid",
+        "aspsessionid", "cfid", "cftoken", "zenid", "oscsid", "s_id"
+    ]
 )
-CALENDAR_PARAMS = frozenset(["date", "day", "month", "year", "cal", "calendar", "ical", "week", "start_date", "end_date"])
+CALENDAR_PARAMS = frozenset([
+    "date", "day", "month", "year", "cal", "calendar", "ical", "week", "start_date", "end_date"
+])
 CALENDAR_SEGMENTS = frozenset(["calendar", "calendario", "kalender", "events-calendar", "agenda"])
 PAGE_PARAMS = frozenset(["page", "paged", "pg", "pagenum", "page_no", "pageno"])
 MAX_PAST_YEARS = 40  # dated paths older than this are archive crawls gone wrong

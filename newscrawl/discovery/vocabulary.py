@@ -24,37 +24,83 @@ LISTING_JSONLD_TYPES = frozenset(
 )
 
 NON_ARTICLE_OG_TYPES = frozenset(
-    ["profile", "book", "music.song", "music.album", "music.playlist", "music.radio_station", "video.movie", "video.tv_show", "video.episode", "video.other", "product", "place", "business.business"]
+    [
+        "profile", "book", "music.song", "music.album", "music.playlist", "music.radio_station",
+        "video.movie", "video.tv_show", "video.episode", "video.other", "product", "place",
+        "business.business",
+    ]
 )
 
 SKIP_EXTENSIONS = frozenset(
-    ["pdf", "jpg", "jpeg", "png", "gif", "webp", "svg", "ico", "bmp", "tif", "tiff", "avif", "heic", "mp3", "mp4", "m4a", "m4v", "avi", "mov", "wmv", "flv", "webm", "ogg", "ogv", "oga", "wav", "flac", "mkv", "3gp", "zip", "rar", "gz", "tgz", "tar", "7z", "bz2", "xz", "exe", "msi", "dmg", "apk", "deb", "rpm", "iso", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "csv", "css", "js", "mjs", "json", "xml", "rss", "atom", "rdf", "woff", "woff2", "ttf", "otf", "eot", "swf", "txt", "ics", "vcf", "epub"]
+    [
+        "pdf", "jpg", "jpeg", "png", "gif", "webp", "svg", "ico", "bmp", "tif", "tiff", "avif",
+        "heic", "mp3", "mp4", "m4a", "m4v", "avi", "mov", "wmv", "flv", "webm", "ogg", "ogv",
+        "oga", "wav", "flac", "mkv", "3gp", "zip", "rar", "gz", "tgz", "tar", "7z", "bz2", "xz",
+        "exe", "msi", "dmg", "apk", "deb", "rpm", "iso", "doc", "docx", "xls", "xlsx", "ppt",
+        "pptx", "odt", "ods", "csv", "css", "js", "mjs", "json", "xml", "rss", "atom", "rdf",
+        "woff", "woff2", "ttf", "otf", "eot", "swf", "txt", "ics", "vcf", "epub",
+    ]
 )
 
 SKIP_SCHEMES = ("mailto:", "javascript:", "tel:", "sms:", "whatsapp:", "data:", "ftp:", "file:",
                  "viber:", "skype:", "intent:", "fb-messenger:")
 
 SKIP_SEGMENTS = frozenset(
-    ["wp-admin", "wp-login.php", "wp-json", "xmlrpc.php", "wp-content", "wp-includes", "cdn-cgi", "feed", "feeds", "rss", "atom", "login", "logout", "signin", "sign-in", "signup", "sign-up", "register", "registration", "account", "my-account", "cart", "checkout", "basket", "search", "share", "sharer", "print", "embed", "attachment", "trackback", "oembed", "amp-ad", "comment-page", "replytocom", "subscribe-form", "ajax", "api"]
+    [
+        "wp-admin", "wp-login.php", "wp-json", "xmlrpc.php", "wp-content", "wp-includes",
+        "cdn-cgi", "feed", "feeds", "rss", "atom", "login", "logout", "signin", "sign-in",
+        "signup", "sign-up", "register", "registration", "account", "my-account", "cart",
+        "checkout", "basket", "search", "share", "sharer", "print", "embed", "attachment",
+        "trackback", "oembed", "amp-ad", "comment-page", "replytocom", "subscribe-form", "ajax",
+        "api",
+    ]
 )
 
 SKIP_QUERY_KEYS = frozenset(
-    ["s", "q", "query", "search", "keyword", "keywords", "share", "print", "replytocom", "action", "output", "format", "feed", "redirect_to", "return_to", "login"]
+    [
+        "s", "q", "query", "search", "keyword", "keywords", "share", "print", "replytocom",
+        "action", "output", "format", "feed", "redirect_to", "return_to", "login",
+    ]
 )
 
 STATIC_WORDS = frozenset(
-    ["about", "about-us", "aboutus", "who-we-are", "contact", "contact-us", "contactus", "contacts", "privacy", "privacy-policy", "privacypolicy", "terms", "terms-of-use", "terms-of-service", "terms-and-conditions", "termsofuse", "tos", "disclaimer", "cookie-policy", "cookies", "legal", "imprint", "impressum", "datenschutz", "kontakt", "agb", "advertise", "advertising", "advertise-with-us", "adverts", "media-kit", "subscribe", "subscription", "subscriptions", "newsletter", "newsletters", "careers", "career", "jobs", "vacancies", "faq", "faqs", "help", "support", "team", "our-team", "staff", "masthead", "editorial-policy", "ethics", "code-of-ethics", "code-of-conduct", "corrections-policy", "sitemap", "site-map", "copyright", "accessibility", "contacto", "aviso-legal", "politica-de-privacidad", "quienes-somos", "mentions-legales", "qui-sommes-nous", "nous-contacter", "chi-siamo", "contatti", "guanyu", "lianxi", "lianxiwomen", "guanyuwomen", "关于我们", "联系我们", "隐私政策", "免责声明", "ہمارے-بارے-میں", "رابطہ"]
+    [
+        "about", "about-us", "aboutus", "who-we-are", "contact", "contact-us", "contactus",
+        "contacts", "privacy", "privacy-policy", "privacypolicy", "terms", "terms-of-use",
+        "terms-of-service", "terms-and-conditions", "termsofuse", "tos", "disclaimer",
+        "cookie-policy", "cookies", "legal", "imprint", "impressum", "datenschutz", "kontakt",
+        "agb", "advertise", "advertising", "advertise-with-us", "adverts", "media-kit",
+        "subscribe", "subscription", "subscriptions", "newsletter", "newsletters", "careers",
+        "career", "jobs", "vacancies", "faq", "faqs", "help", "support", "team", "our-team",
+        "staff", "masthead", "editorial-policy", "ethics", "code-of-ethics", "code-of-conduct",
+        "corrections-policy", "sitemap", "site-map", "copyright", "accessibility", "contacto",
+        "aviso-legal", "politica-de-privacidad", "quienes-somos", "mentions-legales",
+        "qui-sommes-nous", "nous-contacter", "chi-siamo", "contatti", "guanyu", "lianxi",
+        "lianxiwomen", "guanyuwomen", "关于我们", "联系我们", "隐私政策", "免责声明",
+        "ہمارے-بارے-میں", "رابطہ",
+    ]
 )
 
 LISTING_SEGMENTS = frozenset(
-    ["category", "categories", "tag", "tags", "topic", "topics", "author", "authors", "section", "sections", "archive", "archives", "label", "labels", "series", "columnist", "columnists", "list", "lists", "latest", "tagged", "index"]
+    [
+        "category", "categories", "tag", "tags", "topic", "topics", "author", "authors",
+        "section", "sections", "archive", "archives", "label", "labels", "series", "columnist",
+        "columnists", "list", "lists", "latest", "tagged", "index",
+    ]
 )
 
 ARTICLE_CONTAINERS = frozenset(
-    ["story", "stories", "article", "articles", "post", "posts", "p", "a", "blog", "blogs", "detail", "details", "read", "content", "view", "item", "entry", "doc"]
+    [
+        "story", "stories", "article", "articles", "post", "posts", "p", "a", "blog", "blogs",
+        "detail", "details", "read", "content", "view", "item", "entry", "doc", "node",
+    ]
 )
 
 ARTICLE_QUERY_KEYS = frozenset(
-    ["p", "id", "aid", "nid", "sid_article", "article", "articleid", "article_id", "story", "storyid", "story_id", "newsid", "news_id", "contentid", "content_id", "postid", "post_id", "itemid"]
+    [
+        "p", "id", "aid", "nid", "sid_article", "article", "articleid", "article_id", "story",
+        "storyid", "story_id", "newsid", "news_id", "contentid", "content_id", "postid",
+        "post_id", "itemid",
+    ]
 )
 

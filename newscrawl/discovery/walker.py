@@ -25,7 +25,8 @@ DEFAULT_MAX_SITEMAPS_PER_SITE = 1000
 def _key(url: str) -> str:
     """Identity of a sitemap URL: case-folded scheme/host, no fragment."""
     parts = urlsplit(url.strip())
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
 class SitemapWalker:

@@ -65,7 +65,7 @@ def _metadata(page: Page, hints: SiteHints) -> Any:
         return None
     try:
         return extract_metadata(page.tree, page.url, hints)
-    except Exception:  # noqa: BLE001 - metadata trouble must not lose the body
+    except Exception:
         logger.warning("metadata extraction failed on %s", page.url, exc_info=True)
         return None
 

@@ -33,6 +33,7 @@ _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _DATEISH = re.compile(r"\d{1,4}[./:-]\d{1,2}|\b\d{4}\b|\b(?:updated|published|aktualisiert|veröffentlicht)\b", re.I)
 _AFFILIATION = re.compile(r"univers|institut|college|hochschule|akadem|academy|foundation|stiftung", re.I)
+_CODE_CHARS = re.compile(r"[{}<>=\\_#@]|\.\w+\(|\bwindow\b|\bfunction\b")
 _CJK_ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|记者|記者|编辑|撰稿)(?:\s*외\s*\d+명)?$")
 
 # words that make a segment a job title, not a name (lower case, any language)
@@ -77,7 +78,7 @@ def _clean_segment(segment: str) -> str | None:
         return None
     if len(segment.split()) > MAX_NAME_WORDS or segment.lower() in _NOT_NAMES:
         return None
-    if not any(ch.isalpha() for ch in segment):
+    if not any(ch.isalpha() for ch in segment) or _CODE_CHARS.search(segment):
         return None
     return segment
 
@@ -121,21 +122,80 @@ _BYLINE_XPATH = (
     "contains(@data-test,'byline')]"
 )
 MAX_BYLINE_ELEMENTS = 30
+AUTHOR_BOX_DEPTH = 3  # ancestors checked for bio/box classes
+BOLD_BYLINE_SCAN = 3  # leading paragraphs checked (plus the very last one)
+_CODE_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
 _SKIP_TAGS = frozenset({"meta", "link", "script", "style", "img", "body", "html", "article", "section"})
-_SKIP_CLASSES = re.compile(r"bio|box|desc|about|avatar|image|img|photo|social|follow|more|list|related|comment", re.I)
+_SKIP_CLASSES = re.compile(
+    r"bio|box|desc|about|avatar|image|img|photo|social|follow|more-|related|comment|teaser|recommend", re.I
+)
+
+
+def visible_text(element: lxml_html.HtmlElement) -> str:
+    """Text of an element without script/style contents (bylines embed tracking code)."""
+    parts = [element.text or ""] if element.tag not in _CODE_TAGS else []
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _CODE_TAGS:
+            parts.append(visible_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _byline_texts(element: lxml_html.HtmlElement) -> list[str]:
     """The name texts inside one byline element: the itemprop=name or links, else its text."""
     named = element.xpath(".//*[@itemprop='name']")
     if named:
-        return [n.get("content") or n.text_content() for n in named]
+        return [n.get("content") or visible_text(n) for n in named]
     links = [a for a in element.iter("a") if (a.get("href") or "").count("/") >= 3]
-    if links and all(len(a.text_content().strip()) < MAX_NAME_CHARS for a in links):
-        texts = [a.text_content() for a in links if a.text_content().strip()]
+    if links and all(len(visible_text(a).strip()) < MAX_NAME_CHARS for a in links):
+        texts = [visible_text(a) for a in links if visible_text(a).strip()]
         if texts:
             return texts
-    return [element.text_content()]
+    return [visible_text(element)]
+
+
+def _in_author_box(element: lxml_html.HtmlElement) -> bool:
+    """Whether the element sits in an author bio box / teaser rather than the byline."""
+    for depth, node in enumerate([element, *element.iterancestors()]):
+        if depth > AUTHOR_BOX_DEPTH:
+            return False
+        classes = (node.get("class") or "") + " " + (node.get("id") or "")
+        if _SKIP_CLASSES.search(classes):
+            return True
+    return False
+
+
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*|[A-Z]{2,}|(?:van|von|der|de|da|dos|du|le|la|del|di|bin|al)$)")
+
+
+def _looks_like_names(text: str) -> list[str]:
+    """Names when ``text`` is nothing but 1–4 capitalised names ("Jane Doe/John Roe")."""
+    names = split_names(text)
+    if not names or len(names) > 4:
+        return []
+    for name in names:
+        words = name.split()
+        if not 2 <= len(words) <= 4 or not all(_NAME_WORD.match(w) for w in words):
+            return []
+    return names
+
+
+def find_bold_byline(root: lxml_html.HtmlElement) -> list[str]:
+    """A byline printed as a bold paragraph at the start or end of the story.
+
+    Small regional sites (WordPress themes) often type the reporter's name as
+    ``<p><strong>Jane Doe</strong></p>`` instead of using a byline field.
+    """
+    paragraphs = [p for p in root.iter("p") if p.text_content().strip()]
+    for paragraph in paragraphs[:BOLD_BYLINE_SCAN] + paragraphs[-1:]:
+        bold = [c for c in paragraph if c.tag in {"strong", "b"}]
+        text = paragraph.text_content().strip()
+        if len(bold) != 1 or bold[0].text_content().strip() != text or len(text) > MAX_NAME_CHARS * 2:
+            continue
+        names = _looks_like_names(text)
+        if names:
+            return names
+    return []
 
 
 def _is_explicit(element: lxml_html.HtmlElement, text: str) -> bool:
@@ -157,10 +217,9 @@ def find_byline(root: lxml_html.HtmlElement) -> list[str]:
             break
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
             continue
-        classes = (element.get("class") or "") + " " + (element.get("id") or "")
-        if _SKIP_CLASSES.search(classes):
+        if _in_author_box(element):
             continue
-        text = element.text_content()
+        text = visible_text(element)
         if not text.strip() or len(text) > MAX_BYLINE_CHARS:
             continue
         names = clean_authors(_byline_texts(element))

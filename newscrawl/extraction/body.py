@@ -80,7 +80,7 @@ def engine_paragraphs(page: Page) -> list[str]:
             include_tables=True,
             fast=ENGINE_FAST,
         )
-    except Exception:  # noqa: BLE001 - the engine must never kill the article
+    except Exception:
         logger.warning("trafilatura failed on %s", page.url, exc_info=True)
         return []
     text = getattr(doc, "text", None) or ""

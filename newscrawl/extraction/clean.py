@@ -26,6 +26,9 @@ PROMPT_MAX_WORDS = 25
 TEASER_MAX_WORDS = 30
 # … and an author box is looked for only among the last paragraphs
 TAIL_WINDOW = 8
+# an author box only follows this many paragraphs of at least this many words
+BOX_TEXT_MIN_PARAGRAPHS = 2
+BOX_TEXT_MIN_WORDS = 15
 # an image credit line is very short
 CREDIT_MAX_WORDS = 8
 # sentence-final punctuation: teaser headlines rarely end with it
@@ -182,6 +185,9 @@ def drop_author_box(paras: list[str], ctx: CleanContext) -> list[str]:
         return paras
     start = max(0, len(paras) - TAIL_WINDOW)
     for i in range(start, len(paras)):
+        # only below real text: a byline above a short story is not a bio box
+        if sum(words(p) >= BOX_TEXT_MIN_WORDS for p in paras[:i]) < BOX_TEXT_MIN_PARAGRAPHS:
+            continue
         p = fold(paras[i])
         if p in names or (words(paras[i]) <= 6 and any(n in p for n in names)):
             return paras[:i]
@@ -201,8 +207,8 @@ def clean_paragraphs(paras: list[str], ctx: CleanContext) -> list[str]:
     """Apply every rule in order; each is safe to run on text without boilerplate."""
     paras = dedupe([_WS.sub(" ", p).strip() for p in paras])
     paras = drop_headline(paras, ctx)
-    paras = drop_leading_meta(paras, ctx)
     paras = drop_author_box(paras, ctx)
+    paras = drop_leading_meta(paras, ctx)
     paras = drop_teaser_blocks(paras)
     paras = [p for p in paras if not is_prompt(p)]
     return dedupe(drop_lone_urls(paras))

@@ -43,8 +43,8 @@ def _manifest_rows(manifest: TextIO) -> Iterator[tuple[Any, dict[str, Any] | Non
         try:
             row = json.loads(line)
             if not isinstance(row, dict):
-                raise ValueError("manifest line is not a JSON object")
-        except ValueError as exc:
+                raise TypeError("not a JSON object")
+        except (TypeError, ValueError) as exc:
             yield None, None, f"manifest line {number}: {exc}"
             continue
         yield row.get("id"), row, None

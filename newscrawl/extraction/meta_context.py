@@ -77,6 +77,13 @@ class MetaContext:
     article_root: lxml_html.HtmlElement
     site_labels: set[str] = field(default_factory=set)
 
+    @property
+    def section_hint(self) -> str | None:
+        """The declared section, which some sites append to titles ("Headline-Politics")."""
+        return text_value((self.ld.article or {}).get("articleSection")) or self.page.first(
+            "article:section", "section"
+        )
+
     def selected_texts(self, name: str) -> list[str]:
         """Texts (or attribute values) the registry selector for ``name`` points at."""
         selector = self.hints.selectors.get(name)
@@ -139,7 +146,7 @@ def build_context(tree: lxml_html.HtmlElement, url: str | None, hints: SiteHints
     page = collect_meta(tree)
     root = find_article_root(tree)
     publisher = ld.resolve((ld.article or {}).get("publisher"))
-    names = [page.first("og:site_name"), page.first("application-name"), text_value(publisher)]
+    names = [page.first("og:site_name", "og:site:name"), page.first("application-name"), text_value(publisher)]
     return MetaContext(
         tree=tree, url=url, hints=hints, ld=ld, page=page, article_root=root,
         site_labels=site_labels(url, names),

@@ -19,12 +19,14 @@ from typing import Any
 from lxml import html as lxml_html
 
 from newscrawl.extraction import meta_fields
-from newscrawl.extraction.authors import clean_authors, find_byline
+from newscrawl.extraction.authors import clean_authors, find_bold_byline, find_byline, split_names
 from newscrawl.extraction.meta_context import MetaContext, build_context
 from newscrawl.extraction.dates import ParsedDate, date_from_url, parse_date, parse_text
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.extraction.jsonld import person_names, text_value
-from newscrawl.extraction.titles import find_h1, names_site, normalize_space, strip_site_name
+from newscrawl.extraction.titles import (
+    MIN_TITLE_CHARS, choose_title, find_h1, names_site, normalize_space, strip_site_name,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +48,8 @@ MODIFIED_META = (
 )
 AUTHOR_META = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
-    "dcterms.creator", "byl", "twitter:creator", "og:article:author", "cxenseparse:author",
+    "dcterms.creator", "byl", "og:article:author", "cxenseparse:author", "articleauthor",
+    "article:author_name", "dcsext.author",
 )
 
 
@@ -72,33 +75,30 @@ class Metadata:
 
 
 def _title(ctx: MetaContext) -> Result:
-    """The headline as shown: selector, else a vote between JSON-LD, social and h1."""
+    """The headline: the registry selector, else a choice between the cleaned candidates."""
     selected = ctx.selected_text("title")
     if selected:
         return selected, "selector"
     labels = ctx.site_labels
-    candidates: list[tuple[str, str]] = []
     article = ctx.ld.article or {}
-    headline = text_value(article.get("headline") or article.get("name"))
-    if headline:
-        candidates.append((strip_site_name(headline, labels), "jsonld"))
-    og_title = ctx.page.first("og:title")
-    if og_title:
-        candidates.append((strip_site_name(og_title, labels), "og"))
+    raw = {
+        "jsonld": text_value(article.get("headline") or article.get("name")) or ctx.page.first("headline"),
+        "og": ctx.page.first("og:title"),
+        "twitter": ctx.page.first("twitter:title"),
+        "meta": ctx.page.first("dc.title", "title", "sailthru.title", "parsely-title"),
+        "title": ctx.page.title_tag,
+    }
+    candidates = {
+        source: strip_site_name(value, labels, ctx.section_hint)
+        for source, value in raw.items() if value
+    }
     h1 = find_h1(ctx.tree)
     if h1:
-        candidates.append((h1, "h1"))
-    for key, source in (("twitter:title", "twitter"), ("dc.title", "meta"), ("title", "meta")):
-        value = ctx.page.first(key)
-        if value:
-            candidates.append((strip_site_name(value, labels), source))
+        candidates["h1"] = h1
     micro = ctx.page.microdata.get("headline")
     if micro:
-        candidates.append((normalize_space(micro[0]), "microdata"))
-    if ctx.page.title_tag:
-        candidates.append((strip_site_name(ctx.page.title_tag, labels), "title"))
-    candidates = [(text, source) for text, source in candidates if len(text) >= 2]
-    return (candidates[0] if candidates else (None, None))
+        candidates["microdata"] = normalize_space(micro[0])
+    return choose_title({s: t for s, t in candidates.items() if len(t) >= MIN_TITLE_CHARS})
 
 
 def _authors(ctx: MetaContext) -> Result:
@@ -115,20 +115,27 @@ def _authors(ctx: MetaContext) -> Result:
     raw = person_names(ctx.ld, article.get("author") or article.get("creator"))
     ld_names = clean_authors(name for name, _ in raw)
     org_keys = {n.casefold() for name, is_person in raw if not is_person for n in clean_authors([name])}
-    ld_persons = [n for n in ld_names if n.casefold() not in org_keys and not is_site(n)]
-    if ld_persons:
-        return [n for n in ld_names if not is_site(n)], "jsonld"
-    meta_names = clean_authors(v for v in ctx.page.all(*AUTHOR_META) if not v.startswith(("http", "@")))
-    if meta_persons := [n for n in meta_names if not is_site(n)]:
-        return meta_persons, "meta"
+    if any(n.casefold() not in org_keys and not is_site(n) for n in ld_names):
+        # persons named: keep agencies beside them, drop the site's own name
+        named = [n for n in ld_names if not is_site(n)] if len(ld_names) > 1 else ld_names
+        return named or ld_names, "jsonld"
+    meta_values = [v for v in ctx.page.all(*AUTHOR_META) if not v.startswith(("http", "@"))]
+    # "hessenschau.de, Frankfurt, Germany": a value naming the site is an address, not people
+    meta_names = clean_authors(meta_values)
+    people = clean_authors(v for v in meta_values if not any(map(is_site, split_names(v))))
+    if people:
+        return people, "meta"
     if byline := [n for n in find_byline(ctx.article_root) if not is_site(n)]:
         return byline, "byline"
+    if bold := find_bold_byline(ctx.article_root):
+        return bold, "byline"
     micro = clean_authors(ctx.article_root.xpath(_MICRODATA_AUTHOR))
     if micro_persons := [n for n in micro if not is_site(n)]:
         return micro_persons, "microdata"
     if ld_names:
         return ld_names, "jsonld"
-    return (meta_names, "meta") if meta_names else ([], None)
+    site_names = [n for n in meta_names if is_site(n)]
+    return (site_names, "meta") if site_names else ([], None)
 
 
 _MICRODATA_AUTHOR = (

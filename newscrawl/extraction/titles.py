@@ -51,9 +51,12 @@ def site_labels(url: str | None, names: Iterable[str | None]) -> set[str]:
     return {label for label in labels if len(label) >= 2}
 
 
+_DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+
+
 def _is_site_label(segment: str, labels: set[str]) -> bool:
     key = _key(segment)
-    if not key:
+    if not key or _DATE_SEGMENT.match(segment.strip()):
         return True
     for label in labels:
         if key == label or (len(label) >= 4 and (label in key or key in label)):
@@ -72,8 +75,8 @@ def names_site(name: str, labels: set[str]) -> bool:
     return False
 
 
-def strip_site_name(title: str, labels: set[str]) -> str:
-    """Remove a leading or trailing site-name segment ("Story | Site" → "Story")."""
+def strip_site_name(title: str, labels: set[str], section: str | None = None) -> str:
+    """Remove leading/trailing site-name segments ("Story - Section | Site" → "Story")."""
     title = normalize_space(title)
     if not labels or not title:
         return title
@@ -81,12 +84,21 @@ def strip_site_name(title: str, labels: set[str]) -> str:
     seps = _SEPARATOR.findall(title)
     if len(parts) < 2:
         return title
-    # trailing segments: "Story - Section | Site" drops both when the last is the site
+    section_key = _key(section) if section else None
     end = len(parts)
-    while end > 1 and _is_site_label(parts[end - 1], labels):
+    stripped_site = False
+    while end > 1:
+        segment = parts[end - 1]
+        if _is_site_label(segment, labels):
+            stripped_site = True
+        elif not (stripped_site and section_key and _key(segment) == section_key):
+            break
         end -= 1
     if end < len(parts):
-        return _join(parts[:end], seps)
+        head = _join(parts[:end], seps)
+        if section_key and stripped_site:  # "Headline-Section|Site" glued without spaces
+            head = re.sub(r"\s*[-–|]\s*" + re.escape(section) + r"$", "", head)  # type: ignore[arg-type]
+        return head
     if _is_site_label(parts[0], labels) and len(parts[0].split()) <= MAX_SUFFIX_WORDS:
         return _join(parts[1:], seps[1:])
     return title
@@ -136,3 +148,43 @@ def _inside_article(element: lxml_html.HtmlElement) -> bool:
         if parent.tag in {"header", "footer", "nav", "aside"} and parent.get("role") == "banner":
             return False
     return False
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and _key(a) == _key(b)  # type: ignore[arg-type]
+
+
+def _without_kicker(short: str | None, long: str | None) -> bool:
+    """Whether ``long`` is ``short`` with a kicker in front ("Topic: Headline")."""
+    if not short or not long:
+        return False
+    s, l = short.casefold(), long.casefold()
+    return len(l) > len(s) and l.endswith(s) and bool(re.search(r"[:：]\s*$", l[: len(l) - len(s)]))
+
+
+def choose_title(c: dict[str, str]) -> tuple[str | None, str | None]:
+    """Pick the headline from cleaned candidates keyed by source.
+
+    Sources: jsonld, og, twitter, h1, title (the SEO <title>), and weaker ones.
+    JSON-LD is trusted first, with three measured exceptions:
+    - a social title equal to the h1/JSON-LD headline minus its kicker
+      ("Topic: Headline") is the headline itself;
+    - a JSON-LD headline that only repeats the SEO <title> loses to the visible
+      h1 when the social title confirms the h1;
+    - when JSON-LD and h1 agree, a distinct social title is the editorial
+      headline the site chose to publish (this is what news parsers return).
+    """
+    jl, h1, title = c.get("jsonld"), c.get("h1"), c.get("title")
+    social_source = "og" if c.get("og") else "twitter"
+    social = c.get(social_source)
+    for base in (jl, h1):
+        if _without_kicker(social, base):
+            return social, social_source
+    if jl and h1 and social and _same(jl, title) and not _same(h1, jl) and _same(social, h1):
+        return h1, "h1"
+    if jl and h1 and social and _same(jl, h1) and not _same(social, jl) and not _same(social, title):
+        return social, social_source
+    for source in ("jsonld", "og", "h1", "twitter", "microdata", "meta", "title"):
+        if c.get(source):
+            return c[source], source
+    return None, None

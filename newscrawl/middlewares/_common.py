@@ -38,10 +38,16 @@ def refuse(
 ) -> NoReturn:
     """Count *stat*, log the URL with the stat name, and drop the request.
 
-    The log line format ``Ignored <url>: <reason> [<stat>]`` is stable so tests
-    and operators can attribute every ignored request to its reason.
+    The log line format ``Ignored <url>: <reason> [<stat>]`` (plus ``(redirected
+    from <first url>)``) is stable so tests and operators can attribute every
+    ignored request to its reason.
     """
     if stats is not None:
         stats.inc_value(stat)
-    logger.log(level, "Ignored %s: %s [%s]", request.url, reason, stat)
+    origin = request.meta.get("redirect_urls") or []
+    if origin:
+        logger.log(level, "Ignored %s: %s [%s] (redirected from %s)", request.url, reason, stat,
+                   origin[0])
+    else:
+        logger.log(level, "Ignored %s: %s [%s]", request.url, reason, stat)
     raise IgnoreRequest(f"{reason} [{stat}]")

@@ -133,7 +133,7 @@ class NewsSpider(scrapy.Spider):
             site_name=fields.site_name, provenance=dict(fields.provenance),
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             aliases=self.frontier.aliases_for(response),
-            lastmod=response.meta.get("newscrawl_lastmod"),
+            lastmod=self.frontier.lastmod_for(response),
         )
 
     def on_error(self, failure: Any) -> None:

@@ -1,0 +1,49 @@
+"""Shared fixtures: the demo network and a helper that runs `scrapy crawl` like cron does."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=INFO"]
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    stderr: str
+    items: list[dict]
+    feed: Path | None
+
+
+def run_crawl(tmp: Path, *args: str, registry: Path | None = None, timeout: int = 240,
+              output: str = "out", state: str = "state") -> CrawlResult:
+    """One `scrapy crawl news` subprocess; returns its exit code, log and the new feed's items."""
+    out_dir = tmp / output
+    before = set((out_dir / "news").glob("*.jsonl")) if (out_dir / "news").exists() else set()
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", *FAST,
+               "-s", f"NEWSCRAWL_OUTPUT_DIR={out_dir}", "-s", f"NEWSCRAWL_STATE_DIR={tmp / state}"]
+    if registry is not None:
+        command += ["-a", f"sites={registry}"]
+    proc = subprocess.run(command + list(args), cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+    new = sorted(set((out_dir / "news").glob("*.jsonl")) - before) if (out_dir / "news").exists() else []
+    feed = new[-1] if new else None
+    items = [json.loads(line) for f in new for line in f.open(encoding="utf-8")]
+    return CrawlResult(proc.returncode, proc.stderr, items, feed)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    from newscrawl.demo import DemoNetwork
+
+    with DemoNetwork(base_port=0) as net:
+        net.registry_path = net.write_registry(tmp_path_factory.mktemp("demo") / "sites.yaml")
+        yield net

@@ -1,0 +1,110 @@
+"""End to end: `scrapy crawl news` over the offline demo network, run like cron runs it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from conftest import run_crawl
+
+from newscrawl.dedup import canonicalize_url
+
+
+def article_paths(net) -> set[str]:
+    """Every path under which some demo article is reachable (canonical and variants)."""
+    urls = [t["url"] for t in net.truth()]
+    for canonical, variants in net.url_variants().items():
+        urls += [canonical, *variants]
+    return {_path(u) for u in urls}
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.port}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def requested_article_paths(net) -> list[str]:
+    wanted = article_paths(net)
+    out = []
+    for record in net.requests:
+        port = next(urlsplit(s.url).port for s in net.sites if s.name == record.site)
+        key = f"{port}{record.path}"
+        if key in wanted or key.split("?")[0] in wanted:
+            out.append(key)
+    return out
+
+
+def test_cron_cycle_first_second_and_changed_run(demo, tmp_path: Path) -> None:
+    truth = {canonicalize_url(t["url"]): t for t in demo.truth()}
+    non_articles = {canonicalize_url(u) for u in demo.non_article_urls()}
+
+    demo.reset_log()
+    first = run_crawl(tmp_path, registry=demo.registry_path)
+    assert first.returncode == 0, first.stderr[-2000:]
+    keys = Counter(canonicalize_url(i["canonical_url"]) for i in first.items)
+    print(f"first run: {len(first.items)} items, {len(truth)} demo articles")
+    assert set(keys) == set(truth), (set(truth) - set(keys), set(keys) - set(truth))
+    assert max(keys.values()) == 1
+    assert not set(keys) & non_articles
+    hidden = {_path(u) for u in demo.hidden_urls()}
+    assert not [r for r in demo.requests if any(h.endswith(r.path) for h in hidden)]
+    for item in first.items:
+        expected = truth[canonicalize_url(item["canonical_url"])]
+        assert item["title"] == expected["title"]
+        assert item["body"] == expected["body"]
+        assert sorted(item["authors"]) == sorted(expected["authors"])
+        assert item["version"] == 1 and item["updated"] is False
+
+    demo.reset_log()
+    second = run_crawl(tmp_path, registry=demo.registry_path)
+    assert second.returncode == 0, second.stderr[-2000:]
+    refetched = requested_article_paths(demo)
+    print(f"second run: {len(second.items)} items, {len(refetched)} article requests")
+    assert second.items == [] and second.feed is not None
+    assert refetched == []
+
+    changed = next(t for t in demo.truth() if t["site"] == "lahore-ledger")
+    new_truth = demo.edit_article(changed["site"], changed["url"])
+    demo.reset_log()
+    third = run_crawl(tmp_path, registry=demo.registry_path)
+    assert third.returncode == 0, third.stderr[-2000:]
+    print(third.stderr[-6000:])
+    assert [canonicalize_url(i["canonical_url"]) for i in third.items] == [
+        canonicalize_url(changed["url"])]
+    assert third.items[0]["version"] == 2 and third.items[0]["updated"] is True
+    assert third.items[0]["body"] == new_truth["body"]
+
+
+def test_output_file_option_and_fresh(demo, tmp_path: Path) -> None:
+    target = tmp_path / "all.jsonl"
+    result = run_crawl(tmp_path, "-O", str(target), registry=demo.registry_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [json.loads(line) for line in target.open(encoding="utf-8")]
+    assert len(rows) == len(demo.truth())
+    assert "aliases" not in rows[0] and "lastmod" not in rows[0]
+    assert any(not r["body"].isascii() for r in rows)  # UTF-8, not ASCII-escaped
+    assert "\\u" not in target.read_text(encoding="utf-8")
+    again = run_crawl(tmp_path, "-a", "fresh=1", registry=demo.registry_path)
+    assert again.returncode == 0
+    assert len(again.items) == len(demo.truth())
+
+
+def test_site_filter_and_max_articles(demo, tmp_path: Path) -> None:
+    one = demo.sites[0].name
+    result = run_crawl(tmp_path, "-a", f"site={one}", "-a", "max_articles=3",
+                       registry=demo.registry_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert {i["site"] for i in result.items} == {one}
+    assert 3 <= len(result.items) <= 3 + 8  # in-flight pages may finish after the limit
+    bad = run_crawl(tmp_path, "-a", "site=nope", registry=demo.registry_path)
+    assert bad.returncode == 2 and "no site named nope" in bad.stderr
+
+
+def test_adhoc_url_discovery_only(demo, tmp_path: Path) -> None:
+    site = demo.sites[1]
+    result = run_crawl(tmp_path, "-a", f"url={site.url}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    expected = {canonicalize_url(t["url"]) for t in demo.truth() if t["site"] == site.name}
+    assert {canonicalize_url(i["canonical_url"]) for i in result.items} == expected

@@ -1,0 +1,93 @@
+"""Author cleaning and byline finding: clean names only, once each."""
+
+from __future__ import annotations
+
+import lxml.html
+import pytest
+
+from newscrawl.extraction.authors import clean_authors, find_bold_byline, find_byline, split_names
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Jane Doe and John Roe | Staff Reporter", ["Jane Doe", "John Roe"]),
+        ("Mathias Hagen / Journalist", ["Mathias Hagen"]),
+        ("Felix Schröder und Jörg Soldwisch, dpa", ["Felix Schröder", "Jörg Soldwisch", "dpa"]),
+        ("Von Anna Martel", ["Anna Martel"]),
+        ("Par Claire Dubois et Marc Petit", ["Claire Dubois", "Marc Petit"]),
+        ("Por María López y Juan Pérez", ["María López", "Juan Pérez"]),
+        ("Trine Jørgensen og Tôrtia Reimer", ["Trine Jørgensen", "Tôrtia Reimer"]),
+        ("d.kuckelkorn@boersen-zeitung.de", []),
+        ("Jane Doe (jane@example.com)", ["Jane Doe"]),
+        ("Staff Reporter", []),
+        ("Senior Political Correspondent", []),
+        ("MND Staff", ["MND Staff"]),
+        ("Povilas Aleksandravičius, Mykolo Romerio universitetas", ["Povilas Aleksandravičius"]),
+        ("박준석 기자", ["박준석"]),
+        ("Updated: 3 May 2024", []),
+        ("Tom I. Smith", ["Tom I. Smith"]),
+        ("Jane Doe - Senior Correspondent", ["Jane Doe"]),
+        ("https://www.facebook.com/somepaper", []),
+        ("window._q.push({a: 1})", []),
+    ],
+)
+def test_split_names(raw: str, expected: list[str]) -> None:
+    assert split_names(raw) == expected
+
+
+def test_clean_authors_removes_duplicates_case_insensitively() -> None:
+    assert clean_authors(["Jane Doe", "JANE DOE", "By Jane Doe", "John Roe"]) == ["Jane Doe", "John Roe"]
+
+
+def test_clean_authors_ignores_non_strings() -> None:
+    assert clean_authors([None, 3, "Jane Doe"]) == ["Jane Doe"]  # type: ignore[list-item]
+
+
+def _root(body: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f"<html><body>{body}</body></html>")
+
+
+def test_byline_from_rel_author_links() -> None:
+    root = _root(
+        '<div class="meta">By <a rel="author" href="https://x.example/a/jane">Jane Doe</a></div>'
+        "<p>Story text that is long enough to be a paragraph of the article.</p>"
+    )
+    assert find_byline(root) == ["Jane Doe"]
+
+
+def test_byline_prefers_explicit_by_line_over_brand_label() -> None:
+    root = _root(
+        '<div class="authors"><span class="authors__brand">capital</span>'
+        '<ul><li class="authors__item">von Jemima Kelly</li></ul></div>'
+    )
+    assert find_byline(root) == ["Jemima Kelly"]
+
+
+def test_byline_skips_author_bio_box_and_scripts() -> None:
+    root = _root(
+        '<div class="author-box"><div class="desc"><span class="author-name">Eddie</span>'
+        "<p>Eddie is the founder of this website and writes about many things.</p></div></div>"
+        '<span class="byline"><script>window.track("x")</script>Sam Green</span>'
+    )
+    assert find_byline(root) == ["Sam Green"]
+
+
+def test_byline_returns_nothing_without_byline() -> None:
+    assert find_byline(_root("<p>No byline here at all.</p>")) == []
+
+
+def test_bold_first_paragraph_is_a_byline() -> None:
+    root = _root(
+        "<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>"
+        "<p>A mining company has come under heavy criticism from residents.</p>"
+    )
+    assert find_bold_byline(root) == ["Mathatisi Sebusi", "Mohalenyane Phakela"]
+
+
+def test_bold_subheading_is_not_a_byline() -> None:
+    root = _root(
+        "<p>First paragraph of the story with enough words in it.</p>"
+        "<p><strong>Water woes</strong></p><p>More text.</p><p>Final words of the story here.</p>"
+    )
+    assert find_bold_byline(root) == []

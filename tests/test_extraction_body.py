@@ -1,0 +1,237 @@
+"""Body extraction and boilerplate rules, on small hand-written pages."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from newscrawl.extraction import SiteHints, extract_article
+from newscrawl.extraction.body import combine, jsonld_paragraphs
+from newscrawl.extraction.clean import (
+    CleanContext,
+    clean_paragraphs,
+    dedupe,
+    drop_author_box,
+    drop_headline,
+    drop_leading_meta,
+    drop_lone_urls,
+    drop_teaser_blocks,
+    is_prompt,
+)
+from newscrawl.extraction.treeclean import (
+    decode_cfemail,
+    decode_cloudflare_emails,
+    prune_boilerplate,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extraction"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+LONG = (
+    "The city council approved the new budget on Tuesday after a long debate about schools, "
+    "roads and the future of the harbour, which several members called overdue."
+)
+
+
+def cf_hex(email: str, key: int = 0x42) -> str:
+    return f"{key:02x}" + "".join(f"{ord(c) ^ key:02x}" for c in email)
+
+
+# --- the seed: what a naive crawler kept, on a tagDiv "Newspaper" template ---
+
+def test_seed_page_body_is_the_article_only() -> None:
+    expected = json.loads((FIXTURES / "seed_tagdiv.expected.json").read_text())
+    html = (FIXTURES / "seed_tagdiv.html").read_bytes()
+    fields = extract_article(html, "https://news.example.com/2024/03/06/xi-calls/")
+    assert fields.body is not None
+    assert fields.body.split("\n\n") == expected["paragraphs"]
+    assert fields.paragraphs == len(expected["paragraphs"])
+    for noise in ("Mian Abrar", "email", "LEAVE A REPLY", "Please enter", "Must Read",
+                  "PM directs", "The writer heads", "Facebook"):
+        assert noise not in fields.body
+    assert fields.provenance["body"].startswith("trafilatura")
+
+
+def test_seed_text_rules_clean_the_naive_output() -> None:
+    """The seed's text, as a naive crawler saved it, cleaned by the text rules alone."""
+    paras = [
+        "Xi calls for developing new quality productive forces", LONG, LONG + " Again.",
+        "Mian Abrar", "Mian Abrar",
+        "The writer heads Pakistan Today's Islamabad Bureau. He tweets as @mian_abrar.",
+        "LEAVE A REPLY", "Please enter your comment!", "Please enter your name here",
+        "Must Read", "PM directs committee constitution to consult provinces on carbon credits policy",
+        "ISLAMABAD: Prime Minister Shehbaz Sharif has directed to constitute a committee. While...",
+    ]
+    ctx = CleanContext(titles=["Xi calls for developing new quality productive forces"],
+                       authors=["Mian Abrar"])
+    assert clean_paragraphs(paras, ctx) == [LONG, LONG + " Again."]
+
+
+def test_cloudflare_email_is_decoded_in_span_and_link() -> None:
+    email = "desk@example.org"
+    tree = lxml.html.fromstring(
+        f'<div><p>Write to <a href="/cdn-cgi/l/email-protection#{cf_hex(email)}">'
+        f'<span class="__cf_email__" data-cfemail="{cf_hex(email, 0x17)}">[email&#160;protected]</span>'
+        f'</a> today.</p><p>Or <a href="/cdn-cgi/l/email-protection#{cf_hex(email)}">[email protected]</a></p></div>'
+    )
+    assert decode_cloudflare_emails(tree) == 3
+    text = tree.text_content()
+    assert "[email" not in text
+    assert text.count(email) == 2
+    assert "Write to desk@example.org today." in text
+
+
+def test_decode_cfemail_rejects_garbage() -> None:
+    assert decode_cfemail("zz") is None
+    assert decode_cfemail("42") is None
+    assert decode_cfemail(cf_hex("a@b.c")) == "a@b.c"
+
+
+# --- one test per text rule ---
+
+def test_headline_repeated_as_first_line_is_dropped() -> None:
+    ctx = CleanContext(titles=["Harbour Budget Approved"])
+    assert drop_headline(["Harbour budget  approved", LONG], ctx) == [LONG]
+    # a paragraph merely mentioning the headline later is kept
+    assert drop_headline([LONG, "Harbour Budget Approved"][:1], ctx) == [LONG]
+
+
+def test_byline_and_dateline_above_text_are_dropped() -> None:
+    ctx = CleanContext(authors=["Nina Example"])
+    paras = ["Von Nina Example", "Stand: 22.04.2024, 06:00 Uhr", "Updated at 1:23 p.m.", LONG]
+    assert drop_leading_meta(paras, ctx) == [LONG]
+    # a short real sentence with a year is not metadata
+    assert drop_leading_meta(["In 2019 the harbour flooded twice.", LONG], ctx)[0].startswith("In 2019")
+
+
+def test_author_box_at_the_end_is_cut() -> None:
+    ctx = CleanContext(authors=["Jane Roe"])
+    paras = [LONG, LONG + "!", "Jane Roe", "Jane Roe is our harbour reporter. She tweets as @jroe."]
+    assert drop_author_box(paras, ctx) == [LONG, LONG + "!"]
+    assert drop_author_box(paras, CleanContext()) == paras
+    # a byline on top of a short story is not an author box
+    assert drop_author_box(["Jane Roe", LONG, LONG + "?"], ctx) == ["Jane Roe", LONG, LONG + "?"]
+
+
+@pytest.mark.parametrize("header", ["Must Read", "Also read", "Related Articles", "Lesen Sie auch",
+                                    "À lire aussi", "Les også", "関連記事", "You may also like"])
+def test_teaser_header_and_its_teasers_are_dropped(header: str) -> None:
+    paras = [LONG, header, "Mayor opens the new ferry terminal", "Ferry fares rise again next year...",
+             LONG + " More."]
+    assert drop_teaser_blocks(paras) == [LONG, LONG + " More."]
+
+
+def test_teaser_skipping_stops_at_a_real_sentence() -> None:
+    paras = [LONG, "DON'T MISS", "Plague warning: CDC names eight diseases [WARNING]",
+             "The CDC advises people to seek treatment early.", LONG]
+    assert drop_teaser_blocks(paras) == [LONG, "The CDC advises people to seek treatment early.", LONG]
+
+
+@pytest.mark.parametrize("line", [
+    "LEAVE A REPLY", "Please enter your comment!", "Please enter your name here",
+    "Your email address will not be published. Required fields are marked *",
+    "Sign up for our daily newsletter", "Thanks for signing up!",
+    "Read also: Mayor opens the new ferry terminal", "Czytaj więcej: inny artykuł",
+    "Photo: Reuters", "Foto: dpa", "© AFP", "(Image credit: Getty Images)",
+    "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.", "Advertisement",
+])
+def test_prompts_and_credits_are_recognised(line: str) -> None:
+    assert is_prompt(line)
+
+
+@pytest.mark.parametrize("line", [
+    LONG,
+    ("© 2019 Associated Press. All Rights Reserved. This material may not be published, "
+     "broadcast, rewritten or redistributed."),
+    "The photo showed the mayor at the ferry terminal.",
+])
+def test_article_sentences_are_not_prompts(line: str) -> None:
+    assert not is_prompt(line)
+
+
+def test_lone_url_dropped_but_link_lists_kept() -> None:
+    assert drop_lone_urls([LONG, "https://example.com/story-123"]) == [LONG]
+    links = [LONG, "http://a.example/1", "http://a.example/2"]
+    assert drop_lone_urls(links) == links
+
+
+def test_dedupe_drops_immediate_repeats_only() -> None:
+    assert dedupe(["A b", "a  B", "", "c", "A b"]) == ["A b", "c", "A b"]
+
+
+# --- JSON-LD articleBody combination ---
+
+def _paras(n: int, tag: str) -> list[str]:
+    return [f"{tag} part {i}: member {i * 7} spoke about road {i * 13} and school {i * 17} "
+            f"for {i * 3 + 1} minutes before vote {i * 11}." for i in range(n)]
+
+
+def test_longer_jsonld_body_replaces_a_truncated_engine_text() -> None:
+    full = _paras(12, "Story")
+    paras, method = combine(full[:4], "\n".join(full))
+    assert method == "jsonld" and paras == full
+
+
+def test_jsonld_body_filters_engine_boilerplate() -> None:
+    text = _paras(12, "Story")
+    lead = "The council approved the harbour plan on Tuesday after a night of debate in the old town hall."
+    engine = [lead, *text, "Most read: other news about a celebrity wedding in another town"]
+    paras, method = combine(engine, "\n".join(text))
+    assert method == "trafilatura+jsonld"
+    assert paras == [lead, *text]  # the long lead above the text survives, the teaser not
+
+
+def test_jsonld_teaser_or_other_text_is_ignored() -> None:
+    engine = _paras(6, "Story")
+    paras, method = combine(engine, "A completely different text about football results. " * 10)
+    assert (paras, method) == (engine, "trafilatura")
+    assert combine(engine, "short")[1] == "trafilatura"
+
+
+def test_jsonld_body_with_html_markup_becomes_paragraphs() -> None:
+    assert jsonld_paragraphs("<p>One <strong>big</strong> day.</p><p>Two.</p>") == ["One big day.", "Two."]
+
+
+# --- tree pruning, selectors, whole pages ---
+
+def test_prune_keeps_containers_that_hold_the_headline() -> None:
+    tree = lxml.html.fromstring(
+        "<html><body><div class='newsletter-wrap'><h1>Title</h1><p>Text</p></div>"
+        "<div class='author-box'>Bio</div><div class='td-related-posts'>Other</div>"
+        "<div class='responsive-image'>Kept</div></body></html>"
+    )
+    assert prune_boilerplate(tree) == 2
+    text = tree.text_content()
+    assert "Title" in text and "Kept" in text and "Bio" not in text and "Other" not in text
+
+
+def test_site_selector_wins_over_the_engine() -> None:
+    html = (f"<html><body><h1>Head</h1><div class='story'><p>{LONG}</p><p>Second part of the story "
+            f"with enough words.</p></div><div class='x'><p>{LONG} Elsewhere.</p></div></body></html>")
+    fields = extract_article(html, hints=SiteHints(selectors={"body": "div.story"}))
+    assert fields.body == f"{LONG}\n\nSecond part of the story with enough words."
+    assert fields.provenance["body"] == "selector"
+
+
+def test_empty_and_broken_pages_do_not_crash() -> None:
+    for html in (b"", b"\x00\x01\x02", "<html>", b"<?xml version='1.0' encoding='utf-8'?><html></html>",
+                 "just text", b"<html><body><p>\xff\xfe broken</p></body></html>"):
+        fields = extract_article(html, "https://example.com/a")
+        assert fields.paragraphs == (0 if fields.body is None else len(fields.body.split("\n\n")))
+
+
+def test_same_input_gives_same_output() -> None:
+    html = (FIXTURES / "seed_tagdiv.html").read_bytes()
+    assert extract_article(html, "https://x.example/a").to_dict() == extract_article(
+        html, "https://x.example/a").to_dict()
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data corpora not present")
+def test_real_pages_extract_without_crash() -> None:
+    pages = sorted((SHARED_DATA / "news" / "pages").glob("*.html.gz"))[::15]
+    for path in pages:
+        fields = extract_article(gzip.decompress(path.read_bytes()))
+        assert fields.body is None or "\n\n\n" not in fields.body
