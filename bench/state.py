@@ -12,6 +12,7 @@ the database size on disk and the time ``StateStore.open`` takes (quick_check).
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import shutil
 import statistics
@@ -48,7 +49,7 @@ def _disk_mb(directory: Path) -> float:
     return sum(p.stat().st_size for p in directory.glob("state.sqlite*")) / 1e6
 
 
-def _probe(store, n: int, rng: random.Random) -> dict[str, float]:  # noqa: ANN001
+def _probe(store, n: int, rng: random.Random) -> dict[str, float]:
     hits = [rng.randrange(n) for _ in range(PROBES)]
 
     def by_alias(i: int) -> object:
@@ -100,16 +101,18 @@ def run(n: int, redis_url: str | None) -> None:
     _print(rows, "redis" if redis_url else "sqlite")
 
 
-def _print(rows: list, backend: str) -> None:  # noqa: ANN001
+def _print(rows: list, backend: str) -> None:
     head = (f"{'articles':>10} | {'insert s':>8} | {'cpu µs/art':>10} | {'disk MB':>8} | "
             f"{'open s':>6} | {'hit canon µs':>12} | {'hit alias µs':>12} | {'miss µs':>8}")
     lines = [f"state store benchmark ({backend}, 1 alias per article, median of {PROBES})",
              head, "-" * len(head)]
     for n, ins, cpu, size, open_s, lat in rows:
-        lines.append(f"{n:>10,} | {ins:>8.1f} | {cpu / n * 1e6:>10.1f} | {size:>8.1f} | "
-                     f"{open_s:>6.2f} | {lat['hit canonical']:>12.1f} | "
+        size_s = f"{size:.1f}" if not math.isnan(size) else "n/a"
+        open_txt = f"{open_s:.2f}" if not math.isnan(open_s) else "n/a"
+        lines.append(f"{n:>10,} | {ins:>8.1f} | {cpu / n * 1e6:>10.1f} | {size_s:>8} | "
+                     f"{open_txt:>6} | {lat['hit canonical']:>12.1f} | "
                      f"{lat['hit alias']:>12.1f} | {lat['miss']:>8.1f}")
-    print("\n".join(lines))  # noqa: T201 - a benchmark script reports on stdout
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

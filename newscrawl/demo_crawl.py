@@ -16,15 +16,16 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m newscrawl demo",
-                                     description="crawl the bundled offline demo network")
+def build_parser(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--base-port", type=int, default=8701, help="first port (0: any free)")
     parser.add_argument("--output", default="output", help="NEWSCRAWL_OUTPUT_DIR for the run")
     parser.add_argument("--state", default=".newscrawl/demo", help="NEWSCRAWL_STATE_DIR")
     parser.add_argument("--fresh", action="store_true", help="ignore the state (-a fresh=1)")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.getLogger().setLevel(logging.INFO)
     from newscrawl.demo import DemoNetwork
 
     with DemoNetwork(base_port=args.base_port) as net:

@@ -61,6 +61,7 @@ NEWSCRAWL_STATE_DIR = ".newscrawl"  # SQLite state (seen URLs, hashes, validator
 NEWSCRAWL_REDIS_URL = ""  # redis://host:port/db: share frontier and state across machines
 NEWSCRAWL_NEAR_DUPLICATES = "mark"  # "mark" (duplicate_of + story_id) or "drop"
 NEWSCRAWL_FSYNC_EVERY = 50  # items between fsync+state commits of the default feed
+NEWSCRAWL_EXTRACT_WORKERS = 2  # extraction processes beside the reactor (0: inline)
 NEWSCRAWL_MIN_WORDS = 40  # an article page has at least this many body words
 NEWSCRAWL_MAX_PAGES_PER_SITE = 5000  # page budget per site per run
 NEWSCRAWL_MAX_LISTING_PAGES = 200  # listing pages per site per run (spider-trap bound)

@@ -113,7 +113,8 @@ def test_sitemaps_list_exactly_the_articles(net: DemoNetwork) -> None:
     news = ElementTree.fromstring(fetch(herald.url + "news-sitemap.xml")[2])
     assert {el.text for el in news.iter(f"{SM}loc")} == truth_urls(net, "yangtze-herald")
     dates = [el.text or "" for el in news.iter(f"{NEWS}publication_date")]
-    assert len(dates) == len(truth_urls(net, "yangtze-herald")) and all("+08:00" in d for d in dates)
+    assert len(dates) == len(truth_urls(net, "yangtze-herald"))
+    assert all("+08:00" in d for d in dates)
     assert news.find(f".//{NEWS}title") is not None
     statics = {coastal.url + "pages/about-us.html", coastal.url + "pages/advertise.html"}
     assert set(locs(coastal.url + "sitemap.xml")) == truth_urls(net, "coastal-times") | statics
@@ -237,7 +238,8 @@ def test_request_log(net: DemoNetwork) -> None:
     fetch(site.url + "nowhere")
     log = net.requests
     assert [(r.site, r.method, r.path, r.status) for r in log] == [
-        ("coastal-times", "GET", "/sitemap.xml?x=1", 200), ("coastal-times", "GET", "/nowhere", 404)]
+        ("coastal-times", "GET", "/sitemap.xml?x=1", 200),
+        ("coastal-times", "GET", "/nowhere", 404)]
     assert log[0].headers["x-probe"] == "yes"
 
 

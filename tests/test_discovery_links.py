@@ -14,6 +14,7 @@ H = "http://127.0.0.1:8000"
 ARTICLES = [
     f"{H}/2024/03/05/budget-passes-in-provincial-assembly/",
     f"{H}/2024/3/5/42",
+    f"{H}/2024/03/budget/",  # WordPress /%year%/%monthnum%/%postname%/
     f"{H}/news/2024-03-05/flood-warning",
     f"{H}/a/202403/05/WS65e6a1b2a31082fc043bb7e1.html",  # China Daily style
     f"{H}/news/20240305/abc",
@@ -42,6 +43,7 @@ LISTINGS = [
     f"{H}/author/jane-doe/",
     f"{H}/section/sport",
     f"{H}/category/sport/page/3/",
+    f"{H}/category/sport/?p=2",
     f"{H}/news?page=2",
     f"{H}/archives/",
     f"{H}/2024/03/",

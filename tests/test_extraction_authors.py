@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newscrawl.extraction.authors import clean_authors, find_bold_byline, find_byline, split_names
 
@@ -30,6 +32,10 @@ from newscrawl.extraction.authors import clean_authors, find_bold_byline, find_b
         ("Jane Doe - Senior Correspondent", ["Jane Doe"]),
         ("https://www.facebook.com/somepaper", []),
         ("window._q.push({a: 1})", []),
+        ("Ilana Muhlstein, MS, RDN", ["Ilana Muhlstein"]),
+        ("Текст: Венера Ерофеева", ["Венера Ерофеева"]),
+        ("Jeff Foust Monday, November 18, 2019", ["Jeff Foust"]),
+        ("June Carter", ["June Carter"]),
     ],
 )
 def test_split_names(raw: str, expected: list[str]) -> None:
@@ -91,3 +97,10 @@ def test_bold_subheading_is_not_a_byline() -> None:
         "<p><strong>Water woes</strong></p><p>More text.</p><p>Final words of the story here.</p>"
     )
     assert find_bold_byline(root) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_split_names_never_crashes_and_returns_clean_strings(raw: str) -> None:
+    for name in split_names(raw):
+        assert name == name.strip() and name and "@" not in name

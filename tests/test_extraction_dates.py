@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newscrawl.extraction.dates import date_from_url, localize, parse_date, parse_iso, parse_text
 
@@ -100,3 +104,19 @@ def test_rejects_non_dates(raw: str | None) -> None:
 def test_url_dates(url: str | None, expected: str | None) -> None:
     parsed = date_from_url(url)
     assert (parsed.iso() if parsed else None) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_parse_date_never_crashes_and_output_is_iso(raw: str) -> None:
+    parsed = parse_date(raw, "Europe/Berlin")
+    if parsed is not None:
+        dt.datetime.fromisoformat(parsed.iso())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 1, 1)))
+def test_iso_round_trip(value: dt.datetime) -> None:
+    aware = value.replace(microsecond=0, tzinfo=dt.timezone(dt.timedelta(hours=5)))
+    parsed = parse_date(aware.isoformat())
+    assert parsed is not None and dt.datetime.fromisoformat(parsed.iso()) == aware

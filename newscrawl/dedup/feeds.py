@@ -51,12 +51,11 @@ def merge_records(records: Iterable[ArticleRecord]) -> dict[str, ArticleRecord]:
         if old is None:
             merged[rec.canonical_url] = rec
             continue
-        aliases = tuple(dict.fromkeys(old.aliases + rec.aliases))
-        keep = rec if rec.version >= old.version else old
-        keep.aliases = aliases
-        keep.signature = keep.signature or (old.signature if keep is rec else rec.signature)
-        keep.first_seen = min(filter(None, (old.first_seen, rec.first_seen)), default=None)
-        merged[rec.canonical_url] = keep
+        newer, other = (rec, old) if rec.version >= old.version else (old, rec)
+        newer.aliases = tuple(dict.fromkeys(other.aliases + newer.aliases))
+        newer.signature = newer.signature or other.signature
+        newer.first_seen = min(filter(None, (old.first_seen, rec.first_seen)), default=None)
+        merged[rec.canonical_url] = newer
     return merged
 
 

@@ -7,8 +7,10 @@ never make two copies of one article look different.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import re
 import unicodedata
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ _UNSPACED_RANGES = (
     (0xF900, 0xFAFF),  # CJK compatibility ideographs
     (0x20000, 0x2FA1F),  # CJK extensions B+
 )
+_UNSPACED_RE = re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _UNSPACED_RANGES) + "]")
 UNSPACED_SHARE = 0.3  # share of letters from those scripts that switches to char shingles
 WORD_SHINGLE = 5  # words per shingle for spaced scripts
 CHAR_SHINGLE = 4  # characters per shingle for unspaced scripts (about two CJK words)
@@ -40,6 +43,7 @@ def normalise_body(text: str) -> str:
     return " ".join("".join(_fold_char(ch) for ch in text).split())
 
 
+@functools.lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     category = unicodedata.category(ch)
     if category == "Cf":
@@ -54,14 +58,8 @@ def content_hash(text: str) -> str:
 
 def is_unspaced(normalised: str) -> bool:
     """True when most letters come from scripts without word spacing (CJK, Thai …)."""
-    letters = unspaced = 0
-    for ch in normalised:
-        if ch == " ":
-            continue
-        letters += 1
-        code = ord(ch)
-        if any(lo <= code <= hi for lo, hi in _UNSPACED_RANGES):
-            unspaced += 1
+    letters = len(normalised) - normalised.count(" ")
+    unspaced = len(_UNSPACED_RE.findall(normalised))
     return letters > 0 and unspaced / letters >= UNSPACED_SHARE
 
 

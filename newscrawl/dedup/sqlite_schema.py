@@ -3,11 +3,14 @@ behaviour)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
 
 from .errors import CorruptState
+
+logger = logging.getLogger(__name__)
 
 DB_NAME = "state.sqlite"
 GEN_NAME = "state.generation"  # last committed generation, written after each commit
@@ -69,9 +72,14 @@ def read_generation(path: Path) -> int:
 
 
 def write_generation(path: Path, generation: int) -> None:
+    """Best effort: a lagging sidecar is safe (it is only a lower bound), so a failed
+    write after a successful commit is logged, not raised."""
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(str(generation))
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(str(generation))
+        os.replace(tmp, path)
+    except OSError as exc:
+        logger.warning("could not record state generation %d in %s: %s", generation, path, exc)
 
 
 def move_aside(directory: Path, name: str) -> Path:

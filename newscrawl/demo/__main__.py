@@ -41,8 +41,6 @@ def main(argv: list[str] | None = None) -> int:
         logger.error("demo network cannot start: %s", exc)
         return 2
     try:
-        for site in net.sites:
-            logger.info("%-16s %s", site.name, site.url)
         if args.registry_out:
             logger.info("registry written to %s", net.write_registry(args.registry_out))
         logger.info("serving %d sites; stop with Ctrl-C or SIGTERM", len(net.sites))

@@ -174,8 +174,9 @@ class DemoSite:
             now = datetime.now(UTC).replace(microsecond=0).astimezone(self.tz)
             article.modified = max(now, article.modified + timedelta(seconds=1))
             stamp = article.modified.strftime("%d %B %Y %H:%M")
+            revision = sum("was updated on" in p for p in article.paragraphs) + 1
             article.paragraphs.append(
                 f"This story was updated on {stamp} with further comment from the officials "
-                f"concerned (revision {sum('was updated on' in p for p in article.paragraphs) + 1}).")
+                f"concerned (revision {revision}).")
             self.build()
             return self.article_truth(article)

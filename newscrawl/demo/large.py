@@ -19,7 +19,14 @@ from newscrawl.demo import xmlgen
 from newscrawl.demo.base import DemoArticle, DemoSite, esc, slugify
 from newscrawl.demo.corpus import ANCHOR
 from newscrawl.demo.server import NOT_FOUND, RSS, TEXT, XML, Resource
-from newscrawl.demo.textgen import PLACES, TOPICS, generate_body, headline, person_name
+from newscrawl.demo.textgen import (
+    PLACES,
+    TOPICS,
+    generate_body,
+    headline,
+    person_name,
+    pick_subject,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +61,7 @@ class LargeSite(DemoSite):
             return self.edited[i]
         topic = TOPIC_KEYS[i % len(TOPIC_KEYS)]
         place = PLACES[(i * 7 + i // len(TOPIC_KEYS)) % len(PLACES)]
-        title = headline(i, topic, place)
+        title = headline(i, topic, place, pick_subject(i, topic))
         published = (ANCHOR - timedelta(minutes=47 * i)).astimezone(self.tz)
         section = SECTION_OF[topic]
         path = f"/{slugify(section)}/{i:06d}-{slugify(title)[:48].rstrip('-')}.html"
@@ -67,7 +74,7 @@ class LargeSite(DemoSite):
             topic = a.tags[0]
             place = PLACES[(i * 7 + i // len(TOPIC_KEYS)) % len(PLACES)]
             a.paragraphs = generate_body(f"large-{i}", topic, place, f"{place.upper()}:",
-                                         170 + (i * 53) % 340)
+                                         170 + (i * 53) % 340, pick_subject(i, topic))
         return a
 
     def index_of(self, path: str) -> int | None:

@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args(argv)
     with DemoNetwork(large=args.large) as net:
-        small = [u for s in net.sites[:4] for u in (s.url + "robots.txt", *s.urls_of_kind("article"))]
+        small = [u for s in net.sites[:4]
+                 for u in (s.url + "robots.txt", *s.urls_of_kind("article"))]
         large = net.site("valley-gazette").urls_of_kind("article") if args.large else []
         for label, urls in (("small-site pages", small), ("large-site articles (cold)", large)):
             if urls:

@@ -54,9 +54,10 @@ class DemoNetwork:
         self._log_lock = threading.Lock()
 
     # ---- lifecycle ------------------------------------------------------
-    def start(self) -> DemoNetwork:
+    def start(self) -> Self:
         if self._threads:
             return self
+        self.sites = []
         specs: list[tuple[str, type[DemoSite] | None]] = list(SITE_CLASSES)
         if self.large:
             specs.append((LARGE_NAME, None))
@@ -98,12 +99,15 @@ class DemoNetwork:
         raise KeyError(name)
 
     def write_registry(self, path: str | Path) -> Path:
+        """Write atomically: a script polling for the file never reads half of it."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"sites": [s.registry_entry() for s in self.sites]}
-        path.write_text("# Written by newscrawl.demo: the offline demo network.\n"
-                        + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
-                        encoding="utf-8")
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text("# Written by newscrawl.demo: the offline demo network.\n"
+                       + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
+                       encoding="utf-8")
+        tmp.replace(path)
         return path
 
     def truth(self) -> list[dict]:

@@ -136,7 +136,8 @@ TOPICS: dict[str, Topic] = {t.key: t for t in (
            "The books arrived in March, which is early for once.")),
     Topic("civic", ("the old city heritage restoration", "the municipal water supply upgrade",
                     "the waste collection contract", "the new public library"),
-          ("the Municipal Corporation", "the Walled City Authority", "the Water and Sanitation Agency"),
+          ("the Municipal Corporation", "the Walled City Authority",
+           "the Water and Sanitation Agency"),
           ("water supply", "the amount of waste collected", "visitor numbers"),
           ("gallons", "tonnes", "visitors"),
           ("residents", "traders", "heritage groups", "councillors"),
@@ -176,7 +177,8 @@ LEADS = (
     "within [a year|two years|eighteen months]."),
 )
 FRAMES = (
-    ("[According to figures released by|In data published by|According to numbers shared by] {agency}, {measure} "
+    ("[According to figures released by|In data published by|According to numbers shared by] "
+    "{agency}, {measure} "
     "[rose|climbed|grew] {pct} percent [over the past year|in the last quarter|since {month}] "
     "to [about|roughly|nearly] {num} {unit}."),
     ("{person}, who [heads the relevant wing of|oversees the project at|is a director at] "
@@ -191,7 +193,7 @@ FRAMES = (
     ("[Critics|Opposition lawmakers|Some experts] [say|argue|point out] that {subject} [does "
     "little about|ignores|fails to address] {problem}, which they [call|describe as|see as] "
     "the real [reason behind|cause of|driver of] the [slowdown|problem|delays]."),
-    "“{quote}” said {person}, a {role} from {place}.",
+    "{person}, a {role} from {place}, [said|told this newspaper|put it simply]: “{quote}”",
     ("{person}, a {role} [in|from|based in] {place2}, said the change was [noticeable|real|"
     "already visible]. “{quote}”"),
     ("[A review committee|An independent panel|A parliamentary committee] will [report on|"
@@ -199,7 +201,7 @@ FRAMES = (
     "the department|sources] said."),
     ("[Last|In] {month}, {measure} [fell|dropped|slipped] to {num} {unit}, the lowest [level|"
     "figure|reading] [recorded|seen|reported] since {year}."),
-    ("The opposition in the [provincial|regional] assembly has [asked|demanded|called] for the "
+    ("The opposition in the [provincial|regional] assembly has [asked for|demanded|called for] the "
     "[full cost|detailed accounts|complete budget] of {subject} to be made public."),
     ("{agency} said it had [hired|recruited|deployed] {small2} [additional|extra|new] staff and "
     "[set up|opened|launched] a [complaints desk|helpline|grievance cell] for {groups}."),
@@ -257,6 +259,7 @@ CLOSERS = (
     "quarter]."),
 )
 _ALTERNATION = re.compile(r"\[([^\[\]]*)\]")
+CHINA = frozenset({"Nanjing", "Suzhou", "Wuxi", "Changzhou", "Nantong", "Yangzhou", "Kunshan"})
 PLACES = ("Lahore", "Faisalabad", "Multan", "Gujranwala", "Sialkot", "Bahawalpur", "Karachi",
           "Hyderabad", "Sukkur", "Larkana", "Thatta", "Nanjing", "Suzhou", "Wuxi", "Changzhou",
           "Nantong", "Yangzhou", "Sahiwal", "Okara", "Jhelum", "Mirpurkhas", "Badin")
@@ -285,17 +288,21 @@ _MAKERS = {
     "num": lambda r, t: f"{_num(r, 2, 950) * (1, 100, 1000)[_num(r, 0, 2)]:,}",
     "small": lambda r, t: str(_num(r, 2, 9)), "small2": lambda r, t: str(_num(r, 12, 400)),
     "year": lambda r, t: str(_num(r, 2009, 2022)), "year2": lambda r, t: str(_num(r, 2027, 2032)),
-    "money": lambda r, t: f"Rs{_num(r, 2, 90)}.{_num(r, 1, 9)} billion",
-    "money2": lambda r, t: f"Rs{_num(r, 1, 40)}.{_num(r, 1, 9)} billion",
+    "money": lambda r, t: f"{_num(r, 2, 90)}.{_num(r, 1, 9)} billion",
+    "money2": lambda r, t: f"{_num(r, 1, 40)}.{_num(r, 1, 9)} billion",
     "lender": lambda r, t: _pick(r, LENDERS),
 }
 
 
 class _Slots(dict):  # type: ignore[type-arg]
-    """Slot values drawn on first use: a sentence pays only for the slots it has."""
+    """Slot values drawn on first use: a sentence pays only for the slots it has.
 
-    def __init__(self, rng: random.Random, topic: Topic, place: str) -> None:
-        super().__init__(place=place)
+    ``fixed`` holds what stays the same across one article (place, subject,
+    agency, problem, currency) so the story reads as one story.
+    """
+
+    def __init__(self, rng: random.Random, topic: Topic, fixed: dict[str, str]) -> None:
+        super().__init__(fixed)
         self.rng, self.topic = rng, topic
 
     def __missing__(self, key: str) -> str:
@@ -305,6 +312,9 @@ class _Slots(dict):  # type: ignore[type-arg]
         elif key == "groups_cap":
             groups = self["groups"]
             self[key] = groups[0].upper() + groups[1:]
+        elif key in ("money", "money2"):
+            amount = _MAKERS[key](self.rng, self.topic)
+            self[key] = f"{amount} yuan" if self["yuan"] else f"Rs{amount}"
         else:
             self[key] = _MAKERS[key](self.rng, self.topic)
         return self[key]
@@ -331,39 +341,50 @@ def _vary(rng: random.Random, frame: str) -> str:
     return "".join(out)  # type: ignore[arg-type]
 
 
-def _fill(rng: random.Random, frame: str, topic: Topic, place: str) -> str:
-    text = _vary(rng, frame).format_map(_Slots(rng, topic, place))
+def _fill(rng: random.Random, frame: str, topic: Topic, fixed: dict[str, str]) -> str:
+    text = _vary(rng, frame).format_map(_Slots(rng, topic, fixed))
     return text[0].upper() + text[1:]
 
 
 def generate_body(seed: int | str, topic_key: str, place: str, dateline: str,
-                  words: int) -> list[str]:
-    """Paragraphs of about ``words`` words; the first starts with ``dateline`` (e.g. 'KARACHI:')."""
+                  words: int, subject: str | None = None) -> list[str]:
+    """Paragraphs of about ``words`` words; the first starts with ``dateline`` (e.g. 'KARACHI:').
+
+    ``subject`` (e.g. 'the new riverside library') ties the body to its headline.
+    """
     rng = random.Random(f"{seed}")
     topic = TOPICS[topic_key]
+    fixed = {"place": place, "subject": subject or _pick(rng, topic.subjects),
+             "agency": _pick(rng, topic.agencies), "problem": _pick(rng, topic.problems),
+             "yuan": "yes" if place in CHINA else ""}
     frames = list(FRAMES)
     rng.shuffle(frames)
-    paragraphs = [f"{dateline} {_fill(rng, rng.choice(LEADS), topic, place)}".strip()]
+    paragraphs = [f"{dateline} {_fill(rng, rng.choice(LEADS), topic, fixed)}".strip()]
     count = len(paragraphs[0].split())
     while count < words - 12:
         if not frames:
             frames = list(FRAMES)
             rng.shuffle(frames)
-        sentences = [_fill(rng, frames.pop(), topic, place)
+        sentences = [_fill(rng, frames.pop(), topic, fixed)
                      for _ in range(rng.choice((1, 1, 2, 2, 3))) if frames]
         paragraph = " ".join(sentences)
         paragraphs.append(paragraph)
         count += len(paragraph.split())
-    paragraphs.append(_fill(rng, rng.choice(CLOSERS), topic, place))
+    paragraphs.append(_fill(rng, rng.choice(CLOSERS), topic, fixed))
     return paragraphs
 
 
-def headline(seed: int | str, topic_key: str, place: str) -> str:
+def pick_subject(seed: int | str, topic_key: str) -> str:
+    return _pick(random.Random(f"s{seed}"), TOPICS[topic_key].subjects)
+
+
+def headline(seed: int | str, topic_key: str, place: str, subject: str) -> str:
     """A generated headline for bulk (large-site) articles; numbers keep them mostly unique."""
     rng = random.Random(f"h{seed}")
     topic = TOPICS[topic_key]
-    subject = _pick(rng, topic.subjects).removeprefix("the ")
-    pct, money = f"{_num(rng, 3, 60)}.{_num(rng, 1, 9)}pc", f"Rs{_num(rng, 2, 99)}.{_num(rng, 1, 9)}bn"
+    subject = subject.removeprefix("the ")
+    pct = f"{_num(rng, 3, 60)}.{_num(rng, 1, 9)}pc"
+    money = f"Rs{_num(rng, 2, 99)}.{_num(rng, 1, 9)}bn"
     forms = (
         f"{place}: {subject} moves ahead despite {_pick(rng, topic.problems)}",
         f"{_pick(rng, topic.groups).capitalize()} in {place} weigh the {money} cost of {subject}",

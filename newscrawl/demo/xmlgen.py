@@ -7,6 +7,7 @@ Built by hand rather than with a library so each quirk a crawler must handle
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -37,7 +38,7 @@ def w3c(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
-def urlset(entries: list[tuple[str, datetime | None]]) -> str:
+def urlset(entries: Sequence[tuple[str, datetime | None]]) -> str:
     """A plain sitemap: (loc, lastmod) pairs."""
     rows = []
     for loc, lastmod in entries:
@@ -46,7 +47,7 @@ def urlset(entries: list[tuple[str, datetime | None]]) -> str:
     return f'{XML_DECL}<urlset xmlns="{SM_NS}">\n' + "\n".join(rows) + "\n</urlset>\n"
 
 
-def sitemap_index(children: list[tuple[str, datetime | None]]) -> str:
+def sitemap_index(children: Sequence[tuple[str, datetime | None]]) -> str:
     rows = []
     for loc, lastmod in children:
         mod = f"<lastmod>{w3c(lastmod)}</lastmod>" if lastmod else ""

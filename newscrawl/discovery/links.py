@@ -183,7 +183,7 @@ def _listing_or_article(path: str, segments: list[str], query: dict[str, str]) -
     last = _STATIC_EXT.sub("", lowered[-1])
     if _LISTING_FILE.match(last):
         return UrlShape("listing", "index-file")
-    return _article_evidence(path, segments, query) or _date_archive(path, segments)
+    return _article_evidence(path, segments) or _no_evidence(path, segments)
 
 
 def _query_says_article(query: dict[str, str]) -> bool:
@@ -193,18 +193,17 @@ def _query_says_article(query: dict[str, str]) -> bool:
     return any(k in ARTICLE_QUERY_KEYS and v.isdigit() for k, v in query.items())
 
 
-def _article_evidence(path: str, segments: list[str], query: dict[str, str]) -> UrlShape | None:
+def _article_evidence(path: str, segments: list[str]) -> UrlShape | None:
     last = segments[-1]
-    date = _DATE_PATH.search(path)
+    date = _DATE_PATH.search(path) or _MONTH_PATH.search(path)
     if date:
-        # /2024/03/05/ alone is a day archive; something after the date is a story
+        # /2024/03/05/ or /2024/03/ alone is an archive; something after the date is a story
         if path[date.end():].strip("/"):
             return UrlShape("article", "date-path")
         return UrlShape("listing", "date-archive")
     if _DOC_FILE.match(last):
         return UrlShape("article", "document-id")
-    slug = max(segments, key=lambda s: len(re.split(r"[-_]+", s)))
-    if len([w for w in re.split(r"[-_]+", slug) if w]) >= MIN_SLUG_WORDS:
+    if max(len([w for w in re.split(r"[-_]+", s) if w]) for s in segments) >= MIN_SLUG_WORDS:
         return UrlShape("article", "slug")
     if any(_NUMERIC_ID.search(s) for s in segments):
         return UrlShape("article", "numeric-id")
@@ -213,8 +212,8 @@ def _article_evidence(path: str, segments: list[str], query: dict[str, str]) -> 
     return None
 
 
-def _date_archive(path: str, segments: list[str]) -> UrlShape:
-    if _MONTH_PATH.search(path) or re.fullmatch(r"/(?:19|20)\d{2}/?", path):
+def _no_evidence(path: str, segments: list[str]) -> UrlShape:
+    if re.fullmatch(r"/(?:19|20)\d{2}/?", path):
         return UrlShape("listing", "date-archive")
     if len(segments) <= 2:
         return UrlShape("unknown", "section-like")

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 from lxml import html as lxml_html
 
+from newscrawl.extraction.dates import MONTHS
+
 logger = logging.getLogger(__name__)
 
 MAX_NAME_WORDS = 6  # longer strings are sentences or bios, not names
@@ -22,7 +24,7 @@ MAX_BYLINE_CHARS = 200  # a byline element longer than this is an author box or 
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|reporting|text|story|words|photos?|compiled|edited)\s+(?:and\s+\w+\s+)?by"
     r"|by|von|vom|par|por|di|door|av|af|de|från|fra|przez|tekst|text|texte|autor(?:in)?|author|"
-    r"auteur|written|reporter|story)\s*[:\-–]?\s+",
+    r"auteur|written|reporter|story|текст|автор|фото|yazan|muhabir)\s*[:\-–]?\s+",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(
@@ -49,6 +51,16 @@ ROLE_WORDS = frozenset(
     universitetas university universität université universidad professor prof dr
     opinion contributor guest kolumnist kolumnistin moderator moderatorin""".split()
 )
+# academic and professional credentials written after a name ("Jane Doe, MS, RDN")
+CREDENTIALS = frozenset(
+    "ms md phd rdn rd mph mba cpa msc bsc ma ba rn dds jd esq cfa cde facp dr prof mr mrs".split()
+)
+WEEKDAYS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch
+    donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche
+    lunes martes miércoles jueves viernes sábado domingo""".split()
+)
+_MONTH_NAMES = frozenset(word for word in MONTHS if len(word) > 3)
 _NOT_NAMES = frozenset(
     """admin administrator administrador redaktion editorial newsroom desk team share
     facebook twitter instagram email e-mail mail follow more read comments comment
@@ -72,8 +84,16 @@ def _clean_segment(segment: str) -> str | None:
     """One candidate name after splitting, or None when it is not a name."""
     segment = _PREFIX.sub("", segment.strip(" .:-–—•·"))
     segment = _CJK_ROLE_SUFFIX.sub("", segment).strip(" .:-–—•·'\"“”")
+    words = segment.split()
+    while words and words[-1].lower().strip(".,") in WEEKDAYS:  # "Jeff Foust Monday"
+        words.pop()
+    segment = " ".join(words)
     if not segment or _is_role(segment) or _AFFILIATION.search(segment):
         return None
+    if segment.lower().strip(".") in CREDENTIALS:
+        return None
+    if any(ch.isdigit() for ch in segment) and any(w.lower().strip(".,") in _MONTH_NAMES for w in words):
+        return None  # "November 18"
     if _DATEISH.search(segment) or len(segment) > MAX_NAME_CHARS:
         return None
     if len(segment.split()) > MAX_NAME_WORDS or segment.lower() in _NOT_NAMES:
@@ -124,6 +144,7 @@ _BYLINE_XPATH = (
 MAX_BYLINE_ELEMENTS = 30
 AUTHOR_BOX_DEPTH = 3  # ancestors checked for bio/box classes
 BOLD_BYLINE_SCAN = 3  # leading paragraphs checked (plus the very last one)
+_BLOCK_TAGS = frozenset({"div", "p", "br", "li", "ul", "span", "time", "section", "h2", "h3", "h4"})
 _CODE_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
 _SKIP_TAGS = frozenset({"meta", "link", "script", "style", "img", "body", "html", "article", "section"})
 _SKIP_CLASSES = re.compile(
@@ -136,7 +157,8 @@ def visible_text(element: lxml_html.HtmlElement) -> str:
     parts = [element.text or ""] if element.tag not in _CODE_TAGS else []
     for child in element:
         if isinstance(child.tag, str) and child.tag not in _CODE_TAGS:
-            parts.append(visible_text(child))
+            spaced = child.tag in _BLOCK_TAGS
+            parts.append(" " + visible_text(child) + " " if spaced else visible_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 

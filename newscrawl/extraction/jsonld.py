@@ -122,7 +122,7 @@ def article_rank(node: dict[str, Any]) -> int | None:
         if low in _ARTICLE_RANK:
             ranks.append(_ARTICLE_RANK[low])
         elif low.endswith(("article", "posting")):
-            ranks.append(len(ARTICLE_TYPES))
+            ranks.append(_ARTICLE_RANK["article"])
     return min(ranks) if ranks else None
 
 
@@ -140,7 +140,7 @@ def _pick_article(nodes: list[dict[str, Any]], url: str | None) -> dict[str, Any
             if not ({t.lower() for t in node_types(node)} & _PAGE_TYPES and node.get("headline")):
                 continue
             rank = len(ARTICLE_TYPES) + 1
-        has_headline = 0 if node.get("headline") or node.get("name") else 1
+        has_headline = 0 if node.get("headline") else 1 if node.get("name") else 2
         url_miss = 0 if url and _node_url_matches(node, url) else 1
         key = (has_headline, url_miss + (0 if node.get("datePublished") else 1), rank * 100 + index)
         if best is None or key < best:

@@ -14,10 +14,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 
 from newscrawl.discovery.frontier import Frontier, parse_since
-from newscrawl.extraction import SiteHints, extract_article
+from newscrawl.extraction import SiteHints
+from newscrawl.spiders.extractor import PageExtractor
 from newscrawl.items import Article
 from newscrawl.sites import Site, load_registry, site_from_url
 
@@ -73,6 +75,8 @@ class NewsSpider(scrapy.Spider):
     # -- start ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.frontier = Frontier.from_crawler(self.crawler, self.sites, since=self.since)
+        self.extractor = PageExtractor(self.crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS"))
+        self.crawler.signals.connect(self.extractor.close, signals.spider_closed)
         for site in self.sites:
             for request in self.frontier.start_requests(site):
                 yield self._bind(request)
@@ -106,19 +110,19 @@ class NewsSpider(scrapy.Spider):
         yield from self._follow(self.frontier.from_listing(response))
 
     # -- article pages ------------------------------------------------------------------
-    def parse_page(self, response: Response) -> Iterator[Any]:
-        """Extract a page; yield an Article if the evidence says it is one."""
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        """Extract a page (in the worker pool); yield an Article if the evidence says so."""
         stats = self.crawler.stats
         site = self.by_name[response.meta[SITE_META]]
         if not isinstance(response, TextResponse):
             stats.inc_value("newscrawl/pages/skipped/not_html")
             return
-        fields = extract_article(response.body, response.url,
-                                 http_charset=_header_charset(response),
-                                 hints=self.hints[site.name])
+        fields = await self.extractor.extract(response.body, response.url,
+                                              _header_charset(response), self.hints[site.name])
         verdict = self.frontier.judge_page(response, fields)
         if verdict == "listing":
-            yield from self._follow(self.frontier.from_listing(response))
+            for request in self._follow(self.frontier.from_listing(response)):
+                yield request
             return
         if verdict != "article":
             return

@@ -1,0 +1,64 @@
+"""Runs :func:`newscrawl.extraction.extract_article` off the reactor.
+
+Extraction is CPU-bound (lxml, trafilatura) while Scrapy's reactor is one
+thread: in-process, every page parsed stalls every download. A small process
+pool (``NEWSCRAWL_EXTRACT_WORKERS``, default: one per core) lets downloads and
+extraction overlap and uses every core. With 0 workers extraction runs inline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import signal
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from newscrawl.extraction import ArticleFields, SiteHints, extract_article
+
+logger = logging.getLogger(__name__)
+
+
+def _worker_init() -> None:
+    """Workers ignore SIGINT/SIGTERM: the crawl's graceful stop drains them itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+class PageExtractor:
+    """Owns the pool for one crawl; ``await extract(...)`` from an async callback."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: Executor | None = None
+
+    def _pool(self) -> Executor | None:
+        if self.workers > 0 and self.pool is None:
+            context = multiprocessing.get_context("forkserver")
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
+                                            initializer=_worker_init)
+        return self.pool
+
+    async def extract(self, body: bytes, url: str, charset: str | None,
+                      hints: SiteHints) -> ArticleFields:
+        pool = self._pool()
+        if pool is None:
+            return extract_article(body, url, http_charset=charset, hints=hints)
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(pool, _extract, body, url, charset, hints)
+        except BrokenProcessPool:
+            logger.warning("extraction worker died; restarting the pool (page %s)", url)
+            self.pool = None
+            return extract_article(body, url, http_charset=charset, hints=hints)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints) -> Any:
+    return extract_article(body, url, http_charset=charset, hints=hints)

@@ -1,0 +1,280 @@
+"""The metadata cascade: each source, the choice between them, and provenance."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from newscrawl.extraction import metadata as metadata_module
+from newscrawl.extraction.hints import SiteHints
+from newscrawl.extraction.jsonld import load_block, parse_jsonld
+from newscrawl.extraction.metadata import Metadata, extract_metadata
+from newscrawl.extraction.titles import choose_title, site_labels, strip_site_name
+
+FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
+SHARED_NEWS = Path(__file__).resolve().parents[2] / "shared" / "data" / "news"
+
+
+def _tree(html: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(html)
+
+
+def _extract(head: str = "", body: str = "", url: str | None = "https://paper.example/news/story-1", **hints: object) -> Metadata:
+    html = f"<html><head>{head}</head><body>{body}</body></html>"
+    return extract_metadata(_tree(html), url, SiteHints(**hints))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("page", sorted(FIXTURES.glob("*.html")), ids=lambda p: p.stem)
+def test_fixture_pages(page: Path) -> None:
+    spec = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    tree = lxml.html.document_fromstring(page.read_bytes())
+    result = extract_metadata(tree, spec["url"], SiteHints(**spec.get("hints", {})))
+    for name, expected in spec["expected"].items():
+        got = getattr(result, name)
+        if name == "provenance":
+            got = {key: got.get(key) for key in expected}
+        assert got == expected, name
+
+
+# --- JSON-LD ---------------------------------------------------------------------------
+
+
+def test_jsonld_repairs_control_characters_and_trailing_commas() -> None:
+    data = load_block('{"@type": "NewsArticle", "headline": "Line\x01one",\n "author": ["A",],}')
+    assert data["headline"].startswith("Line") and data["author"] == ["A"]
+
+
+def test_jsonld_picks_the_article_among_many_blocks() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type":"BreadcrumbList","name":"Home"}</script>'
+        '<script type="application/ld+json">[{"@type":"VideoObject","name":"Clip","datePublished":"2020-01-01"},'
+        '{"@type":"ReportageNewsArticle","headline":"Real story","datePublished":"2024-02-02T10:00:00Z"}]</script>'
+        '<script type="application/ld+json">{ broken json</script>'
+    )
+    result = _extract(head)
+    assert result.title == "Real story"
+    assert result.published == "2024-02-02T10:00:00+00:00"
+    assert "ReportageNewsArticle" in result.jsonld_types
+
+
+def test_jsonld_resolves_author_references_and_keeps_wire_agencies() -> None:
+    head = (
+        '<script type="application/ld+json">{"@graph":['
+        '{"@type":"NewsArticle","headline":"Storm","author":[{"@id":"#p1"},{"@type":"Organization","name":"Reuters"}]},'
+        '{"@type":"Person","@id":"#p1","name":"Lena Berg","url":"https://paper.example/lena"}]}</script>'
+    )
+    assert _extract(head).authors == ["Lena Berg", "Reuters"]
+
+
+def test_jsonld_article_body_keeps_line_breaks() -> None:
+    head = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"H","articleBody":"One.\\n\\nTwo &amp; three."}</script>'
+    assert _extract(head).jsonld_body == "One.\n\nTwo & three."
+
+
+def test_parse_jsonld_ignores_other_scripts() -> None:
+    tree = _tree('<html><head><script>var x = {"@type": "NewsArticle"};</script></head></html>')
+    assert parse_jsonld(tree).article is None
+
+
+# --- titles ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Flood relief camps | Sindh Daily", "Flood relief camps"),
+        ("Flood relief camps - Sindh Daily", "Flood relief camps"),
+        ("Ukraine offensive: goals | Europe | DW | 28.04.2023", "Ukraine offensive: goals | Europe"),
+        ("Sindh Daily | Flood relief camps", "Flood relief camps"),
+        ("Your $1 bill could be worth THOUSANDS - here's how to check", "Your $1 bill could be worth THOUSANDS - here's how to check"),
+    ],
+)
+def test_strip_site_name(raw: str, expected: str) -> None:
+    labels = site_labels("https://www.dw.com/x", ["Sindh Daily"])
+    assert strip_site_name(raw, labels) == expected
+
+
+def test_strip_site_name_drops_glued_section() -> None:
+    labels = site_labels("https://www.hankook.example/a", ["한국일보"])
+    assert strip_site_name("장동혁 부담 커졌다-정치ㅣ한국일보", labels, "정치") == "장동혁 부담 커졌다"
+
+
+def test_choose_title_prefers_jsonld_headline() -> None:
+    assert choose_title({"jsonld": "A story", "og": "A story", "h1": "A story!", "title": "A story"}) == ("A story", "jsonld")
+
+
+def test_choose_title_drops_the_kicker() -> None:
+    chosen = choose_title({"jsonld": "Floods: Elbe rises", "og": "Elbe rises", "h1": "Floods: Elbe rises"})
+    assert chosen == ("Elbe rises", "og")
+
+
+def test_choose_title_prefers_visible_h1_over_jsonld_copy_of_seo_title() -> None:
+    chosen = choose_title({"jsonld": "SEO words", "title": "SEO words", "h1": "Shown headline", "og": "Shown headline"})
+    assert chosen == ("Shown headline", "h1")
+
+
+def test_title_ignores_logo_h1_outside_article() -> None:
+    body = '<header><h1>PAPER</h1></header><article><h1>The council votes today</h1></article>'
+    result = _extract("<title>Something else entirely</title>", body)
+    assert result.title == "The council votes today"
+    assert result.provenance["title"] == "h1"
+
+
+# --- authors --------------------------------------------------------------------------
+
+
+def test_site_name_is_not_an_author_when_a_byline_names_people() -> None:
+    head = (
+        '<meta property="og:site_name" content="n-tv NACHRICHTEN">'
+        '<script type="application/ld+json">{"@type":"NewsArticle","headline":"H",'
+        '"author":{"@type":"Organization","name":"n-tv NACHRICHTEN"}}</script>'
+    )
+    body = '<article><h1>H</h1><span class="article__author">Von Seb Dumitru</span></article>'
+    result = _extract(head, body, url="https://www.n-tv.de/sport/x.html")
+    assert result.authors == ["Seb Dumitru"]
+    assert result.provenance["authors"] == "byline"
+
+
+def test_organisation_author_is_kept_when_nothing_better() -> None:
+    head = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"H","author":{"@type":"Organization","name":"DER SPIEGEL"}}</script>'
+    assert _extract(head).authors == ["DER SPIEGEL"]
+
+
+def test_meta_author_address_of_the_site_is_not_people() -> None:
+    head = '<meta property="og:site_name" content="hessenschau.de"><meta name="author" content="hessenschau.de, Frankfurt, Germany">'
+    assert _extract(head, url="https://www.hessenschau.de/x").authors == ["hessenschau.de"]
+
+
+def test_no_author_gives_empty_list() -> None:
+    result = _extract("<title>T</title>", "<p>text</p>")
+    assert result.authors == [] and "authors" not in result.provenance
+
+
+# --- dates ----------------------------------------------------------------------------
+
+
+def test_naive_jsonld_date_upgraded_by_meta_with_offset() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","headline":"H","datePublished":"2024-08-05 20:59:59.0"}</script>'
+        '<meta property="article:published_time" content="2024-08-05T20:59:59+02:00">'
+    )
+    result = _extract(head)
+    assert result.published == "2024-08-05T20:59:59+02:00"
+    assert result.provenance["published"] == "meta"
+
+
+def test_naive_date_takes_registry_timezone() -> None:
+    head = '<meta property="article:published_time" content="2024-08-12 14:30">'
+    assert _extract(head, timezone="Asia/Karachi").published == "2024-08-12T14:30:00+05:00"
+
+
+def test_time_element_in_article() -> None:
+    body = '<aside><time datetime="2020-01-01">old</time></aside><article><h1>H</h1><time datetime="2024-03-01T09:00:00+01:00">1 March</time></article>'
+    result = _extract("", body)
+    assert result.published == "2024-03-01T09:00:00+01:00" and result.provenance["published"] == "time"
+
+
+def test_url_date_is_the_last_resort() -> None:
+    result = _extract("<title>T</title>", "<p>x</p>", url="https://paper.example/2024/05/03/story/")
+    assert result.published == "2024-05-03" and result.provenance["published"] == "url"
+
+
+def test_modified_from_meta() -> None:
+    head = '<meta property="article:modified_time" content="2024-05-03T10:00:00Z">'
+    assert _extract(head).modified == "2024-05-03T10:00:00+00:00"
+
+
+# --- registry selectors, simple fields, robustness -----------------------------------
+
+
+def test_registry_selectors_win_css_and_xpath() -> None:
+    head = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"JSON headline","datePublished":"2024-01-01T00:00:00Z","author":"Someone"}</script>'
+    body = '<div class="hd">Selected headline</div><p class="who">By Ann Lee</p><span class="when">2024-02-02 10:00</span>'
+    result = _extract(
+        head, body, timezone="Europe/Paris",
+        selectors={"title": "div.hd", "authors": "//p[@class='who']", "published": ".when"},
+    )
+    assert (result.title, result.authors, result.published) == (
+        "Selected headline", ["Ann Lee"], "2024-02-02T10:00:00+01:00",
+    )
+    assert result.provenance["title"] == result.provenance["authors"] == "selector"
+
+
+def test_invalid_selector_falls_back_to_cascade() -> None:
+    result = _extract("<title>Plain title here</title>", selectors={"title": "div[[["})
+    assert result.title == "Plain title here"
+
+
+def test_simple_fields() -> None:
+    head = (
+        '<meta property="og:description" content="Short  summary">'
+        '<meta property="og:locale" content="pt_BR"><meta property="og:image" content="//cdn.example/i.jpg">'
+        '<meta name="keywords" content="economy, budget ,economy"><meta property="og:url" content="/news/story-1">'
+        '<meta property="og:site_name" content="Diário">'
+    )
+    result = _extract(head)
+    assert result.description == "Short summary"
+    assert result.language == "pt"
+    assert result.image == "https://cdn.example/i.jpg"
+    assert result.tags == ["economy", "budget"]
+    assert result.canonical_url == "https://paper.example/news/story-1"
+    assert result.site_name == "Diário"
+
+
+def test_failing_field_degrades_to_default(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def boom(ctx: object) -> tuple[object, str]:
+        raise ValueError("bad page")
+
+    fields = tuple((name, boom if name == "authors" else func) for name, func in metadata_module.FIELDS)
+    monkeypatch.setattr(metadata_module, "FIELDS", fields)
+    result = _extract("<title>Still here</title>")
+    assert result.title == "Still here" and result.authors == []
+    assert "authors" in caplog.text
+
+
+def test_tree_is_not_mutated() -> None:
+    page = (FIXTURES / "wordpress_yoast_graph.html").read_bytes()
+    tree = lxml.html.document_fromstring(page)
+    before = lxml.html.tostring(tree)
+    extract_metadata(tree, "https://valley.example/news/dam-levels-drop/")
+    assert lxml.html.tostring(tree) == before
+
+
+def test_empty_and_odd_documents() -> None:
+    for html in ("<html></html>", "<html><body><h1></h1><time datetime='x'></time></body></html>"):
+        assert extract_metadata(_tree(html), None) == Metadata()
+
+
+def test_same_input_same_output() -> None:
+    page = (FIXTURES / "german_kicker.html").read_bytes()
+    first = extract_metadata(lxml.html.document_fromstring(page), "https://e.example/a")
+    second = extract_metadata(lxml.html.document_fromstring(page), "https://e.example/a")
+    assert first == second
+
+
+# --- quality gate on the shared corpus (skips cleanly without it) -----------------------
+
+FLOORS = {"title": 0.92, "authors": 0.89, "date_day": 0.98, "date_instant": 0.93}
+
+
+@pytest.mark.skipif(not (SHARED_NEWS / "truth.jsonl").exists(), reason="../shared/data/news corpus not present")
+def test_corpus_floors(tmp_path: Path) -> None:
+    from newscrawl.extraction.page import load_page
+
+    sys.path.insert(0, str(SHARED_NEWS.parents[1] / "tools"))
+    score = pytest.importorskip("score")
+    out = tmp_path / "out.jsonl"
+    with out.open("w", encoding="utf-8") as handle:
+        for line in (SHARED_NEWS / "truth.jsonl").open(encoding="utf-8"):
+            row = json.loads(line)
+            raw = gzip.open(SHARED_NEWS / "pages" / f"{row['id']}.html.gz").read()
+            meta = extract_metadata(load_page(raw, row["url"]).tree, row["url"])
+            handle.write(json.dumps({"id": row["id"], "title": meta.title, "authors": meta.authors, "published": meta.published}) + "\n")
+    result = score.score(str(SHARED_NEWS), str(out))
+    for name, floor in FLOORS.items():
+        assert result[name] >= floor, (name, result[name])
