@@ -36,3 +36,7 @@ class UnchangedArticle(DropItem):
 
 class TooOld(DropItem):
     """Published before the run's ``since`` bound."""
+
+
+class ArticleLimitReached(DropItem):
+    """The run already emitted ``-a max_articles`` items (pages in flight finish late)."""

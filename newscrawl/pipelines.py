@@ -22,7 +22,7 @@ from scrapy.exceptions import NotConfigured
 
 from newscrawl.dedup.fingerprint import content_hash
 from newscrawl.exceptions import (
-    DuplicateArticle, InvalidArticle, MissingContent, NearDuplicateArticle, TooOld,
+    ArticleLimitReached, DuplicateArticle, InvalidArticle, MissingContent, NearDuplicateArticle, TooOld,
     UnchangedArticle,
 )
 from newscrawl.items import export_fields
@@ -159,6 +159,26 @@ class DeduplicatePipeline:
         adapter["duplicate_of"] = first
         adapter["story_id"] = self.state.story_of(first)
         self.state.stories[key] = adapter["story_id"]
+
+
+class ArticleLimitPipeline:
+    """``-a max_articles=N``: at most N items, however many pages were in flight."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.count = limit, 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ArticleLimitPipeline:
+        limit = getattr(crawler.spider, "max_articles", 0)
+        if not limit:
+            raise NotConfigured("no -a max_articles")
+        return cls(limit)
+
+    def process_item(self, item: Any) -> Any:
+        if self.count >= self.limit:
+            raise ArticleLimitReached(f"max_articles={self.limit} reached")
+        self.count += 1
+        return item
 
 
 def _unique(values: Any) -> list[str]:

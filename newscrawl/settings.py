@@ -42,6 +42,7 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.CleanPipeline": 100,  # normalise text, word count, content hash
     "newscrawl.pipelines.ValidatePipeline": 200,  # drop half-empty or schema-invalid items
     "newscrawl.pipelines.DeduplicatePipeline": 300,  # URL, body hash, near-duplicates, versions
+    "newscrawl.pipelines.ArticleLimitPipeline": 900,  # -a max_articles=N: at most N items
 }
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.state.RedirectAliasMiddleware": 650,  # sees 3xx before RedirectMiddleware (600)

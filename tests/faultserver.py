@@ -324,16 +324,14 @@ class OutcomeRecorder:
             async for element in result:
                 yield element
             return
-        before, first = self._verdicts(), True
+        before, delta, items = self._verdicts(), None, 0
         async for element in result:
-            if first:
-                self._page(response, before)
-                first = False
+            if delta is None:
+                delta = self._delta(before)
+            items += not hasattr(element, "callback")  # Requests have callbacks; items do not
             yield element
-        if first:
-            self._page(response, before)
-
-    def _page(self, response: Any, before: dict[str, int]) -> None:
-        delta = sorted(k for k, v in self._verdicts().items() if v != before.get(k))
         self._write(event="page", sources=self._sources(response), status=response.status,
-                    verdicts=delta)
+                    verdicts=self._delta(before) if delta is None else delta, items=items)
+
+    def _delta(self, before: dict[str, int]) -> list[str]:
+        return sorted(k for k, v in self._verdicts().items() if v != before.get(k))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key
+from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
 
 SAME = [
     # (rule, variant, canonical)
@@ -139,3 +141,38 @@ def test_resolve_canonical(fetched: str, declared: str | None, site: str, expect
 def test_homepage_may_declare_itself() -> None:
     assert resolve_canonical("https://example.com/?ref=x", "https://example.com/",
                              "example.com") == "https://example.com/"
+
+
+_segment = st.sampled_from(["news", "amp", "index.html", "a b", "%7Euser", "ä", "2024", ""])
+_param = st.sampled_from(["id=1", "utm_source=x", "amp=1", "from=rss", "from=20", "p=%41",
+                          "q=a+b", "fbclid=z", "x", "outputType=amp", "b=%e4"])
+
+
+@given(scheme=st.sampled_from(["http", "HTTPS"]),
+       host=st.sampled_from(["Example.com", "amp.example.com", "127.0.0.1", "münchen.de"]),
+       port=st.sampled_from(["", ":80", ":443", ":8001"]),
+       segments=st.lists(_segment, max_size=5), params=st.lists(_param, max_size=4),
+       fragment=st.sampled_from(["", "#top"]), slash=st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_canonical_form_is_a_fixed_point(scheme: str, host: str, port: str,
+                                         segments: list[str], params: list[str],
+                                         fragment: str, slash: bool) -> None:
+    path = "/" + "/".join(segments) + ("/" if slash else "")
+    query = ("?" + "&".join(params)) if params else ""
+    url = f"{scheme}://{host}{port}{path}{query}{fragment}"
+    once = canonicalize_url(url)
+    assert canonicalize_url(once) == once
+    assert "#" not in once and "utm_" not in once and "fbclid" not in once
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/news/a/?utm_source=x&id=2#top", "https://example.com/news/a/?id=2"),
+        ("https://example.com/amp/a?fbclid=1", "https://example.com/amp/a"),  # path untouched
+        ("https://example.com/a?from=20&ref=home", "https://example.com/a?from=20"),
+        ("mailto:x@example.com", "mailto:x@example.com"),
+    ],
+)
+def test_strip_tracking_keeps_the_path_as_written(url: str, expected: str) -> None:
+    assert strip_tracking(url) == expected

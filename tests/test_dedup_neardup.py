@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from newscrawl.dedup.fingerprint import content_hash, normalise_body, shingles
+from newscrawl.dedup.fingerprint import content_hash, normalise_body, shingles, story_id
 from newscrawl.dedup.neardup import NearDuplicateIndex
 
 # Each topic holds two *different* stories sharing vocabulary and named entities.
@@ -261,3 +261,9 @@ def test_readding_a_key_replaces_it() -> None:
 def test_loads_rejects_foreign_dumps(bad: bytes) -> None:
     with pytest.raises(ValueError):
         NearDuplicateIndex.loads(bad)
+
+
+def test_story_id_is_stable_and_short() -> None:
+    a = story_id("http://127.0.0.1:8001/news/a")
+    assert a == story_id("http://127.0.0.1:8001/news/a") and len(a) == 16
+    assert a != story_id("http://127.0.0.1:8002/news/a")

@@ -183,10 +183,11 @@ def test_verify_passes_on_healthy_store(store) -> None:
     assert store.counts()["articles"] == 50
 
 
-def test_redis_store_holds_no_pickle(store) -> None:
+def test_redis_store_holds_no_pickle(redis_url: str) -> None:
     """Every value written is JSON or a plain string: nothing to unpickle."""
-    if type(store).__name__ != "RedisStateStore":
-        pytest.skip("Redis-only check")
+    from newscrawl.dedup.redis_state import RedisStateStore
+
+    store = RedisStateStore.open(redis_url, prefix="nopickle")
     index = NearDuplicateIndex()
     store.commit_articles([_rec("http://127.0.0.1:8001/a", signature=index.signature(BODY),
                                 aliases=("http://127.0.0.1:8001/b",), content_hash="f" * 40)])
@@ -202,3 +203,4 @@ def test_redis_store_holds_no_pickle(store) -> None:
             assert not value.startswith("\x80"), f"pickle-like value in {key}"
             if value[:1] in "{[":
                 json.loads(value)
+    store.close()

@@ -43,7 +43,10 @@ def test_split_names(raw: str, expected: list[str]) -> None:
 
 
 def test_clean_authors_removes_duplicates_case_insensitively() -> None:
-    assert clean_authors(["Jane Doe", "JANE DOE", "By Jane Doe", "John Roe"]) == ["Jane Doe", "John Roe"]
+    assert clean_authors(["Jane Doe", "JANE DOE", "By Jane Doe", "John Roe"]) == [
+        "Jane Doe",
+        "John Roe",
+    ]
 
 
 def test_clean_authors_ignores_non_strings() -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from newscrawl.extraction import metadata as metadata_module
 from newscrawl.extraction.hints import SiteHints
@@ -24,7 +26,12 @@ def _tree(html: str) -> lxml.html.HtmlElement:
     return lxml.html.document_fromstring(html)
 
 
-def _extract(head: str = "", body: str = "", url: str | None = "https://paper.example/news/story-1", **hints: object) -> Metadata:
+def _extract(
+    head: str = "",
+    body: str = "",
+    url: str | None = "https://paper.example/news/story-1",
+    **hints: object,
+) -> Metadata:
     html = f"<html><head>{head}</head><body>{body}</body></html>"
     return extract_metadata(_tree(html), url, SiteHints(**hints))  # type: ignore[arg-type]
 
@@ -89,9 +96,15 @@ def test_parse_jsonld_ignores_other_scripts() -> None:
     [
         ("Flood relief camps | Sindh Daily", "Flood relief camps"),
         ("Flood relief camps - Sindh Daily", "Flood relief camps"),
-        ("Ukraine offensive: goals | Europe | DW | 28.04.2023", "Ukraine offensive: goals | Europe"),
+        (
+            "Ukraine offensive: goals | Europe | DW | 28.04.2023",
+            "Ukraine offensive: goals | Europe",
+        ),
         ("Sindh Daily | Flood relief camps", "Flood relief camps"),
-        ("Your $1 bill could be worth THOUSANDS - here's how to check", "Your $1 bill could be worth THOUSANDS - here's how to check"),
+        (
+            "Your $1 bill could be worth THOUSANDS - here's how to check",
+            "Your $1 bill could be worth THOUSANDS - here's how to check",
+        ),
     ],
 )
 def test_strip_site_name(raw: str, expected: str) -> None:
@@ -101,25 +114,38 @@ def test_strip_site_name(raw: str, expected: str) -> None:
 
 def test_strip_site_name_drops_glued_section() -> None:
     labels = site_labels("https://www.hankook.example/a", ["한국일보"])
-    assert strip_site_name("장동혁 부담 커졌다-정치ㅣ한국일보", labels, "정치") == "장동혁 부담 커졌다"
+    assert (
+        strip_site_name("장동혁 부담 커졌다-정치ㅣ한국일보", labels, "정치") == "장동혁 부담 커졌다"
+    )
 
 
 def test_choose_title_prefers_jsonld_headline() -> None:
-    assert choose_title({"jsonld": "A story", "og": "A story", "h1": "A story!", "title": "A story"}) == ("A story", "jsonld")
+    assert choose_title(
+        {"jsonld": "A story", "og": "A story", "h1": "A story!", "title": "A story"}
+    ) == ("A story", "jsonld")
 
 
 def test_choose_title_drops_the_kicker() -> None:
-    chosen = choose_title({"jsonld": "Floods: Elbe rises", "og": "Elbe rises", "h1": "Floods: Elbe rises"})
+    chosen = choose_title(
+        {"jsonld": "Floods: Elbe rises", "og": "Elbe rises", "h1": "Floods: Elbe rises"}
+    )
     assert chosen == ("Elbe rises", "og")
 
 
 def test_choose_title_prefers_visible_h1_over_jsonld_copy_of_seo_title() -> None:
-    chosen = choose_title({"jsonld": "SEO words", "title": "SEO words", "h1": "Shown headline", "og": "Shown headline"})
+    chosen = choose_title(
+        {
+            "jsonld": "SEO words",
+            "title": "SEO words",
+            "h1": "Shown headline",
+            "og": "Shown headline",
+        }
+    )
     assert chosen == ("Shown headline", "h1")
 
 
 def test_title_ignores_logo_h1_outside_article() -> None:
-    body = '<header><h1>PAPER</h1></header><article><h1>The council votes today</h1></article>'
+    body = "<header><h1>PAPER</h1></header><article><h1>The council votes today</h1></article>"
     result = _extract("<title>Something else entirely</title>", body)
     assert result.title == "The council votes today"
     assert result.provenance["title"] == "h1"
@@ -176,7 +202,9 @@ def test_naive_date_takes_registry_timezone() -> None:
 def test_time_element_in_article() -> None:
     body = '<aside><time datetime="2020-01-01">old</time></aside><article><h1>H</h1><time datetime="2024-03-01T09:00:00+01:00">1 March</time></article>'
     result = _extract("", body)
-    assert result.published == "2024-03-01T09:00:00+01:00" and result.provenance["published"] == "time"
+    assert (
+        result.published == "2024-03-01T09:00:00+01:00" and result.provenance["published"] == "time"
+    )
 
 
 def test_url_date_is_the_last_resort() -> None:
@@ -196,11 +224,15 @@ def test_registry_selectors_win_css_and_xpath() -> None:
     head = '<script type="application/ld+json">{"@type":"NewsArticle","headline":"JSON headline","datePublished":"2024-01-01T00:00:00Z","author":"Someone"}</script>'
     body = '<div class="hd">Selected headline</div><p class="who">By Ann Lee</p><span class="when">2024-02-02 10:00</span>'
     result = _extract(
-        head, body, timezone="Europe/Paris",
+        head,
+        body,
+        timezone="Europe/Paris",
         selectors={"title": "div.hd", "authors": "//p[@class='who']", "published": ".when"},
     )
     assert (result.title, result.authors, result.published) == (
-        "Selected headline", ["Ann Lee"], "2024-02-02T10:00:00+01:00",
+        "Selected headline",
+        ["Ann Lee"],
+        "2024-02-02T10:00:00+01:00",
     )
     assert result.provenance["title"] == result.provenance["authors"] == "selector"
 
@@ -226,11 +258,15 @@ def test_simple_fields() -> None:
     assert result.site_name == "Diário"
 
 
-def test_failing_field_degrades_to_default(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_failing_field_degrades_to_default(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     def boom(ctx: object) -> tuple[object, str]:
         raise ValueError("bad page")
 
-    fields = tuple((name, boom if name == "authors" else func) for name, func in metadata_module.FIELDS)
+    fields = tuple(
+        (name, boom if name == "authors" else func) for name, func in metadata_module.FIELDS
+    )
     monkeypatch.setattr(metadata_module, "FIELDS", fields)
     result = _extract("<title>Still here</title>")
     assert result.title == "Still here" and result.authors == []
@@ -262,7 +298,9 @@ def test_same_input_same_output() -> None:
 FLOORS = {"title": 0.92, "authors": 0.89, "date_day": 0.98, "date_instant": 0.93}
 
 
-@pytest.mark.skipif(not (SHARED_NEWS / "truth.jsonl").exists(), reason="../shared/data/news corpus not present")
+@pytest.mark.skipif(
+    not (SHARED_NEWS / "truth.jsonl").exists(), reason="../shared/data/news corpus not present"
+)
 def test_corpus_floors(tmp_path: Path) -> None:
     from newscrawl.extraction.page import load_page
 
@@ -272,9 +310,85 @@ def test_corpus_floors(tmp_path: Path) -> None:
     with out.open("w", encoding="utf-8") as handle:
         for line in (SHARED_NEWS / "truth.jsonl").open(encoding="utf-8"):
             row = json.loads(line)
-            raw = gzip.open(SHARED_NEWS / "pages" / f"{row['id']}.html.gz").read()
+            with gzip.open(SHARED_NEWS / "pages" / f"{row['id']}.html.gz") as page:
+                raw = page.read()
             meta = extract_metadata(load_page(raw, row["url"]).tree, row["url"])
-            handle.write(json.dumps({"id": row["id"], "title": meta.title, "authors": meta.authors, "published": meta.published}) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "id": row["id"],
+                        "title": meta.title,
+                        "authors": meta.authors,
+                        "published": meta.published,
+                    }
+                )
+                + "\n"
+            )
     result = score.score(str(SHARED_NEWS), str(out))
     for name, floor in FLOORS.items():
         assert result[name] >= floor, (name, result[name])
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "@type",
+                    "@id",
+                    "@graph",
+                    "headline",
+                    "name",
+                    "author",
+                    "datePublished",
+                    "publisher",
+                    "keywords",
+                    "image",
+                    "url",
+                    "articleSection",
+                    "inLanguage",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=15,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=_JSON)
+def test_any_jsonld_shape_degrades_without_field_failures(
+    data: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.clear()
+    payload = json.dumps(
+        {"@type": "NewsArticle", "author": data, "headline": data, "datePublished": data, "x": data}
+    )
+    head = f'<script type="application/ld+json">{payload}</script>'
+    result = _extract(head)
+    assert isinstance(result.authors, list)
+    assert "failed" not in caplog.text
+
+
+def test_naive_local_time_upgraded_by_same_moment_in_utc() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","headline":"H",'
+        '"datePublished":"2024-08-05T20:59:30"}</script>'
+        '<meta property="article:published_time" content="2024-08-05T18:59:30Z">'
+    )
+    assert _extract(head).published == "2024-08-05T18:59:30+00:00"
+
+
+def test_naive_time_not_upgraded_by_a_different_moment() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type":"NewsArticle","headline":"H",'
+        '"datePublished":"2024-08-05T20:59:30"}</script>'
+        '<meta property="article:published_time" content="2024-08-05T18:12:00Z">'
+    )
+    assert _extract(head).published == "2024-08-05T20:59:30"

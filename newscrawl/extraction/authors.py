@@ -17,12 +17,18 @@ from newscrawl.extraction.dates import MONTHS
 
 logger = logging.getLogger(__name__)
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 MAX_NAME_WORDS = 6  # longer strings are sentences or bios, not names
 MAX_NAME_CHARS = 60
 MAX_BYLINE_CHARS = 200  # a byline element longer than this is an author box or bio
 
 _PREFIX = re.compile(
-    r"^(?:(?:written|reported|reporting|text|story|words|photos?|compiled|edited)\s+(?:and\s+\w+\s+)?by"
+    r"^(?:(?:written|reported|reporting|text|story|words|photos?|compiled|edited)\s+"
+    r"(?:and\s+\w+\s+)?by"
     r"|by|von|vom|par|por|di|door|av|af|de|från|fra|przez|tekst|text|texte|autor(?:in)?|author|"
     r"auteur|written|reporter|story|текст|автор|фото|yazan|muhabir)\s*[:\-–]?\s+",
     re.IGNORECASE,
@@ -33,38 +39,52 @@ _SPLIT = re.compile(
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_DATEISH = re.compile(r"\d{1,4}[./:-]\d{1,2}|\b\d{4}\b|\b(?:updated|published|aktualisiert|veröffentlicht)\b", re.I)
-_AFFILIATION = re.compile(r"univers|institut|college|hochschule|akadem|academy|foundation|stiftung", re.I)
+_DATEISH = re.compile(
+    r"\d{1,4}[./:-]\d{1,2}|\b\d{4}\b|\b(?:updated|published|aktualisiert|veröffentlicht)\b",
+    re.IGNORECASE,
+)
+_AFFILIATION = re.compile(
+    r"univers|institut|college|hochschule|akadem|academy|foundation|stiftung", re.IGNORECASE
+)
 _CODE_CHARS = re.compile(r"[{}<>=\\_#@]|\.\w+\(|\bwindow\b|\bfunction\b")
 _CJK_ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|记者|記者|编辑|撰稿)(?:\s*외\s*\d+명)?$")
 
 # words that make a segment a job title, not a name (lower case, any language)
-ROLE_WORDS = frozenset(
-    """reporter reporters correspondent correspondents editor editors journalist journalists writer
-    writers columnist contributor contributors contributing staff senior chief political
-    deputy associate special photographer photographers photo photos photography video
-    producer analyst redakteur redakteurin redakteure korrespondent korrespondentin
-    journalistin autor autorin autoren fotograf fotografin mitarbeiter freier freie
-    journaliste rédacteur rédactrice envoyé envoyée spéciale spécial periodista redactor redactora
-    corresponsal fotógrafo giornalista inviato inviata redattore fotografo journalist
-    verslaggever redacteur dziennikarz redaktor novinář reportér muhabiri muhabir
-    universitetas university universität université universidad professor prof dr
-    opinion contributor guest kolumnist kolumnistin moderator moderatorin""".split()
+ROLE_WORDS = _words(
+    """
+    reporter reporters correspondent correspondents editor editors journalist
+    journalists writer writers columnist contributor contributors contributing staff
+    senior chief political deputy associate special photographer photographers photo
+    photos photography video producer analyst redakteur redakteurin redakteure
+    korrespondent korrespondentin journalistin autor autorin autoren fotograf fotografin
+    mitarbeiter freier freie journaliste rédacteur rédactrice envoyé envoyée spéciale
+    spécial periodista redactor redactora corresponsal fotógrafo giornalista inviato
+    inviata redattore fotografo journalist verslaggever redacteur dziennikarz redaktor
+    novinář reportér muhabiri muhabir universitetas university universität université
+    universidad professor prof dr opinion contributor guest kolumnist kolumnistin
+    moderator moderatorin
+    """
 )
 # academic and professional credentials written after a name ("Jane Doe, MS, RDN")
-CREDENTIALS = frozenset(
-    "ms md phd rdn rd mph mba cpa msc bsc ma ba rn dds jd esq cfa cde facp dr prof mr mrs".split()
+CREDENTIALS = _words(
+    """
+    ms md phd rdn rd mph mba cpa msc bsc ma ba rn dds jd esq cfa cde facp dr prof mr mrs
+    """
 )
-WEEKDAYS = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch
-    donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche
-    lunes martes miércoles jueves viernes sábado domingo""".split()
+WEEKDAYS = _words(
+    """
+    monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch
+    donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi
+    dimanche lunes martes miércoles jueves viernes sábado domingo
+    """
 )
 _MONTH_NAMES = frozenset(word for word in MONTHS if len(word) > 3)
-_NOT_NAMES = frozenset(
-    """admin administrator administrador redaktion editorial newsroom desk team share
+_NOT_NAMES = _words(
+    """
+    admin administrator administrador redaktion editorial newsroom desk team share
     facebook twitter instagram email e-mail mail follow more read comments comment
-    anonymous unknown author autor""".split()
+    anonymous unknown author autor
+    """
 )
 
 
@@ -77,7 +97,8 @@ def _strip_noise(text: str) -> str:
 
 def _is_role(segment: str) -> bool:
     words = [w for w in re.split(r"[\s\-]+", segment.lower()) if w]
-    return bool(words) and all(w.strip(".,") in ROLE_WORDS or w in {"of", "the", "for", "de", "der", "des"} for w in words)
+    glue = {"of", "the", "for", "de", "der", "des"}
+    return bool(words) and all(w.strip(".,") in ROLE_WORDS or w in glue for w in words)
 
 
 def _clean_segment(segment: str) -> str | None:
@@ -92,7 +113,9 @@ def _clean_segment(segment: str) -> str | None:
         return None
     if segment.lower().strip(".") in CREDENTIALS:
         return None
-    if any(ch.isdigit() for ch in segment) and any(w.lower().strip(".,") in _MONTH_NAMES for w in words):
+    if any(ch.isdigit() for ch in segment) and any(
+        w.lower().strip(".,") in _MONTH_NAMES for w in words
+    ):
         return None  # "November 18"
     if _DATEISH.search(segment) or len(segment) > MAX_NAME_CHARS:
         return None
@@ -146,9 +169,12 @@ AUTHOR_BOX_DEPTH = 3  # ancestors checked for bio/box classes
 BOLD_BYLINE_SCAN = 3  # leading paragraphs checked (plus the very last one)
 _BLOCK_TAGS = frozenset({"div", "p", "br", "li", "ul", "span", "time", "section", "h2", "h3", "h4"})
 _CODE_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
-_SKIP_TAGS = frozenset({"meta", "link", "script", "style", "img", "body", "html", "article", "section"})
+_SKIP_TAGS = frozenset(
+    {"meta", "link", "script", "style", "img", "body", "html", "article", "section"}
+)
 _SKIP_CLASSES = re.compile(
-    r"bio|box|desc|about|avatar|image|img|photo|social|follow|more-|related|comment|teaser|recommend", re.I
+    r"bio|box|desc|about|avatar|image|img|photo|social|follow|more-|related|comment|teaser|recommend",
+    re.IGNORECASE,
 )
 
 
@@ -187,7 +213,9 @@ def _in_author_box(element: lxml_html.HtmlElement) -> bool:
     return False
 
 
-_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*|[A-Z]{2,}|(?:van|von|der|de|da|dos|du|le|la|del|di|bin|al)$)")
+_NAME_WORD = re.compile(
+    r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’.-]*|[A-Z]{2,}|(?:van|von|der|de|da|dos|du|le|la|del|di|bin|al)$)"
+)
 
 
 def _looks_like_names(text: str) -> list[str]:
@@ -212,7 +240,11 @@ def find_bold_byline(root: lxml_html.HtmlElement) -> list[str]:
     for paragraph in paragraphs[:BOLD_BYLINE_SCAN] + paragraphs[-1:]:
         bold = [c for c in paragraph if c.tag in {"strong", "b"}]
         text = paragraph.text_content().strip()
-        if len(bold) != 1 or bold[0].text_content().strip() != text or len(text) > MAX_NAME_CHARS * 2:
+        if (
+            len(bold) != 1
+            or bold[0].text_content().strip() != text
+            or len(text) > MAX_NAME_CHARS * 2
+        ):
             continue
         names = _looks_like_names(text)
         if names:

@@ -52,32 +52,64 @@ _WORD_DATE = re.compile(
 # month names and usual abbreviations in the languages regional sites write in
 _MONTH_WORDS = {
     1: "january jan januar jänner janvier enero gennaio januari janeiro januar styczeń stycznia "
-       "leden ledna ocak ene gen janv sty led oca tammikuu",
+    "leden ledna ocak ene gen janv sty led oca tammikuu",
     2: "february feb februar février fevrier febrero febbraio februari fevereiro lutego luty "
-       "únor února şubat subat feb févr fév lut úno şub fev",
+    "únor února şubat subat feb févr fév lut úno şub fev",
     3: "march mar märz maerz mars marzo maart março marca marzec březen března mart mär mrt bře",
     4: "april apr avril abril aprile kwietnia kwiecień duben dubna nisan avr abr kwi dub nis",
     5: "may mai mayo maggio mei maio maja maj květen května mayıs mayis mag kvě",
-    6: "june jun juni juin junio giugno junho czerwca czerwiec červen června haziran giu cze čen haz",
-    7: "july jul juli juillet julio luglio julho lipca lipiec červenec července temmuz juil lug lip čvc tem",
-    8: "august aug août aout agosto augustus sierpnia sierpień srpen srpna ağustos agustos ago sie srp ağu",
+    6: "june jun juni juin junio giugno junho czerwca czerwiec červen června haziran giu "
+    "cze čen haz",
+    7: "july jul juli juillet julio luglio julho lipca lipiec červenec července temmuz "
+    "juil lug lip čvc tem",
+    8: "august aug août aout agosto augustus sierpnia sierpień srpen srpna ağustos agustos "
+    "ago sie srp ağu",
     9: "september sep sept septembre septiembre settembre setembro września wrzesień září eylül "
-       "set wrz zář eyl",
+    "set wrz zář eyl",
     10: "october oct oktober octobre octubre ottobre outubro października październik říjen října "
-        "ekim okt ott out paź říj eki",
+    "ekim okt ott out paź říj eki",
     11: "november nov novembre noviembre novembro listopada listopad listopadu kasım kasim lis kas",
     12: "december dec dezember décembre decembre diciembre dicembre dezembro grudnia grudzień "
-        "prosinec prosince aralık aralik dez déc dic gru pro ara des",
+    "prosinec prosince aralık aralik dez déc dic gru pro ara des",
 }
 MONTHS = {word: num for num, words in _MONTH_WORDS.items() for word in words.split()}
 
 # fixed offsets of abbreviations seen in bylines; ambiguous ones (IST, CST) are left out
 TZ_ABBREVIATIONS = {
-    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 60, "CET": 60, "MEZ": 60, "CEST": 120,
-    "MESZ": 120, "EET": 120, "EEST": 180, "MSK": 180, "EST": -300, "EDT": -240, "CDT": -300,
-    "MST": -420, "MDT": -360, "PST": -480, "PDT": -420, "JST": 540, "KST": 540, "PKT": 300,
-    "WIB": 420, "SAST": 120, "EAT": 180, "WAT": 60, "CAT": 120, "AEST": 600, "AEDT": 660,
-    "HKT": 480, "SGT": 480, "ICT": 420, "ART": -180, "BRT": -180,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "WET": 0,
+    "BST": 60,
+    "CET": 60,
+    "MEZ": 60,
+    "CEST": 120,
+    "MESZ": 120,
+    "EET": 120,
+    "EEST": 180,
+    "MSK": 180,
+    "EST": -300,
+    "EDT": -240,
+    "CDT": -300,
+    "MST": -420,
+    "MDT": -360,
+    "PST": -480,
+    "PDT": -420,
+    "JST": 540,
+    "KST": 540,
+    "PKT": 300,
+    "WIB": 420,
+    "SAST": 120,
+    "EAT": 180,
+    "WAT": 60,
+    "CAT": 120,
+    "AEST": 600,
+    "AEDT": 660,
+    "HKT": 480,
+    "SGT": 480,
+    "ICT": 420,
+    "ART": -180,
+    "BRT": -180,
 }
 
 
@@ -213,7 +245,7 @@ def parse_date(text: str | None, timezone: str | None = None) -> ParsedDate | No
     text = text.strip()
     if re.fullmatch(r"\d{10}(\d{3})?", text):  # epoch seconds / milliseconds
         seconds = int(text[:10])
-        value = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+        value = dt.datetime.fromtimestamp(seconds, dt.UTC)
         parsed: ParsedDate | None = ParsedDate(value, True)
     else:
         parsed = parse_iso(text) or parse_text(text)

@@ -22,10 +22,22 @@ logger = logging.getLogger(__name__)
 
 # schema.org types that describe the article shown on the page, best first
 ARTICLE_TYPES = (
-    "NewsArticle", "ReportageNews", "AnalysisNewsArticle", "OpinionNewsArticle",
-    "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle",
-    "LiveBlogPosting", "Article", "BlogPosting", "Report", "ScholarlyArticle",
-    "TechArticle", "SocialMediaPosting", "Review", "VideoObject",
+    "NewsArticle",
+    "ReportageNews",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "AskPublicNewsArticle",
+    "LiveBlogPosting",
+    "Article",
+    "BlogPosting",
+    "Report",
+    "ScholarlyArticle",
+    "TechArticle",
+    "SocialMediaPosting",
+    "Review",
+    "VideoObject",
 )
 _ARTICLE_RANK = {name.lower(): rank for rank, name in enumerate(ARTICLE_TYPES)}
 # pages whose only description of themselves is a generic WebPage node
@@ -34,7 +46,9 @@ _PERSON_TYPES = {"person"}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
-_COMMENT = re.compile(r"^\s*(?:<!--|/\*|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|\*/|//\s*\]\]>|\]\]>)\s*$")
+_COMMENT = re.compile(
+    r"^\s*(?:<!--|/\*|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|\*/|//\s*\]\]>|\]\]>)\s*$"
+)
 
 
 @dataclass
@@ -207,7 +221,9 @@ def person_names(ld: JsonLd, value: Any) -> list[tuple[str, bool]]:
         name = text_value(item.get("name"))
         if not name and (item.get("givenName") or item.get("familyName")):
             name = " ".join(
-                p for p in (text_value(item.get("givenName")), text_value(item.get("familyName"))) if p
+                p
+                for p in (text_value(item.get("givenName")), text_value(item.get("familyName")))
+                if p
             )
         if name:
             types = {t.lower() for t in node_types(item)}

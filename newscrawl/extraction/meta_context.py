@@ -18,7 +18,7 @@ from newscrawl.extraction.dates import ParsedDate, parse_date
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.extraction.jsonld import JsonLd, parse_jsonld, text_value
 from newscrawl.extraction.meta_tags import PageMeta, collect_meta
-from newscrawl.extraction.titles import normalize_space, site_labels
+from newscrawl.extraction.titles import names_site, normalize_space, site_labels
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +77,10 @@ class MetaContext:
     article_root: lxml_html.HtmlElement
     site_labels: set[str] = field(default_factory=set)
 
+    def is_site_name(self, name: str) -> bool:
+        """Whether ``name`` is this site's own name rather than a person or agency."""
+        return names_site(name, self.site_labels)
+
     @property
     def section_hint(self) -> str | None:
         """The declared section, which some sites append to titles ("Headline-Politics")."""
@@ -119,7 +123,6 @@ class MetaContext:
                 break
         return found
 
-
     def text_dates(self) -> list[ParsedDate]:
         """Dates printed in the article's date/byline elements (and their dateline parent)."""
         found: list[ParsedDate] = []
@@ -146,8 +149,17 @@ def build_context(tree: lxml_html.HtmlElement, url: str | None, hints: SiteHints
     page = collect_meta(tree)
     root = find_article_root(tree)
     publisher = ld.resolve((ld.article or {}).get("publisher"))
-    names = [page.first("og:site_name", "og:site:name"), page.first("application-name"), text_value(publisher)]
+    names = [
+        page.first("og:site_name", "og:site:name"),
+        page.first("application-name"),
+        text_value(publisher),
+    ]
     return MetaContext(
-        tree=tree, url=url, hints=hints, ld=ld, page=page, article_root=root,
+        tree=tree,
+        url=url,
+        hints=hints,
+        ld=ld,
+        page=page,
+        article_root=root,
         site_labels=site_labels(url, names),
     )

@@ -35,12 +35,16 @@ def _absolute(ctx: MetaContext, value: str | None) -> str | None:
 
 
 def description(ctx: MetaContext) -> Result:
-    for key, source in (("og:description", "og"), ("description", "meta"), ("twitter:description", "twitter")):
+    for key, source in (
+        ("og:description", "og"),
+        ("description", "meta"),
+        ("twitter:description", "twitter"),
+    ):
         value = normalize_space(ctx.page.first(key))
         if value:
             return value, source
-    value = text_value((ctx.ld.article or {}).get("description"))
-    return (value, "jsonld") if value else (None, None)
+    from_ld = text_value((ctx.ld.article or {}).get("description"))
+    return (from_ld, "jsonld") if from_ld else (None, None)
 
 
 def normalize_language(raw: str | None) -> str | None:
@@ -71,8 +75,17 @@ def language(ctx: MetaContext) -> Result:
 def section(ctx: MetaContext) -> Result:
     for raw, source in (
         (text_value((ctx.ld.article or {}).get("articleSection")), "jsonld"),
-        (ctx.page.first("article:section", "og:article:section", "parsely-section", "section",
-                        "sailthru.section", "cxenseparse:recs:articlesection"), "meta"),
+        (
+            ctx.page.first(
+                "article:section",
+                "og:article:section",
+                "parsely-section",
+                "section",
+                "sailthru.section",
+                "cxenseparse:recs:articlesection",
+            ),
+            "meta",
+        ),
         (next(iter(ctx.page.microdata.get("articlesection", [])), None), "microdata"),
     ):
         value = normalize_space(raw)

@@ -16,8 +16,18 @@ logger = logging.getLogger(__name__)
 
 # microdata properties worth reading outside <meta> (value from content/datetime/text)
 MICRODATA_PROPS = frozenset(
-    {"headline", "name", "author", "datepublished", "datemodified", "datecreated",
-     "articlesection", "keywords", "description", "inlanguage"}
+    {
+        "headline",
+        "name",
+        "author",
+        "datepublished",
+        "datemodified",
+        "datecreated",
+        "articlesection",
+        "keywords",
+        "description",
+        "inlanguage",
+    }
 )
 MAX_MICRODATA_TEXT = 300
 

@@ -18,14 +18,17 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from newscrawl.extraction import meta_fields
+from newscrawl.extraction import meta_dates, meta_fields
 from newscrawl.extraction.authors import clean_authors, find_bold_byline, find_byline, split_names
-from newscrawl.extraction.meta_context import MetaContext, build_context
-from newscrawl.extraction.dates import ParsedDate, date_from_url, parse_date, parse_text
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.extraction.jsonld import person_names, text_value
+from newscrawl.extraction.meta_context import MetaContext, build_context
 from newscrawl.extraction.titles import (
-    MIN_TITLE_CHARS, choose_title, find_h1, names_site, normalize_space, strip_site_name,
+    MIN_TITLE_CHARS,
+    choose_title,
+    find_h1,
+    normalize_space,
+    strip_site_name,
 )
 
 logger = logging.getLogger(__name__)
@@ -33,23 +36,19 @@ logger = logging.getLogger(__name__)
 Result = tuple[Any, str | None]
 
 # meta keys in order of trust; lower-case, as collect_meta stores them
-PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "article:published", "datepublished",
-    "og:published_time", "published_time", "publish-date", "publish_date", "publishdate",
-    "pubdate", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued",
-    "dc.date", "dcterms.date", "dcterms.created", "date", "article.published",
-    "cxenseparse:recs:publishtime", "originalpublicationdate", "article_date_original",
-    "og:pubdate", "release_date", "displaydate", "article:published:time", "date.published",
-)
-MODIFIED_META = (
-    "article:modified_time", "og:article:modified_time", "og:updated_time", "datemodified",
-    "article:modified", "modified_time", "last-modified", "dcterms.modified", "dc.date.modified",
-    "lastmod", "article.updated", "updated_time", "article:modified:time",
-)
 AUTHOR_META = (
-    "author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
-    "dcterms.creator", "byl", "og:article:author", "cxenseparse:author", "articleauthor",
-    "article:author_name", "dcsext.author",
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "byl",
+    "og:article:author",
+    "cxenseparse:author",
+    "articleauthor",
+    "article:author_name",
+    "dcsext.author",
 )
 
 
@@ -82,7 +81,8 @@ def _title(ctx: MetaContext) -> Result:
     labels = ctx.site_labels
     article = ctx.ld.article or {}
     raw = {
-        "jsonld": text_value(article.get("headline") or article.get("name")) or ctx.page.first("headline"),
+        "jsonld": text_value(article.get("headline") or article.get("name"))
+        or ctx.page.first("headline"),
         "og": ctx.page.first("og:title"),
         "twitter": ctx.page.first("twitter:title"),
         "meta": ctx.page.first("dc.title", "title", "sailthru.title", "parsely-title"),
@@ -90,7 +90,8 @@ def _title(ctx: MetaContext) -> Result:
     }
     candidates = {
         source: strip_site_name(value, labels, ctx.section_hint)
-        for source, value in raw.items() if value
+        for source, value in raw.items()
+        if value
     }
     h1 = find_h1(ctx.tree)
     if h1:
@@ -99,6 +100,18 @@ def _title(ctx: MetaContext) -> Result:
     if micro:
         candidates["microdata"] = normalize_space(micro[0])
     return choose_title({s: t for s, t in candidates.items() if len(t) >= MIN_TITLE_CHARS})
+
+
+def _jsonld_authors(ctx: MetaContext) -> tuple[list[str], bool]:
+    """JSON-LD author names, and whether any of them is a person (not the site, not an org)."""
+    article = ctx.ld.article or {}
+    raw = person_names(ctx.ld, article.get("author") or article.get("creator"))
+    names = clean_authors(name for name, _ in raw)
+    orgs = {n.casefold() for name, person in raw if not person for n in clean_authors([name])}
+    has_person = any(n.casefold() not in orgs and not ctx.is_site_name(n) for n in names)
+    if has_person and len(names) > 1:  # keep agencies beside persons, drop the site's own name
+        names = [n for n in names if not ctx.is_site_name(n)]
+    return names, has_person
 
 
 def _authors(ctx: MetaContext) -> Result:
@@ -110,20 +123,13 @@ def _authors(ctx: MetaContext) -> Result:
     selected = ctx.selected_texts("authors")
     if selected and (names := clean_authors(selected)):
         return names, "selector"
-    is_site = lambda name: names_site(name, ctx.site_labels)  # noqa: E731
-    article = ctx.ld.article or {}
-    raw = person_names(ctx.ld, article.get("author") or article.get("creator"))
-    ld_names = clean_authors(name for name, _ in raw)
-    org_keys = {n.casefold() for name, is_person in raw if not is_person for n in clean_authors([name])}
-    if any(n.casefold() not in org_keys and not is_site(n) for n in ld_names):
-        # persons named: keep agencies beside them, drop the site's own name
-        named = [n for n in ld_names if not is_site(n)] if len(ld_names) > 1 else ld_names
-        return named or ld_names, "jsonld"
+    ld_names, ld_has_person = _jsonld_authors(ctx)
+    if ld_has_person:
+        return ld_names, "jsonld"
+    is_site = ctx.is_site_name
     meta_values = [v for v in ctx.page.all(*AUTHOR_META) if not v.startswith(("http", "@"))]
     # "hessenschau.de, Frankfurt, Germany": a value naming the site is an address, not people
-    meta_names = clean_authors(meta_values)
-    people = clean_authors(v for v in meta_values if not any(map(is_site, split_names(v))))
-    if people:
+    if people := clean_authors(v for v in meta_values if not any(map(is_site, split_names(v)))):
         return people, "meta"
     if byline := [n for n in find_byline(ctx.article_root) if not is_site(n)]:
         return byline, "byline"
@@ -134,7 +140,7 @@ def _authors(ctx: MetaContext) -> Result:
         return micro_persons, "microdata"
     if ld_names:
         return ld_names, "jsonld"
-    site_names = [n for n in meta_names if is_site(n)]
+    site_names = [n for n in clean_authors(meta_values) if is_site(n)]
     return (site_names, "meta") if site_names else ([], None)
 
 
@@ -144,76 +150,11 @@ _MICRODATA_AUTHOR = (
 )
 
 
-def _pick_date(candidates: list[tuple[ParsedDate, str]]) -> Result:
-    """The most trusted date, upgraded by a later one that agrees but carries time/offset."""
-    if not candidates:
-        return None, None
-    best, source = candidates[0]
-    for other, other_source in candidates[1:]:
-        if best.aware and best.has_time:
-            break
-        if not (other.has_time and other.aware):
-            if best.has_time or not other.has_time:
-                continue
-        if other.value.date() != best.value.date():
-            continue
-        if best.has_time and (other.value.hour, other.value.minute) != (best.value.hour, best.value.minute):
-            continue
-        best, source = other, other_source
-    return best.iso(), source
-
-
-def _date_candidates(ctx: MetaContext, ld_key: str, meta_keys: tuple[str, ...], micro: str) -> list[tuple[ParsedDate, str]]:
-    tz = ctx.hints.timezone
-    found: list[tuple[ParsedDate, str]] = []
-
-    def add(raw: Any, source: str) -> None:
-        parsed = parse_date(text_value(raw), tz)
-        if parsed is not None:
-            found.append((parsed, source))
-
-    article = ctx.ld.article or {}
-    add(article.get(ld_key), "jsonld")
-    for key in meta_keys:
-        for value in ctx.page.meta.get(key, ()):
-            add(value, "meta")
-    for value in ctx.page.microdata.get(micro, ()):
-        add(value, "microdata")
-    return found
-
-
-def _published(ctx: MetaContext) -> Result:
-    selected = ctx.selected_text("published")
-    if selected:
-        parsed = parse_date(selected, ctx.hints.timezone)
-        if parsed:
-            return parsed.iso(), "selector"
-    found = _date_candidates(ctx, "datePublished", PUBLISHED_META, "datepublished")
-    if not found:
-        article = ctx.ld.article or {}
-        found = [(p, "jsonld") for p in [parse_date(text_value(article.get("dateCreated")), ctx.hints.timezone)] if p]
-    found += [(p, "time") for p in ctx.time_dates()]
-    if not found:
-        titles = (ctx.page.first("og:title"), ctx.page.title_tag)
-        found += [(p, "title") for p in map(parse_text, filter(None, titles)) if p]
-    if not found:
-        found += [(p, "text") for p in ctx.text_dates()]
-    if not found:
-        from_url = date_from_url(ctx.url)
-        if from_url:
-            found.append((from_url, "url"))
-    return _pick_date(found)
-
-
-def _modified(ctx: MetaContext) -> Result:
-    return _pick_date(_date_candidates(ctx, "dateModified", MODIFIED_META, "datemodified"))
-
-
 FIELDS: tuple[tuple[str, Callable[[MetaContext], Result]], ...] = (
     ("title", _title),
     ("authors", _authors),
-    ("published", _published),
-    ("modified", _modified),
+    ("published", meta_dates.published),
+    ("modified", meta_dates.modified),
     ("description", meta_fields.description),
     ("language", meta_fields.language),
     ("section", meta_fields.section),

@@ -70,7 +70,9 @@ def names_site(name: str, labels: set[str]) -> bool:
     if not key:
         return False
     for label in labels:
-        if key == label or (len(label) >= 3 and len(key) >= 3 and (key.startswith(label) or label.startswith(key))):
+        if key == label or (
+            len(label) >= 3 and len(key) >= 3 and (key.startswith(label) or label.startswith(key))
+        ):
             return True
     return False
 
@@ -96,8 +98,8 @@ def strip_site_name(title: str, labels: set[str], section: str | None = None) ->
         end -= 1
     if end < len(parts):
         head = _join(parts[:end], seps)
-        if section_key and stripped_site:  # "Headline-Section|Site" glued without spaces
-            head = re.sub(r"\s*[-–|]\s*" + re.escape(section) + r"$", "", head)  # type: ignore[arg-type]
+        if section and stripped_site:  # "Headline-Section|Site" glued without spaces
+            head = re.sub(r"\s*[-–|]\s*" + re.escape(section) + r"$", "", head)
         return head
     if _is_site_label(parts[0], labels) and len(parts[0].split()) <= MAX_SUFFIX_WORDS:
         return _join(parts[1:], seps[1:])
@@ -182,7 +184,14 @@ def choose_title(c: dict[str, str]) -> tuple[str | None, str | None]:
             return social, social_source
     if jl and h1 and social and _same(jl, title) and not _same(h1, jl) and _same(social, h1):
         return h1, "h1"
-    if jl and h1 and social and _same(jl, h1) and not _same(social, jl) and not _same(social, title):
+    if (
+        jl
+        and h1
+        and social
+        and _same(jl, h1)
+        and not _same(social, jl)
+        and not _same(social, title)
+    ):
         return social, social_source
     for source in ("jsonld", "og", "h1", "twitter", "microdata", "meta", "title"):
         if c.get(source):

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "newscrawl"
 LOCK_TTL_MS = 10_000
+MODES = {"join": "joining the running crawl", "resume": "resuming an interrupted crawl",
+         "fresh": "starting a fresh crawl"}
 
 
 def new_worker_id() -> str:
@@ -85,8 +87,8 @@ class ReliableScheduler(Scheduler):
             else:
                 self.mode = "fresh"
                 self.server.delete(self.keys.dupefilter, self.keys.claims)
-        logger.info("worker %s: %s the shared crawl (%d queued, %d recovered, %d other workers)",
-                    self.worker, self.mode, len(self.queue), recovered, len(others))
+        logger.info("worker %s: %s (%d queued, %d recovered, %d other live workers)",
+                    self.worker, MODES[self.mode], len(self.queue), recovered, len(others))
         self.stats.set_value("newscrawl/scaleout/mode", self.mode)
         self.task = LoopingCall(self._tick)
         self.task.start(max(1.0, self.heartbeat_ttl / 3), now=False)
