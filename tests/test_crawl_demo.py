@@ -108,3 +108,30 @@ def test_adhoc_url_discovery_only(demo, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     expected = {canonicalize_url(t["url"]) for t in demo.truth() if t["site"] == site.name}
     assert {canonicalize_url(i["canonical_url"]) for i in result.items} == expected
+
+
+def test_syndicated_copies_linked_precision_recall(demo, tmp_path: Path) -> None:
+    """Pairs of items sharing a story_id vs pairs the demo says are one story."""
+    from itertools import combinations
+
+    result = run_crawl(tmp_path, registry=demo.registry_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    story = {canonicalize_url(t["url"]): t["story"] for t in demo.truth()}
+    rows = [(canonicalize_url(i["canonical_url"]), i) for i in result.items]
+    tp = fp = fn = 0
+    for (ka, a), (kb, b) in combinations(rows, 2):
+        predicted = a["story_id"] == b["story_id"]
+        actual = story[ka] is not None and story[ka] == story[kb]
+        tp += predicted and actual
+        fp += predicted and not actual
+        fn += actual and not predicted
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    groups = {s for s in story.values() if s}
+    print(f"duplicate detection on the demo: {len(groups)} stories, {tp} linked pairs, "
+          f"precision {precision:.3f}, recall {recall:.3f}")
+    assert tp > 0 and precision >= 0.98 and recall >= 0.98
+    firsts = {i["story_id"]: k for k, i in rows if i["duplicate_of"] is None}
+    for key, item in rows:
+        if item["duplicate_of"]:
+            assert canonicalize_url(item["duplicate_of"]) == firsts[item["story_id"]]

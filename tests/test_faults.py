@@ -435,6 +435,7 @@ def group_rss(pgid: int) -> int:
 
 def run_crawl(fs: FaultServer, tmp: Path, roles: list[str], *extra: str) -> Crawl:
     """``scrapy crawl news`` on *roles* in a subprocess; samples the group's RSS."""
+    tmp.mkdir(parents=True, exist_ok=True)
     registry = tmp / "sites.yaml"
     registry.write_text(fs.registry_yaml(roles), encoding="utf-8")
     record, log, out = tmp / "record.jsonl", tmp / "crawl.log", tmp / "out.jsonl"
