@@ -157,16 +157,21 @@ class StateExtension:
         self.store.commit_articles([_record(row) for row in rows])
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        frontier = getattr(spider, "frontier", None)
-        if reason == "finished" and frontier is not None:
-            # Only a complete run may say "this sitemap is done": else a 304 next time
-            # would hide the pages this run did not reach.
-            for url, (etag, modified) in frontier.validators.items():
-                self.store.set_validators(url, etag, modified)
+        self.close_reason = reason
+        self.frontier = getattr(spider, "frontier", None)
 
     def engine_stopped(self) -> None:
-        """Close last: the feed writer commits its final batch at spider_closed."""
+        """Last: the feed writer has committed its final batch at spider_closed."""
         self._flush_redirects()
+        stats = self.stats.get_stats()
+        complete = getattr(self, "close_reason", None) == "finished" \
+            and not stats.get("newscrawl/export/failed") \
+            and not any(k.startswith("newscrawl/budget/exhausted") for k in stats)
+        if complete and self.frontier is not None:
+            # Only a complete run may say "this sitemap is done": else a 304 next time
+            # would hide the pages this run did not reach.
+            for url, (etag, modified) in self.frontier.validators.items():
+                self.store.set_validators(url, etag, modified)
         self.store.close()
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _RoleServer
 
-    def do_GET(self) -> None:  # noqa: N802 -- http.server naming
+    def do_GET(self) -> None:
         fault = self.server.fault
         fault.record(Hit(self.server.role, self.command, self.path, time.monotonic(),
                          time.time(), {k.lower(): v for k, v in self.headers.items()}))
@@ -177,7 +177,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_GET
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         logger.debug("%s " + format, self.server.role, *args)
 
 
@@ -202,7 +202,7 @@ class FaultServer:
         self.hits: list[Hit] = []
         self.notes: dict[str, float] = {}  # free-form facts routes record for the tests
 
-    def __enter__(self) -> FaultServer:
+    def __enter__(self) -> Self:
         for srv in self._servers.values():
             threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1},
                              daemon=True).start()

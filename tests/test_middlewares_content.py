@@ -168,3 +168,17 @@ def test_gzip_at_exactly_the_cap_passes() -> None:
     body = gzip.compress(b"a" * 4096)
     response = Response("http://h/a", body=body, headers={"Content-Encoding": "gzip"})
     assert len(mw.process_response(Request(response.url), response).body) == 4096
+
+
+def test_size_abort_becomes_a_counted_ignore() -> None:
+    from scrapy.exceptions import DownloadCancelledError
+
+    from newscrawl.middlewares.limits import STAT_TOO_LARGE_RAW, SizeLimitStatsMiddleware
+    crawler = get_crawler()
+    mw = SizeLimitStatsMiddleware(crawler.stats, is_running=lambda: True)
+    with pytest.raises(IgnoreRequest):
+        mw.process_exception(Request("http://h/a"), DownloadCancelledError(""))
+    assert mw.process_exception(Request("http://h/b"), TimeoutError()) is None
+    stopping = SizeLimitStatsMiddleware(crawler.stats, is_running=lambda: False)
+    assert stopping.process_exception(Request("http://h/c"), DownloadCancelledError("")) is None
+    assert crawler.stats.get_value(STAT_TOO_LARGE_RAW) == 1

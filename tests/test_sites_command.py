@@ -63,9 +63,10 @@ def test_probe_shows_discovery_and_sample_articles(tmp_path: Path) -> None:
     with demo.DemoNetwork(base_port=0) as network:
         registry = network.write_registry(tmp_path / "demo.yaml")
         site = network.truth()[0]["site"]
-        by_name = sites("probe", site, "-a", f"sites={registry}", "-a", "max_articles=3")
+        fast = ("-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False")
+        by_name = sites("probe", site, "-a", f"sites={registry}", "-a", "max_articles=3", *fast)
         home = next(a["url"] for a in network.truth() if a["site"] == site).split("/")[:3]
-        by_url = sites("probe", "/".join(home) + "/", "-a", "max_articles=2")
+        by_url = sites("probe", "/".join(home) + "/", "-a", "max_articles=2", *fast)
         titles = {a["title"] for a in network.truth() if a["site"] == site}
     assert by_name.returncode == 0, by_name.stdout + by_name.stderr[-2000:]
     out = by_name.stdout

@@ -19,6 +19,7 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, NotConfigur
 from newscrawl.middlewares._common import refuse
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Self
 
     from scrapy import Request
@@ -54,17 +55,26 @@ class SizeLimitStatsMiddleware:
     Place it above RetryMiddleware (e.g. 595) so the abort is never retried.
     """
 
-    def __init__(self, stats: StatsCollector | None) -> None:
+    def __init__(self, stats: StatsCollector | None,
+                 is_running: Callable[[], bool] | None = None) -> None:
         self.stats = stats
+        self._is_running = is_running or (lambda: True)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getint("DOWNLOAD_MAXSIZE"):
             raise NotConfigured
-        return cls(crawler.stats)
+        return cls(crawler.stats, lambda: bool(crawler.crawling))
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        if isinstance(exception, DownloadCancelledError) and "max size" in str(exception).lower():
+        """A cancelled download is the size cap unless the crawl itself is stopping.
+
+        The handler cancels with a "max size" message when Content-Length is too
+        big, but with an empty one when a body without length grows past the cap.
+        """
+        if not isinstance(exception, DownloadCancelledError):
+            return
+        if "max size" in str(exception).lower() or self._is_running():
             if self.stats:
                 self.stats.inc_value(STAT_TOO_LARGE)
             refuse(self.stats, request, STAT_TOO_LARGE_RAW, "body exceeds DOWNLOAD_MAXSIZE",
