@@ -45,7 +45,21 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.ArticleLimitPipeline": 900,  # -a max_articles=N: at most N items
 }
 DOWNLOADER_MIDDLEWARES = {
-    "newscrawl.state.RedirectAliasMiddleware": 650,  # sees 3xx before RedirectMiddleware (600)
+    # never touch file:/ftp:/LAN/cloud-metadata targets or off-site redirect targets
+    "newscrawl.middlewares.safety.TargetFilterMiddleware": 60,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    # unreachable or 5xx robots.txt => disallow the site (RFC 9309); Crawl-delay applied
+    "newscrawl.middlewares.robots.StrictRobotsTxtMiddleware": 100,
+    "newscrawl.middlewares.budget.SiteBudgetMiddleware": 120,  # NEWSCRAWL_MAX_PAGES_PER_SITE
+    "newscrawl.middlewares.retry_after.RetryAfterMiddleware": 560,  # 429/503 before RetryMiddleware
+    "newscrawl.middlewares.charset.CharsetFixMiddleware": 584,  # header charset contradicted by bytes
+    "newscrawl.middlewares.content.ContentTypeFilterMiddleware": 585,  # non-HTML pages skipped
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newscrawl.middlewares.limits.BoundedHttpCompressionMiddleware": 590,  # decompressed-size cap
+    "newscrawl.middlewares.limits.SizeLimitStatsMiddleware": 595,  # size aborts counted, not retried
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newscrawl.middlewares.safety.SafeRedirectMiddleware": 600,  # loops / max / non-HTTP counted
+    "newscrawl.state.RedirectAliasMiddleware": 650,  # sees 3xx before the redirect middleware
 }
 EXTENSIONS = {
     "newscrawl.state.StateExtension": 100,  # opens the state store (SQLite or Redis) for the run
@@ -66,3 +80,8 @@ NEWSCRAWL_EXTRACT_WORKERS = 2  # extraction processes beside the reactor (0: inl
 NEWSCRAWL_MIN_WORDS = 40  # an article page has at least this many body words
 NEWSCRAWL_MAX_PAGES_PER_SITE = 5000  # page budget per site per run
 NEWSCRAWL_MAX_LISTING_PAGES = 200  # listing pages per site per run (spider-trap bound)
+NEWSCRAWL_MAX_CRAWL_DELAY = 10  # cap (s) on robots Crawl-delay; -s DOWNLOAD_DELAY on the command line wins
+NEWSCRAWL_MAX_RETRY_AFTER = 120  # longest Retry-After honoured (s); longer: site given up for this run
+NEWSCRAWL_RETRY_AFTER_TIMES = 3  # Retry-After waits per URL before giving it up
+NEWSCRAWL_RETRY_AFTER_DEFAULT = 5  # wait (s) for a 429 without Retry-After
+NEWSCRAWL_TARGET_RESOLVE_HOSTS = True  # resolve host names; refuse those pointing at private addresses

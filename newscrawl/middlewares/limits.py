@@ -42,11 +42,12 @@ class BoundedHttpCompressionMiddleware(HttpCompressionMiddleware):
     ) -> Request | Response:
         try:
             return super().process_response(request, response)
-        except IgnoreRequest as exc:
-            if self.stats:
-                self.stats.inc_value(STAT_TOO_LARGE)
-            refuse(self.stats, request, STAT_TOO_LARGE_DECOMPRESSED, str(exc).split(" because")[0]
-                   + " decompresses beyond DOWNLOAD_MAXSIZE", logging.WARNING)
+        except IgnoreRequest:
+            pass  # leave the except block: its traceback would pin the partial body in memory
+        if self.stats:
+            self.stats.inc_value(STAT_TOO_LARGE)
+        refuse(self.stats, request, STAT_TOO_LARGE_DECOMPRESSED,
+               f"{response.status} response decompresses beyond DOWNLOAD_MAXSIZE", logging.WARNING)
 
 
 class SizeLimitStatsMiddleware:
