@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import statistics
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
@@ -40,6 +40,13 @@ def reachable_sites(stats: dict[str, Any]) -> list[str]:
     """Sites that answered at least once with something other than a server error."""
     return [name for name, s in figures_from_stats(stats).items()
             if any(int(code) < 500 for code in s["status"])]
+
+
+def any_answer(stats: dict[str, Any]) -> bool:
+    """Scrapy's own status counts: the fallback when the run summary is switched off."""
+    prefix = "downloader/response_status_count/"
+    return any(k.startswith(prefix) and k[len(prefix):].isdigit() and int(k[len(prefix):]) < 500
+               for k in stats)
 
 
 def error_rate(stats: dict[str, Any]) -> tuple[int, int]:
@@ -100,7 +107,8 @@ class NoSiteReachableMonitor(Monitor):
 
     @monitors.name("at least one site answered")
     def test_some_site_answered(self) -> None:
-        self.assertTrue(reachable_sites(self.data.stats),
+        stats = self.data.stats
+        self.assertTrue(reachable_sites(stats) or any_answer(stats),
                         "no site answered a single request (network, DNS or blocking)")
 
 
@@ -142,12 +150,11 @@ class SiteWentSilentMonitor(Monitor):
         figures = figures_from_stats(stats)
         silent = []
         for site in getattr(self.data.spider, "sites", []):
-            s = figures.get(site.name)
-            articles = s["articles"] if s else 0
-            if articles:
+            s = figures.get(site.name) or {"articles": 0, "pages": 0, "status": {}}
+            if s["articles"]:
                 continue
-            answered = s is not None and any(int(c) < 500 for c in s["status"])
-            if answered and (s["pages"] if s else 0) < min_pages:
+            answered = any(int(c) < 500 for c in s["status"])
+            if answered and s["pages"] < min_pages:
                 continue  # nothing new to fetch: an incremental run, not a failure
             history = history_of(self.data.crawler, site.name, 5)
             if any(h.get("articles", 0) > 0 for h in history):
@@ -224,10 +231,11 @@ class RecordHealth(Action):
 class RunMonitors(MonitorSuite):
     """SPIDERMON_SPIDER_CLOSE_MONITORS: everything cron needs an exit code for."""
 
-    monitors = [NoSiteReachableMonitor, ErrorRateMonitor, SiteWentSilentMonitor,
-                SchemaValidationMonitor, ExtractionHealthMonitor]
-    monitors_finished_actions = [RecordHealth]
-    monitors_failed_actions = [SetExitCode]
+    monitors: ClassVar[list[Any]] = [NoSiteReachableMonitor, ErrorRateMonitor,
+                                      SiteWentSilentMonitor, SchemaValidationMonitor,
+                                      ExtractionHealthMonitor]
+    monitors_finished_actions: ClassVar[list[Any]] = [RecordHealth]
+    monitors_failed_actions: ClassVar[list[Any]] = [SetExitCode]
 
 
 class FirstContactMiddleware:

@@ -51,6 +51,7 @@ DOWNLOADER_MIDDLEWARES = {
     # unreachable or 5xx robots.txt => disallow the site (RFC 9309); Crawl-delay applied
     "newscrawl.middlewares.robots.StrictRobotsTxtMiddleware": 100,
     "newscrawl.middlewares.budget.SiteBudgetMiddleware": 120,  # NEWSCRAWL_MAX_PAGES_PER_SITE
+    "newscrawl.monitors.FirstContactMiddleware": 340,  # short timeout until a site answered once
     "newscrawl.middlewares.retry_after.RetryAfterMiddleware": 560,  # 429/503 before RetryMiddleware
     "newscrawl.middlewares.charset.CharsetFixMiddleware": 584,  # header charset contradicted by bytes
     "newscrawl.middlewares.content.ContentTypeFilterMiddleware": 585,  # non-HTML pages skipped
@@ -62,9 +63,14 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.state.RedirectAliasMiddleware": 650,  # sees 3xx before the redirect middleware
 }
 EXTENSIONS = {
+    "spidermon.contrib.scrapy.extensions.Spidermon": 50,  # exit-code monitors at close
     "newscrawl.state.StateExtension": 100,  # opens the state store (SQLite or Redis) for the run
     "newscrawl.export.FeedWriter": 500,  # atomic default feed; marks articles seen once durable
+    "newscrawl.summary.RunSummary": 900,  # per-site summary; X.stats.json beside the feed X.jsonl
 }
+ADDONS = {"newscrawl.scaleout.RedisScaleOut": 0}  # scrapy-redis settings, only with NEWSCRAWL_REDIS_URL
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.monitors.RunMonitors"]  # sets newscrawl/exit_code
 FEED_EXPORT_FIELDS = export_fields()  # public Article fields only, in schema order
 FEED_EXPORT_ENCODING = "utf-8"  # -o/-O feeds in UTF-8, not ASCII-escaped
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
@@ -80,6 +86,20 @@ NEWSCRAWL_EXTRACT_WORKERS = 2  # extraction processes beside the reactor (0: inl
 NEWSCRAWL_MIN_WORDS = 40  # an article page has at least this many body words
 NEWSCRAWL_MAX_PAGES_PER_SITE = 5000  # page budget per site per run
 NEWSCRAWL_MAX_LISTING_PAGES = 200  # listing pages per site per run (spider-trap bound)
+NEWSCRAWL_MAX_ERROR_RATE = 0.25  # exit 4 above this share of requests failed for good (refusals excluded)
+NEWSCRAWL_ERROR_RATE_MIN_REQUESTS = 20  # smaller runs are not judged on error rate
+NEWSCRAWL_SILENT_MIN_PAGES = 5  # exit 5: a productive site fetched this many pages, none an article
+NEWSCRAWL_MAX_INVALID_ITEMS = 0  # schema-invalid items tolerated before exit 7
+NEWSCRAWL_HEALTH_MIN_WORDS = 40  # "body" coverage counts items with at least this many words
+NEWSCRAWL_HEALTH_MIN_ITEMS = 5  # a site's run is judged, and used as baseline, only with this many items
+NEWSCRAWL_HEALTH_RUNS = 5  # baseline = median coverage over the site's last N recorded runs
+NEWSCRAWL_HEALTH_WARN_DROP = 0.2  # warn when a field's coverage falls this far below the baseline
+NEWSCRAWL_HEALTH_FAIL_DROP = 0.5  # exit 6 when it falls this far
+NEWSCRAWL_PROGRESS_INTERVAL = 60  # seconds between per-site progress lines (0: off)
+NEWSCRAWL_FIRST_CONTACT_TIMEOUT = 10  # seconds per request until a site has answered once
+NEWSCRAWL_FIRST_CONTACT_RETRIES = 1  # retries per request until a site has answered once
+NEWSCRAWL_REDIS_HEARTBEAT = 30  # s; a silent worker is dead and its taken requests are requeued
+NEWSCRAWL_REDIS_IDLE_GRACE = 10  # s a worker waits on a drained shared queue before closing
 NEWSCRAWL_MAX_CRAWL_DELAY = 10  # cap (s) on robots Crawl-delay; -s DOWNLOAD_DELAY on the command line wins
 NEWSCRAWL_MAX_RETRY_AFTER = 120  # longest Retry-After honoured (s); longer: site given up for this run
 NEWSCRAWL_RETRY_AFTER_TIMES = 3  # Retry-After waits per URL before giving it up

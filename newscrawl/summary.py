@@ -111,9 +111,10 @@ def format_summary(summary: dict[str, Any]) -> str:
     """A readable table for the log: one line per site, then the total."""
     head = f"{'site':<24}{'found':>7}{'fetched':>8}{'articles':>9}{'new':>6}{'upd':>5}" \
            f"{'dup':>5}{'errors':>7}"
-    lines = [f"run summary ({summary['finish_reason']}, {summary['duration_s']}s, "
+    title = (f"run summary ({summary['finish_reason']}, {summary['duration_s']}s, "
              f"exit {summary['exit_code']}): {summary['total']['items']} items -> "
-             f"{summary['feed']}", head]
+             f"{summary['feed']}")
+    lines = [title, head]
     rows = list(summary["sites"].items()) + [("TOTAL", summary["total"])]
     for name, s in rows:
         lines.append(f"{name[:23]:<24}{s['discovered']:>7}{s['fetched']:>8}{s['articles']:>9}"
@@ -158,6 +159,7 @@ class RunSummary:
                   user_feed=user_feed)
         for handler, signal in ((ext.spider_opened, signals.spider_opened),
                                 (ext.request_scheduled, signals.request_scheduled),
+                                (ext.request_dropped, signals.request_dropped),
                                 (ext.response_received, signals.response_received),
                                 (ext.item_scraped, signals.item_scraped),
                                 (ext.item_dropped, signals.item_dropped),
@@ -183,6 +185,12 @@ class RunSummary:
         site = self.site_of(request)
         if site and request.meta.get("newscrawl_kind") == "page":
             self.stats.inc_value(site_stat(site, "discovered"))
+
+    def request_dropped(self, request: Any, spider: Any) -> None:
+        """The scheduler refused it (a duplicate, or another worker has it): not discovered."""
+        site = self.site_of(request)
+        if site and request.meta.get("newscrawl_kind") == "page":
+            self.stats.inc_value(site_stat(site, "discovered"), -1)
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
         site = self.site_of(request)

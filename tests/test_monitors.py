@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import yaml
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
@@ -109,6 +110,8 @@ def test_one_reachable_site_is_enough() -> None:
     stats = {"finish_reason": "finished", "newscrawl/site/beta/status/404": 1}
     _, statuses = run(stats)
     assert statuses["NoSiteReachableMonitor"] == "OK"
+    without_summary = {"finish_reason": "finished", "downloader/response_status_count/200": 1}
+    assert run(without_summary)[1]["NoSiteReachableMonitor"] == "OK"
 
 
 def test_error_rate_fires_above_threshold() -> None:
@@ -250,7 +253,7 @@ def _crawl(tmp_path: Path, registry: Path, *extra: str, timeout: float = 120) ->
                     "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", *extra]
     started = time.monotonic()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, check=False)
     return proc, time.monotonic() - started
 
 
@@ -294,13 +297,35 @@ def test_e2e_no_site_reachable_exits_with_its_code_within_60s(tmp_path: Path,
     assert "No site reachable" in proc.stderr
 
 
+def _faulty_site(fs: Any) -> None:
+    """A site whose pages answer 404, 500 and a redirect loop: a normal day on the web."""
+    from faultserver import Reply
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    links = "".join(f'<a href="/news/2026/03/{n}-story.html">story</a>' for n in
+                    ("missing", "broken", "looping"))
+    fs.add("faulty", "/robots.txt", lambda fs, p: Reply(200, b"User-agent: *\nAllow: /\n"))
+    fs.add("faulty", "/", lambda fs, p: Reply(200, f"<html><body>{links}</body></html>".encode(),
+                                                html))
+    fs.add("faulty", "/news/2026/03/broken-story.html", lambda fs, p: Reply(500, b"oops", html))
+    fs.add("faulty", "/news/2026/03/looping-story.html",
+           lambda fs, p: Reply(302, b"", {"Location": "/news/2026/03/looping-story.html"}))
+
+
 def test_e2e_normal_demo_run_exits_zero_and_incremental_run_too(tmp_path: Path) -> None:
     demo = pytest.importorskip("newscrawl.demo")
-    with demo.DemoNetwork(base_port=0) as network:
+    faultserver = pytest.importorskip("faultserver")
+    with demo.DemoNetwork(base_port=0) as network, faultserver.FaultServer(["faulty"]) as fs:
+        _faulty_site(fs)
         registry = tmp_path / "demo.yaml"
         network.write_registry(registry)
+        entries = yaml.safe_load(registry.read_text(encoding="utf-8"))
+        entries["sites"].append({"name": "faulty", "url": fs.base("faulty") + "/"})
+        registry.write_text(yaml.safe_dump(entries), encoding="utf-8")
         first, _ = _crawl(tmp_path, registry)
         assert first.returncode == exitcodes.OK, first.stderr[-3000:]
         second, _ = _crawl(tmp_path, registry)
         assert second.returncode == exitcodes.OK, second.stderr[-3000:]
+        statuses = {h.path: h for h in fs.hits_for("faulty")}
+    assert {"/news/2026/03/broken-story.html", "/news/2026/03/looping-story.html",
+            "/news/2026/03/missing-story.html"} <= set(statuses)
     assert "Extraction health" in first.stderr

@@ -11,16 +11,16 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from scrapy import Request, Spider
 
 from newscrawl.dedup.canonical import canonicalize_url
-from newscrawl.scaleout import RedisScaleOut
-from newscrawl.scaleout import serializer
+from newscrawl.scaleout import RedisScaleOut, serializer
 from newscrawl.scaleout.queue import ACK_META, Keys, ReliableQueue, ack, requeue
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,6 +153,81 @@ def test_addon_changes_nothing_without_the_setting() -> None:
     assert settings["SCHEDULER_SERIALIZER"] == "newscrawl.scaleout.serializer"
 
 
+def make_scheduler(redis_url: str, worker: str, grace: float = 0.0) -> Any:
+    from scrapy.settings import Settings
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from newscrawl.scaleout.scheduler import ReliableScheduler
+    settings = Settings({"NEWSCRAWL_REDIS_URL": redis_url, "NEWSCRAWL_WORKER_ID": worker,
+                         "NEWSCRAWL_REDIS_IDLE_GRACE": grace})
+    RedisScaleOut().update_settings(settings)
+    scheduler = ReliableScheduler.from_settings(settings)
+    scheduler.stats = MemoryStatsCollector(type("C", (), {"settings": settings})())
+    return scheduler
+
+
+def test_a_new_worker_recovers_what_a_dead_worker_had_taken(server: Any, redis_url: str) -> None:
+    dead = make_queue(server, worker="dead")
+    server.sadd(dead.keys.workers, "dead")  # registered, but its heartbeat key has expired
+    dead.push(Request("http://127.0.0.1:1/taken", priority=3))
+    assert dead.pop() is not None and len(dead) == 0
+    server.sadd(dead.keys.dupefilter, "some-fingerprint")
+    scheduler = make_scheduler(redis_url, "fresh-worker")
+    scheduler.open(DemoSpider())
+    try:
+        assert scheduler.mode == "resume"
+        assert scheduler.next_request().url == "http://127.0.0.1:1/taken"
+        assert server.scard(dead.keys.dupefilter) == 1  # a resumed crawl keeps its dupefilter
+        assert not server.sismember(dead.keys.workers, "dead")
+    finally:
+        scheduler.close("finished")
+    assert server.hlen(dead.keys.processing("fresh-worker")) == 0
+
+
+def test_join_a_live_crawl_or_start_fresh(server: Any, redis_url: str) -> None:
+    keys = Keys("newscrawl", "news")
+    server.sadd(keys.dupefilter, "old-run")
+    first = make_scheduler(redis_url, "first")
+    first.open(DemoSpider())
+    assert first.mode == "fresh" and server.scard(keys.dupefilter) == 0
+    server.sadd(keys.dupefilter, "this-run")
+    second = make_scheduler(redis_url, "second")
+    second.open(DemoSpider())
+    assert second.mode == "join" and server.scard(keys.dupefilter) == 1
+    second.close("finished")
+    first.close("finished")
+
+
+def test_idle_worker_waits_while_another_is_busy(server: Any, redis_url: str) -> None:
+    from scrapy.exceptions import DontCloseSpider
+    busy = make_queue(server, worker="busy")
+    server.set(busy.keys.alive("busy"), "1")
+    server.sadd(busy.keys.workers, "busy")
+    busy.push(Request("http://127.0.0.1:1/in-flight"))
+    busy.pop()
+    idle = make_scheduler(redis_url, "idle", grace=0.2)
+    idle.open(DemoSpider())
+    try:
+        with pytest.raises(DontCloseSpider):
+            idle.spider_idle(None)
+        server.delete(busy.keys.processing("busy"))  # the busy worker acked its last request
+        with pytest.raises(DontCloseSpider):
+            idle.spider_idle(None)  # grace period: another worker may still add requests
+        time.sleep(0.3)
+        idle.spider_idle(None)  # drained: close
+    finally:
+        idle.close("finished")
+
+
+def test_a_stopped_worker_puts_its_requests_back(server: Any, redis_url: str) -> None:
+    scheduler = make_scheduler(redis_url, "stopping")
+    scheduler.open(DemoSpider())
+    scheduler.queue.push(Request("http://127.0.0.1:1/a"))
+    assert scheduler.next_request() is not None and len(scheduler.queue) == 0
+    scheduler.close("shutdown")
+    assert len(scheduler.queue) == 1
+
+
 # -- two workers --------------------------------------------------------------------------
 
 def _worker(tmp_path: Path, name: str, registry: Path, redis_url: str) -> subprocess.Popen[str]:
@@ -164,9 +239,9 @@ def _worker(tmp_path: Path, name: str, registry: Path, redis_url: str) -> subpro
            "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / name / 'out'}",
            "-s", "NEWSCRAWL_REDIS_IDLE_GRACE=3", "-s", "DOWNLOAD_DELAY=0",
            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4"]
-    log = open(tmp_path / f"{name}.log", "w", encoding="utf-8")
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            text=True)
+    with open(tmp_path / f"{name}.log", "w", encoding="utf-8") as log:
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                text=True)
 
 
 def _path(url: str) -> str:
@@ -188,7 +263,7 @@ def test_two_workers_share_one_crawl(tmp_path: Path, server: Any, redis_url: str
         workers = [_worker(tmp_path, name, registry, redis_url) for name in ("w1", "w2")]
         codes = [w.wait(timeout=150) for w in workers]
         logs = {n: (tmp_path / f"{n}.log").read_text(encoding="utf-8") for n in ("w1", "w2")}
-        assert codes == [0, 0], logs["w1"][-3000:] + logs["w2"][-3000:]
+        assert codes == [0, 0], f"{codes}\n" + logs["w1"][-3000:] + logs["w2"][-3000:]
         truth = {canonicalize_url(a["url"]) for a in network.truth()}
         article_paths = {(a["site"], _path(a["url"])) for a in network.truth()}
         requested = Counter((r.site, r.path) for r in network.requests)

@@ -17,7 +17,12 @@ from scrapy.utils.test import get_crawler
 from newscrawl.exceptions import DuplicateArticle, MissingContent, UnchangedArticle
 from newscrawl.items import Article
 from newscrawl.summary import (
-    RunSummary, build_summary, figures_from_stats, format_summary, item_fields, summary_path,
+    RunSummary,
+    build_summary,
+    figures_from_stats,
+    format_summary,
+    item_fields,
+    summary_path,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,7 +130,8 @@ def _crawl(tmp_path: Path, registry: Path, *extra: str) -> subprocess.CompletedP
            "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}",
            "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'out'}", "-s", "DOWNLOAD_DELAY=0",
            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", *extra]
-    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
 
 
 def test_e2e_demo_run_writes_summary_for_default_and_user_feeds(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy import signals
 from scrapy.commands import BaseRunSpiderCommand
@@ -33,8 +33,11 @@ PROBE_SETTINGS = {
 class Command(BaseRunSpiderCommand):
     requires_project = True
 
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
+
     def syntax(self) -> str:
-        return "list [-a sites=FILE] | validate FILE | probe NAME|URL [-a sites=FILE] [-a max_articles=N]"
+        return ("list [-a sites=FILE] | validate FILE | "
+                "probe NAME|URL [-a sites=FILE] [-a max_articles=N]")
 
     def short_desc(self) -> str:
         return "List, validate or probe the site registry"
@@ -68,7 +71,8 @@ class Command(BaseRunSpiderCommand):
         with tempfile.TemporaryDirectory(prefix="newscrawl-probe-") as tmp:
             for key, value in dict(PROBE_SETTINGS, NEWSCRAWL_STATE_DIR=f"{tmp}/state",
                                    NEWSCRAWL_OUTPUT_DIR=f"{tmp}/out").items():
-                self.settings.set(key, value, priority="command")
+                if (self.settings.getpriority(key) or 0) < 40:  # the user's -s still wins
+                    self.settings.set(key, value, priority="spider")
             crawler = self._create_crawler("news")
             report = ProbeReport()
             crawler.signals.connect(report.response_received, signal=signals.response_received)
@@ -104,8 +108,9 @@ class ProbeReport:
         self.articles.append((item.url, item.title or ""))
 
     def render(self, target: str) -> str:
-        lines = [f"probe of {target}: {len(self.statuses)} responses, "
-                 f"{self.pages} candidate pages fetched"]
+        head = (f"probe of {target}: {len(self.statuses)} responses, "
+                f"{self.pages} candidate pages fetched")
+        lines = [head]
         for kind, title in (("robots", "robots.txt"), ("sitemap", "sitemaps"), ("feed", "feeds")):
             found = self.documents[kind]
             usable = sum(1 for status, _ in found if status == 200)

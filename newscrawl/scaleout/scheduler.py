@@ -18,6 +18,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
@@ -41,6 +42,7 @@ class ReliableScheduler(Scheduler):
     def __init__(self, server: Any, *, worker: str, heartbeat_ttl: float, idle_grace: float,
                  **kwargs: Any) -> None:
         super().__init__(server, **kwargs)
+        self.df: Any = kwargs.get("dupefilter")
         self.worker = worker
         self.heartbeat_ttl = heartbeat_ttl
         self.idle_grace = idle_grace
@@ -74,7 +76,7 @@ class ReliableScheduler(Scheduler):
                                    serializer=self.serializer, keys=self.keys,
                                    worker=self.worker)
         if not self.df:
-            self.df = self._load_dupefilter(spider)
+            self.df = load_object(self.dupefilter_cls)(self.server, key=self.keys.dupefilter)
         with self._start_lock():
             self._beat()
             self.server.sadd(self.keys.workers, self.worker)
@@ -93,10 +95,6 @@ class ReliableScheduler(Scheduler):
         self.task = LoopingCall(self._tick)
         self.task.start(max(1.0, self.heartbeat_ttl / 3), now=False)
 
-    def _load_dupefilter(self, spider: Any) -> Any:
-        from scrapy.utils.misc import load_object
-        return load_object(self.dupefilter_cls).from_spider(spider)
-
     def close(self, reason: str) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
@@ -114,9 +112,20 @@ class ReliableScheduler(Scheduler):
     # -- queue ----------------------------------------------------------------------------
     def enqueue_request(self, request: Any) -> bool:
         """A retry or redirect replaces the request it came from: ack the old entry."""
-        token = request.meta.pop(ACK_META, None)
-        ack(self.server, self.keys, token)
-        return super().enqueue_request(request)
+        ack(self.server, self.keys, request.meta.pop(ACK_META, None))
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            self.stats.inc_value("dupefilter/filtered")
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self) -> Any:
+        request = self.queue.pop()
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
 
     # -- liveness ---------------------------------------------------------------------------
     def _beat(self) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from newscrawl.discovery.frontier import Frontier, parse_since
@@ -143,9 +144,12 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Any) -> None:
         request = failure.request
         kind = request.meta.get(KIND_META, "page")
+        site = request.meta.get(SITE_META)
         reason = type(failure.value).__name__
         self.crawler.stats.inc_value(f"newscrawl/errors/{kind}/{reason}")
-        self.crawler.stats.inc_value(f"newscrawl/site/{request.meta.get(SITE_META)}/errors")
+        if not failure.check(IgnoreRequest):  # refusals are counted by their own stats
+            self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors")
+            self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors/{reason}")
         logger.info("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
 
 
