@@ -256,8 +256,10 @@ class FirstContactMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> FirstContactMiddleware:
-        return cls(crawler.stats, crawler.settings.getfloat("NEWSCRAWL_FIRST_CONTACT_TIMEOUT", 10.0),
-                   crawler.settings.getint("NEWSCRAWL_FIRST_CONTACT_RETRIES", 1))
+        settings = crawler.settings
+        timeout = min(settings.getfloat("NEWSCRAWL_FIRST_CONTACT_TIMEOUT", 10.0),
+                      settings.getfloat("DOWNLOAD_TIMEOUT"))  # never longer than the usual one
+        return cls(crawler.stats, timeout, settings.getint("NEWSCRAWL_FIRST_CONTACT_RETRIES", 1))
 
     @staticmethod
     def _origin(url: str) -> str:

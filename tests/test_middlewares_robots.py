@@ -74,7 +74,7 @@ def test_rules_are_obeyed_and_fetched_once() -> None:
 
 @pytest.mark.parametrize("outcome", [
     robots(503), robots(500), robots(429), TimeoutError("timed out"),
-    ConnectionRefusedError("refused"),
+    ConnectionRefusedError("refused"), IgnoreRequest("site known dead"),
 ])
 def test_unreachable_robots_disallows_everything(outcome: Response | Exception) -> None:
     mw, crawler, _ = make(outcome)
@@ -83,8 +83,7 @@ def test_unreachable_robots_disallows_everything(outcome: Response | Exception) 
     assert crawler.stats.get_value(STAT_DISALLOWED) == 3
 
 
-@pytest.mark.parametrize("outcome", [robots(404, b"Disallow: /"), robots(410), robots(403),
-                                     IgnoreRequest("refused target")])
+@pytest.mark.parametrize("outcome", [robots(404, b"Disallow: /"), robots(410), robots(403)])
 def test_missing_robots_allows_everything(outcome: Response | Exception) -> None:
     mw, crawler, _ = make(outcome)
     assert fetch(mw, "http://h/", "http://h/private/x") == ["ok", "ok"]

@@ -15,7 +15,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from scrapy import Request, signals
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.http.request import NO_CALLBACK
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -130,10 +130,7 @@ class StrictRobotsTxtMiddleware:
         self.stats.inc_value("robotstxt/request_count")
         try:
             response = await self.crawler.engine.download_async(robots_request)
-        except IgnoreRequest as exc:
-            logger.info("robots.txt of %s not fetched (%s): allow all", origin, exc)
-            return Verdict.ALLOW_ALL
-        except Exception as exc:  # noqa: BLE001 -- any network failure means "unreachable"
+        except Exception as exc:  # noqa: BLE001 -- refused (the site is known dead) or failed
             return self._unreachable(origin, f"{type(exc).__name__}: {exc}")
         return await self._policy_from_response(response, request, origin)
 
