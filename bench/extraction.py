@@ -8,6 +8,11 @@ pages/s per engine and corpus) using the scorer of ``../shared/tools/score.py``
 loaded by path, so the numbers agree with it; writes each engine's output as
 ``OUT/<engine>_<corpus>.jsonl`` so ``python3 ../shared/tools/score.py CORPUS
 OUT/<engine>_<corpus>.jsonl`` reproduces any cell.
+
+Speed: ``pages/s`` counts the CPU time of this process (``time.process_time``),
+which other jobs on a shared machine barely disturb; ``wall p/s`` is the
+elapsed-time figure. Engines run page by page, interleaved, so both see the
+same load; compare them only within one run.
 """
 
 from __future__ import annotations
@@ -72,34 +77,42 @@ def load_corpus(corpus: Path) -> list[tuple[str, str | None, bytes]]:
 
 def run_engines(
     engines: dict[str, Engine], pages: list[tuple[str, str | None, bytes]], out_dir: Path, corpus: str
-) -> dict[str, float]:
+) -> dict[str, tuple[float, float]]:
     """Extract every page with every engine, page by page, so both engines see the
-    same machine load (the box is shared); write JSONL; return pages/s per engine."""
+    same machine load (the box is shared); write JSONL; return (CPU, wall) pages/s."""
     results: dict[str, list[dict[str, Any]]] = {name: [] for name in engines}
-    elapsed = dict.fromkeys(engines, 0.0)
+    cpu = dict.fromkeys(engines, 0.0)
+    wall = dict.fromkeys(engines, 0.0)
     for page_id, url, html in pages:
         for name, engine in engines.items():
-            start = time.perf_counter()
+            start_cpu, start_wall = time.process_time(), time.perf_counter()
             try:
                 row = {"id": page_id, **engine(html, url)}
             except Exception as exc:  # noqa: BLE001 - a crash is recorded, not fatal
                 row = {"id": page_id, "error": f"{type(exc).__name__}: {exc}"}
-            elapsed[name] += time.perf_counter() - start
+            cpu[name] += time.process_time() - start_cpu
+            wall[name] += time.perf_counter() - start_wall
             results[name].append(row)
     for name, rows in results.items():
         with open(out_dir / f"{name}_{corpus}.jsonl", "w", encoding="utf-8") as fh:
             fh.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-    return {name: len(pages) / t if t else float("inf") for name, t in elapsed.items()}
+    return {name: (_rate(len(pages), cpu[name]), _rate(len(pages), wall[name])) for name in engines}
 
 
-def format_table(rows: list[tuple[str, str, dict[str, Any], float]]) -> str:
+def _rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds else float("inf")
+
+
+def format_table(rows: list[tuple[str, str, dict[str, Any], tuple[float, float]]]) -> str:
     head = f"{'corpus':8} {'engine':12} {'pages':>5} {'errors':>6} " + " ".join(
-        f"{c:>12}" for c in COLUMNS) + f" {'pages/s':>8}"
+        f"{c:>12}" for c in COLUMNS) + f" {'pages/s':>8} {'wall p/s':>8}"
     lines = [head, "-" * len(head)]
-    for corpus, engine, res, speed in rows:
+    for corpus, engine, res, (cpu_rate, wall_rate) in rows:
         cells = " ".join(f"{res[c]:12.3f}" if c in res else f"{'-':>12}" for c in COLUMNS)
         errors = res["pages"] - res["answered"]
-        lines.append(f"{corpus:8} {engine:12} {res['pages']:5d} {errors:6d} {cells} {speed:8.1f}")
+        lines.append(
+            f"{corpus:8} {engine:12} {res['pages']:5d} {errors:6d} {cells} {cpu_rate:8.1f} {wall_rate:8.1f}"
+        )
     return "\n".join(lines)
 
 

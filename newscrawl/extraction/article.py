@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from newscrawl.extraction.body import extract_body
@@ -24,7 +25,10 @@ try:  # the metadata cascade is developed in parallel; the body works without it
 except ImportError:  # pragma: no cover - only while metadata.py is missing
     extract_metadata = None  # type: ignore[assignment]
 
-_HEADLINE_XPATH = "//h1 | //meta[@property='og:title']/@content | //meta[@name='twitter:title']/@content"
+# og:title / twitter:title, read from <head> only
+_TITLE_META = {"og:title", "twitter:title"}
+# headline candidates looked at (a page rarely has more than one real h1)
+MAX_HEADLINES = 5
 
 
 @dataclass
@@ -73,11 +77,16 @@ def _metadata(page: Page, hints: SiteHints) -> Any:
 def _headlines(page: Page, title: str | None) -> list[str]:
     """Every form of the headline the body might repeat on its first line."""
     found = [title] if title else []
-    for value in page.tree.xpath(_HEADLINE_XPATH)[:5]:
-        text = value if isinstance(value, str) else value.text_content()
-        if text and text.strip():
-            found.append(text.strip())
-    return found
+    head = page.tree.find("head")
+    metas = head.iter("meta") if head is not None else iter(())
+    for meta in metas:
+        if (meta.get("property") or meta.get("name")) in _TITLE_META and meta.get("content"):
+            found.append(meta.get("content").strip())
+    for h1 in islice(page.tree.iter("h1"), MAX_HEADLINES):
+        text = h1.text_content().strip()
+        if text:
+            found.append(text)
+    return [t for t in found if t]
 
 
 def extract_article(
@@ -90,7 +99,7 @@ def extract_article(
     """All fields of one article page; never does I/O, same input → same output."""
     hints = hints or SiteHints()
     page = load_page(html, url, http_charset)
-    decode_cloudflare_emails(page.tree)
+    decode_cloudflare_emails(page.tree, page.text)
     fields = ArticleFields(encoding=page.encoding)
     meta = _metadata(page, hints)
     if meta is not None:

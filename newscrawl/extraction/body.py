@@ -5,7 +5,12 @@ often the complete text without any template noise, but sometimes a teaser or
 a different story. So the two are compared on shared word trigrams: a longer
 JSON-LD text that contains the engine's text replaces it (the engine cut the
 article short); a JSON-LD text that covers the article filters out engine
-paragraphs it does not contain (boilerplate the engine kept).
+paragraphs it does not contain (boilerplate the engine kept). A page whose
+markup holds no article (JS-rendered) gets its text from script data.
+
+Speed: the engine's fast pass (main extractor only) is trusted when its text
+looks like an article; the full cascade with readability/justext runs only
+when it does not (see ``fast_pass_is_good``).
 """
 
 from __future__ import annotations
@@ -13,14 +18,16 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.html
 import trafilatura
 
 from newscrawl.extraction.clean import CleanContext, clean_paragraphs
+from newscrawl.extraction.embedded import embedded_paragraphs
 from newscrawl.extraction.meta_context import compile_selector
 from newscrawl.extraction.page import Page
-from newscrawl.extraction.treeclean import prune_boilerplate
+from newscrawl.extraction.treeclean import prepare_for_engine
 
 logger = logging.getLogger(__name__)
 
@@ -30,12 +37,21 @@ JSONLD_COVERAGE_MIN = 0.8
 JSONLD_LONGER_RATIO = 1.3
 # an engine paragraph is kept when this share of its trigrams is in JSON-LD
 PARAGRAPH_SUPPORT_MIN = 0.5
-# skip trafilatura's readability/justext fallbacks (its slowest part)
-ENGINE_FAST = False
+# trafilatura's readability/justext comparison is a third of its time and changes
+# nothing on pages its main extractor gets right, so that pass runs first alone and
+# the full cascade only when its text looks poor: short (unless it is a short
+# story of several real paragraphs), …
+FAST_ACCEPT_MIN_CHARS = 1500
+FAST_ACCEPT_SHORT_CHARS = 500
+FAST_ACCEPT_SHORT_PARAGRAPHS = 5
+# … made of short lines (a menu dump), or without paragraphs (table/list dump)
+FAST_ACCEPT_MIN_LINE_CHARS = 60
 # below this many characters the JSON-LD body is a teaser, not the article
 JSONLD_MIN_CHARS = 200
 # a JSON-LD text replaces the engine's only when it keeps paragraph structure
 JSONLD_MIN_PARAGRAPHS = 3
+# a body shorter than this is looked for in the page's script data as well
+POOR_BODY_CHARS = 200
 # unsupported paragraphs before the first supported one are kept if this long (the lead)
 LEAD_MIN_WORDS = 15
 
@@ -64,25 +80,50 @@ def _share(part: set[tuple[str, ...]], whole: set[tuple[str, ...]]) -> float:
     return len(part & whole) / len(part) if part else 0.0
 
 
+def _run_engine(page: Page, fast: bool) -> Any:
+    try:
+        return trafilatura.bare_extraction(
+            page.tree,
+            url=page.url,
+            with_metadata=False,
+            include_comments=False,
+            include_tables=True,
+            fast=fast,
+        )
+    except Exception:
+        logger.warning("trafilatura failed on %s", page.url, exc_info=True)
+        return None
+
+
+def fast_pass_is_good(doc: Any) -> bool:
+    """Would the fallback extractors leave this main-extractor result alone?
+
+    They replace it only when it is short, has no paragraph markup, or is
+    dominated by tables; a long text of short lines is a navigation dump.
+    """
+    text = getattr(doc, "text", None) or ""
+    body = getattr(doc, "body", None)
+    if len(text) < FAST_ACCEPT_SHORT_CHARS or body is None:
+        return False
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    if len(text) < FAST_ACCEPT_MIN_LINE_CHARS * lines:
+        return False
+    paragraphs = len(body.findall(".//p"))
+    if paragraphs == 0 or len(body.findall(".//table")) > paragraphs:
+        return False
+    return len(text) >= FAST_ACCEPT_MIN_CHARS or paragraphs >= FAST_ACCEPT_SHORT_PARAGRAPHS
+
+
 def engine_paragraphs(page: Page) -> list[str]:
     """trafilatura's text, one entry per block.
 
     The body is the last reader of the shared tree, so boilerplate containers
     are pruned in place (trafilatura copies the tree it gets anyway).
     """
-    prune_boilerplate(page.tree)
-    try:
-        doc = trafilatura.bare_extraction(
-            page.tree,
-            url=page.url,
-            with_metadata=False,
-            include_comments=False,
-            include_tables=True,
-            fast=ENGINE_FAST,
-        )
-    except Exception:
-        logger.warning("trafilatura failed on %s", page.url, exc_info=True)
-        return []
+    prepare_for_engine(page.tree)
+    doc = _run_engine(page, fast=True)
+    if not fast_pass_is_good(doc):
+        doc = _run_engine(page, fast=False)
     text = getattr(doc, "text", None) or ""
     return [line.strip() for line in text.split("\n") if line.strip()]
 
@@ -147,7 +188,7 @@ def extract_body(
     jsonld_body: str | None = None,
     selector: str | None = None,
 ) -> BodyResult:
-    """Best body for the page: selector > engine ⊕ JSON-LD, then boilerplate rules."""
+    """Best body: selector > engine ⊕ JSON-LD > script data, then boilerplate rules."""
     paras: list[str] = []
     method = "none"
     if selector:
@@ -155,6 +196,10 @@ def extract_body(
         method = "selector"
     if not paras:
         paras, method = combine(engine_paragraphs(page), jsonld_body)
+    if sum(map(len, paras)) < POOR_BODY_CHARS:
+        embedded = embedded_paragraphs(page.text)
+        if sum(map(len, embedded)) > sum(map(len, paras)):
+            paras, method = embedded, "embedded"
     paras = clean_paragraphs(paras, ctx)
     if not paras:
         return BodyResult(None, 0, "none")

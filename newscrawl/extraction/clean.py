@@ -31,6 +31,8 @@ BOX_TEXT_MIN_PARAGRAPHS = 2
 BOX_TEXT_MIN_WORDS = 15
 # an image credit line is very short
 CREDIT_MAX_WORDS = 8
+# a caption closed by "(credit: …)" / "(Photo: …)" may be a long sentence
+CAPTION_MAX_WORDS = 40
 # sentence-final punctuation: teaser headlines rarely end with it
 _SENTENCE_END = (".", "!", "?", "。", "！", "？", "»", "”", '"', "؟", "۔")
 
@@ -55,6 +57,10 @@ _TEASER_INLINE = re.compile(
     r"|lees ook|читайте также|اقرأ أيضا|یہ بھی پڑھیں)\s*[:：|»>-]",
     re.IGNORECASE,
 )
+# "ALSO READ | headline" in languages the list above does not know
+_CAPS_LABEL = re.compile(r"^\W*(\w[\w\s]*?)\s*[|:：»]\s*\w")
+CAPS_LABEL_MIN_WORDS = 2
+CAPS_LABEL_MAX_WORDS = 5
 # Comment forms, newsletter/share/app prompts, paywall notes, image credits.
 _PROMPT = re.compile(
     r"leave a (reply|comment)|please enter your (comment|name|email)|you have entered an incorrect"
@@ -63,7 +69,10 @@ _PROMPT = re.compile(
     r"|post a comment|add a comment|join (the|our) (conversation|discussion|commenting)|comments? \(\d+\)"
     r"|must be logged in to (post|comment)|sign ?up for (our|the)? ?\w* ?newsletter|subscribe to (our|the)"
     r"|newsletter|thanks for signing up|share (this|on) (article|story|facebook|twitter|x)"
-    r"|click here to (get|download|subscribe)|follow us on|download (our|the) app"
+    r"|click here to (subscribe|sign up)|follow us on|download (our|the) app"
+    r"|^\W*(\d+\s+)?comments?\W*$|tell us what you think|if you (enjoyed|liked|value) this (article|story)"
+    r"|^\W*(order reprints?|print (this )?(article|page|story))\W*$|for your personal,? non-commercial use only"
+    r"|(この|本)記事は.{0,12}(会員|有料)|会員(登録|限定)(すると|で|の方)"
     r"|^(share|tweet|email|print|whatsapp|facebook|twitter|linkedin|copy link)(\s*[|/·]\s*\w+)*$"
     r"|^(advertisement|anzeige|werbung|publicité|publicidad|pubblicità|reklama|annons)$",
     re.IGNORECASE,
@@ -71,7 +80,12 @@ _PROMPT = re.compile(
 # Image credits ("Photo: Reuters", "© AFP"); short, or a copyright notice is content.
 _CREDIT = re.compile(
     r"^\W*(photo|foto|image|picture|pic|bild|credit|crédit|crédito|illustration|source: getty)"
-    r"( ?credits?)?\s*[:©]|^\W*©|\((photo|image|picture|foto|bild)s?( credit)?:[^)]*\)$",
+    r"( ?credits?)?\s*[:©]|^\W*©",
+    re.IGNORECASE,
+)
+# a caption ends with its credit in brackets (table captions keep a trailing "|")
+_CAPTION = re.compile(
+    r"[(\[](photo|image|picture|foto|bild|credit|crédit|crédito)s?( credits?)?:[^)\]]*[)\]][\s|]*$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -138,13 +152,25 @@ def drop_leading_meta(paras: list[str], ctx: CleanContext) -> list[str]:
     return head + paras[HEAD_WINDOW:]
 
 
+def is_caps_teaser(para: str) -> bool:
+    """'READ ANOTHER STORY | <headline>' in any cased language: a capitalised
+    label of a few words, a separator, then a headline without a full stop."""
+    match = _CAPS_LABEL.match(para)
+    if not match or para.rstrip().endswith(_SENTENCE_END):
+        return False
+    label = match.group(1)
+    return label.isupper() and CAPS_LABEL_MIN_WORDS <= len(label.split()) <= CAPS_LABEL_MAX_WORDS
+
+
 def is_prompt(para: str) -> bool:
     """Comment form, newsletter/share prompt, image credit or 'Read also: …' line."""
+    if words(para) <= CAPTION_MAX_WORDS and _CAPTION.search(para):
+        return True
     if words(para) > PROMPT_MAX_WORDS:
         return False
     if words(para) <= CREDIT_MAX_WORDS and _CREDIT.search(para):
         return True
-    return bool(_PROMPT.search(para) or _TEASER_INLINE.match(para))
+    return bool(_PROMPT.search(para) or _TEASER_INLINE.match(para) or is_caps_teaser(para))
 
 
 def drop_lone_urls(paras: list[str]) -> list[str]:
@@ -197,9 +223,12 @@ def drop_author_box(paras: list[str], ctx: CleanContext) -> list[str]:
 def dedupe(paras: list[str]) -> list[str]:
     """Drop empty paragraphs and immediate repeats (author box printed twice)."""
     out: list[str] = []
+    last = None
     for para in paras:
-        if para.strip() and (not out or fold(out[-1]) != fold(para)):
+        folded = fold(para)
+        if folded and folded != last:
             out.append(para)
+            last = folded
     return out
 
 

@@ -3,8 +3,10 @@
 Cloudflare replaces every e-mail address with "[email protected]" and keeps the
 real one XOR-encoded in ``data-cfemail`` (or in the ``/cdn-cgi/l/email-protection#HEX``
 link). Decoding it in the tree fixes body, bylines and metadata at once.
-``prune_boilerplate`` removes containers that hold other stories, forms or
-bios, so the body engine never sees them.
+``prepare_for_engine`` then readies the tree for the body engine: it removes
+containers that hold other stories, forms or bios, linked teaser headlines and
+lists, inlines ruby readings, promotes classed-div subheadings, and drops
+scripts/styles/chrome the engine would copy and scan only to discard.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ _BOILERPLATE = re.compile(
     r"(?:^|[\s_-])(?:" + "|".join(re.escape(t) for t in _BOILERPLATE_TOKENS) + r")", re.IGNORECASE
 )
 _PRUNABLE_TAGS = {"div", "section", "aside", "ul", "form", "nav"}
+# Elements every body engine discards; they are half the nodes of a modern page
+# (inline scripts, SVG icons, menus), and trafilatura copies and XPath-scans all of them.
+_CODE_TAGS = (
+    "script", "style", "noscript", "template", "svg", "iframe", "link", "meta", "canvas",
+    "button", "input", "select", "option",
+)
+# page chrome, dropped too unless a template (mis)uses it to wrap the article
+_CHROME_TAGS = ("nav", "footer", "aside")
 
 
 def _holds_article(element: lxml.html.HtmlElement) -> bool:
@@ -63,6 +73,163 @@ def prune_boilerplate(tree: lxml.html.HtmlElement) -> int:
     return len(doomed)
 
 
+# a paragraph that is one link and nothing else is a teaser for another story
+LINK_PARAGRAPH_MIN_WORDS = 3
+_SENTENCE_END = (".", "!", "?", "。", "！", "？", "؟", "۔")
+
+
+def _linked(element: lxml.html.HtmlElement) -> bool:
+    """The element's whole text is one link to another page."""
+    text = " ".join(element.text_content().split())
+    if len(text.split()) < LINK_PARAGRAPH_MIN_WORDS:
+        return False
+    for link in element.iterancestors("a"):  # a teaser card: <a><h3>…</h3></a>
+        return _is_page_link(link)
+    links = element.findall(".//a")
+    return (
+        len(links) == 1 and _is_page_link(links[0])
+        and " ".join(links[0].text_content().split()) == text
+    )
+
+
+def _is_page_link(link: lxml.html.HtmlElement) -> bool:
+    href = (link.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:"))
+
+
+def _is_link_paragraph(element: lxml.html.HtmlElement) -> bool:
+    text = element.text_content().strip()
+    if element.tag == "p" and text.endswith(_SENTENCE_END):
+        return False
+    return _linked(element)
+
+
+def drop_link_paragraphs(tree: lxml.html.HtmlElement) -> int:
+    """Remove paragraphs and subheadings that are a single linked headline.
+
+    Templates put "related story" headlines inside the article as paragraphs
+    (often in capitals) or as linked ``<h3>`` cards; body engines keep them as
+    text. A linked sentence ending with a full stop is kept: it may be the
+    article's own; in-page anchors (``#section``) are kept too.
+    """
+    doomed = [el for el in tree.iter("p", "h2", "h3", "h4") if _is_link_paragraph(el)]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(doomed)
+
+
+# a list of at least this many items, each opening with a linked headline …
+TEASER_LIST_MIN_ITEMS = 3
+# … whose link is at least this share of the item's text, is a list of other stories
+TEASER_LINK_SHARE = 0.3
+
+
+def _is_teaser_item(item: lxml.html.HtmlElement) -> bool:
+    """The item opens with a linked headline (a thumbnail link before it is skipped)."""
+    texts = (" ".join(a.text_content().split()) for a in item.iter("a"))
+    link_text = next((t for t in texts if t), "")
+    item_text = " ".join(item.text_content().split())
+    return (
+        len(link_text.split()) >= LINK_PARAGRAPH_MIN_WORDS
+        and item_text.startswith(link_text)
+        and len(link_text) >= TEASER_LINK_SHARE * len(item_text)
+    )
+
+
+def drop_teaser_lists(tree: lxml.html.HtmlElement) -> int:
+    """Remove lists whose every item starts with a linked headline (related/more stories).
+
+    Article lists (steps, facts, sources) have items that are text first.
+    """
+    doomed = []
+    for lst in tree.iter("ul", "ol"):
+        items = [child for child in lst if child.tag == "li"]
+        if len(items) >= TEASER_LIST_MIN_ITEMS and all(_is_teaser_item(i) for i in items):
+            doomed.append(lst)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(doomed)
+
+
+def _merge_into_text(element: lxml.html.HtmlElement, text: str) -> None:
+    """Replace an element by plain text (plus its tail) inside its parent."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    merged = text + (element.tail or "")
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + merged
+    else:
+        parent.text = (parent.text or "") + merged
+    parent.remove(element)
+
+
+def flatten_ruby(tree: lxml.html.HtmlElement) -> int:
+    """Turn ``<ruby>`` readings (CJK pronunciation glosses) into inline text.
+
+    Engines treat ``rb``/``rt``/``rp`` as unknown blocks and split or drop the
+    sentence around them; inline it reads "尹錫悦（ユンソンニョル）" as printed.
+    """
+    rubies = list(tree.iter("ruby"))
+    for ruby in rubies:
+        _merge_into_text(ruby, "".join(ruby.itertext()).strip())
+    return len(rubies)
+
+
+# Subheadings some templates write as classed <div>s, which engines skip as
+# layout; the class names the role (English, German, French newsroom terms).
+_SUBHEAD_CLASS = re.compile(r"sub-?head|cross-?head|intertit|zwischen-?(ue|ü)berschrift", re.IGNORECASE)
+SUBHEAD_MAX_WORDS = 20
+_BLOCK_TAGS = frozenset({"div", "p", "ul", "ol", "table", "section", "article", "figure", "h1", "h2", "h3", "h4"})
+
+
+def promote_subheadings(tree: lxml.html.HtmlElement) -> int:
+    """Make short classed ``<div>`` subheadings real ``<h3>`` so they are kept."""
+    count = 0
+    for div in tree.iter("div"):
+        if not _SUBHEAD_CLASS.search(div.get("class") or ""):
+            continue
+        if any(child.tag in _BLOCK_TAGS for child in div.iterdescendants()):
+            continue
+        if 0 < len(div.text_content().split()) <= SUBHEAD_MAX_WORDS:
+            div.tag = "h3"
+            count += 1
+    return count
+
+
+def strip_code(tree: lxml.html.HtmlElement) -> int:
+    """Drop scripts, styles, icons, form controls and page chrome once metadata is read.
+
+    JSON-LD blocks stay: trafilatura reads them to recognise forum threads.
+    """
+    doomed = [
+        el for el in tree.iter(*_CODE_TAGS, *_CHROME_TAGS)
+        if (el.tag != "script" or "ld+json" not in (el.get("type") or ""))
+        and (el.tag not in _CHROME_TAGS or not _holds_article(el))
+    ]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(doomed)
+
+
+def prepare_for_engine(tree: lxml.html.HtmlElement) -> None:
+    """Every tree rule, in order, on the shared tree once metadata has been read.
+
+    Boilerplate containers and teasers go first (they are judged on links and
+    classes), then markup engines mishandle is normalised, then code is dropped.
+    """
+    pruned = prune_boilerplate(tree)
+    teasers = drop_link_paragraphs(tree) + drop_teaser_lists(tree)
+    flatten_ruby(tree)
+    promote_subheadings(tree)
+    strip_code(tree)
+    logger.debug("pruned %d boilerplate containers and %d teasers", pruned, teasers)
+
+
 def decode_cfemail(hexdata: str) -> str | None:
     """Cloudflare's scheme: first byte is the key, the rest are XOR-ed chars."""
     try:
@@ -85,8 +252,14 @@ def _replace_text(element: lxml.html.HtmlElement, text: str) -> None:
     element.text = text
 
 
-def decode_cloudflare_emails(tree: lxml.html.HtmlElement) -> int:
-    """Put real addresses back in place of Cloudflare's placeholders; returns count."""
+def decode_cloudflare_emails(tree: lxml.html.HtmlElement, source: str | None = None) -> int:
+    """Put real addresses back in place of Cloudflare's placeholders; returns count.
+
+    ``source`` (the page's HTML) lets pages without any placeholder skip two
+    whole-tree XPath scans.
+    """
+    if source is not None and "data-cfemail" not in source and CFEMAIL_PATH not in source:
+        return 0
     count = 0
     for node in tree.xpath("//*[@data-cfemail]"):
         email = decode_cfemail(node.get("data-cfemail", ""))
