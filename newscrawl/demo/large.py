@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from urllib.parse import parse_qs
 
-from newscrawl.demo import xmlgen
+from newscrawl.demo import chrome, xmlgen
 from newscrawl.demo.base import DemoArticle, DemoSite, esc, slugify
 from newscrawl.demo.corpus import ANCHOR
 from newscrawl.demo.server import NOT_FOUND, RSS, TEXT, XML, Resource
@@ -94,10 +94,17 @@ class LargeSite(DemoSite):
                 f'content="article"><meta property="og:title" content="{esc(a.title)}">'
                 f'<script type="application/ld+json">{json.dumps(data)}</script>')
         body = "".join(f"<p>{esc(p)}</p>" for p in a.paragraphs)
-        inner = (f"<article><h1>{esc(a.title)}</h1><p class=\"byline\">By {esc(a.authors[0])} · "
-                 f"{a.published:%d %B %Y %H:%M}</p><div class=\"article-body\">{body}</div>"
-                 f"</article><aside>Most read: <a href=\"/\">Home</a></aside>")
-        return Resource.page(self.shell(a.title, inner, head), modified=a.modified)
+        article = (f"<article><h1>{esc(a.title)}</h1><p class=\"byline\">By {esc(a.authors[0])} · "
+                   f"{a.published:%d %B %Y %H:%M}</p><div class=\"article-body\">{body}</div>"
+                   f"</article>")
+        inner = chrome.wrap_article(article, self._teaser, i)
+        return Resource.page(self.shell(a.title, inner, head + chrome.HEAD_EXTRA),
+                             modified=a.modified)
+
+    def _teaser(self, j: int) -> tuple[str, str]:
+        """Link and headline of another article, for teaser cards (cheap: no body)."""
+        other = self.meta(j % self.count)
+        return other.path, other.title
 
     def shell(self, title: str, inner: str, head: str = "") -> str:
         nav = " ".join(f'<a href="/section/{slugify(s)}/">{s}</a>' for s in SECTIONS)

@@ -8,6 +8,7 @@ gets the next requests back. Every decision not to fetch is counted under
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -29,6 +30,12 @@ GUESSED_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml")
 DISCOVERY_PRIORITY = 100  # discovery documents before pages: the frontier fills early
 PAGE_PRIORITY = 0
 LISTING_PRIORITY = 50
+# Child sitemaps of an index are released a few at a time, each after another
+# sitemap is done, and wait behind the pages already found: a year of sitemaps
+# never sits in the scheduler at once, so memory stays flat however large the
+# frontier, and a run stopped by max_articles fetches no more of them.
+CHILD_SITEMAP_PRIORITY = -10
+SITEMAP_CHAINS = 2  # child sitemaps of one site in flight at once
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -47,14 +54,16 @@ class Frontier:
     """Per-run discovery state: requested keys, trap guard, sitemap walker, state look-ups."""
 
     def __init__(self, sites: list[Site], stats: Any, state: Any, *, since: datetime | None,
-                 min_words: int, max_listing_pages: int) -> None:
+                 min_words: int, max_listing_pages: int, depth_limit: int = 0) -> None:
         self.sites = {s.name: s for s in sites}
         self.stats = stats
         self.state = state  # the StateExtension (its look-ups miss with -a fresh=1)
         self.since = since
         self.min_words = min_words
+        self.depth_limit = depth_limit  # DEPTH_LIMIT: links on a page this deep are not followed
         self.guard = TrapGuard(max_listing_pages=max_listing_pages)
         self.walker = SitemapWalker()
+        self.pending_sitemaps: dict[str, deque[str]] = {}  # site -> child sitemaps not yet released
         self.requested: set[str] = set()  # canonical keys of pages requested in this run
         self.lastmods: dict[str, datetime] = {}  # canonical key -> newest sitemap/feed date
         self.validators: dict[str, tuple] = {}  # discovery URL -> (etag, last_modified) seen now
@@ -65,10 +74,12 @@ class Frontier:
         from newscrawl.state import StateExtension
         return cls(sites, crawler.stats, crawler.get_extension(StateExtension), since=since,
                    min_words=crawler.settings.getint("NEWSCRAWL_MIN_WORDS"),
-                   max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"))
+                   max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"),
+                   depth_limit=crawler.settings.getint("DEPTH_LIMIT"))
 
     # -- requests ---------------------------------------------------------------------
-    def request(self, url: str, site: Site, kind: str, **meta: Any) -> scrapy.Request:
+    def request(self, url: str, site: Site, kind: str, priority: int | None = None,
+                **meta: Any) -> scrapy.Request:
         headers = {}
         known = self.state.validators(url) if kind in ("sitemap", "feed") else None
         if known is not None:
@@ -76,7 +87,9 @@ class Frontier:
                 headers["If-None-Match"] = known.etag
             if known.last_modified:
                 headers["If-Modified-Since"] = known.last_modified
-        priority = {"page": PAGE_PRIORITY, "listing": LISTING_PRIORITY}.get(kind, DISCOVERY_PRIORITY)
+        if priority is None:
+            priority = {"page": PAGE_PRIORITY, "listing": LISTING_PRIORITY}.get(
+                kind, DISCOVERY_PRIORITY)
         meta.update(newscrawl_kind=kind, newscrawl_site=site.name, download_slot=site.name)
         if kind != "page":
             meta.setdefault("handle_httpstatus_list", [304, 404, 410])
@@ -131,19 +144,32 @@ class Frontier:
 
     def from_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
-        if not self._usable(response, "sitemap"):
-            return
+        if self._usable(response, "sitemap"):
+            yield from self._sitemap_entries(response, site)
+        yield from self.next_sitemaps(site.name, 1)
+
+    def next_sitemaps(self, site_name: str, count: int) -> Iterator[scrapy.Request]:
+        """Release up to ``count`` pending child sitemaps (also after a failed one)."""
+        pending = self.pending_sitemaps.get(site_name)
+        while pending and count > 0:
+            count -= 1
+            yield self.request(pending.popleft(), self.sites[site_name], "sitemap",
+                               CHILD_SITEMAP_PRIORITY)
+
+    def _sitemap_entries(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
         doc = parse_sitemap(response.body, response.url)
         if doc.error:
             self.stats.inc_value("newscrawl/discovery/sitemap/invalid")
             logger.info("sitemap %s unusable: %s", response.url, doc.error)
             return
         if doc.kind == "index":
+            pending = self.pending_sitemaps.setdefault(site.name, deque())
             for entry in doc.entries:
                 if self._too_old(entry.lastmod):
                     continue
                 if self.walker.follow(entry.loc, parent=response.url, site=site.name):
-                    yield self.request(entry.loc, site, "sitemap")
+                    pending.append(entry.loc)
+            yield from self.next_sitemaps(site.name, SITEMAP_CHAINS - 1)  # +1 by the caller
             return
         for entry in doc.entries:
             yield from self._candidate(entry.loc, site, entry.news_published or entry.lastmod,
@@ -166,6 +192,11 @@ class Frontier:
             for url in feeds:
                 if self._same_site(url, site):
                     yield self.request(url, site, "feed")
+        if self.depth_limit and response.meta.get("depth", 0) >= self.depth_limit:
+            # DepthMiddleware would drop these requests after page_request() had
+            # marked them requested, hiding them from the sitemaps that list them too
+            self.stats.inc_value("newscrawl/discovery/skipped/depth_limit")
+            return
         for href in response.css("a::attr(href)").getall():
             url = response.urljoin(href.strip())
             if not self._same_site(url, site):

@@ -141,7 +141,7 @@ class NewsSpider(scrapy.Spider):
             lastmod=self.frontier.lastmod_for(response),
         )
 
-    def on_error(self, failure: Any) -> None:
+    def on_error(self, failure: Any) -> Iterator[scrapy.Request]:
         request = failure.request
         kind = request.meta.get(KIND_META, "page")
         site = request.meta.get(SITE_META)
@@ -151,6 +151,8 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors")
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors/{reason}")
         logger.info("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
+        if kind == "sitemap":  # the child sitemaps queued behind it must still come
+            yield from self._follow(self.frontier.next_sitemaps(site, 1))
 
 
 def select_sites(sites: str | None, site: str | None, url: str | None) -> list[Site]:

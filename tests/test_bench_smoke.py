@@ -1,0 +1,24 @@
+"""bench/crawl.py works end to end on a tiny site (not timed: numbers come from the script)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_bench_crawl_runs_both_crawlers(tmp_path: Path):
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "crawl.py"), "--articles", "20", "--no-frontier",
+         "--workdir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "| pages/s |" in proc.stdout and "ratio" in proc.stdout
+    runs = {r["name"]: r for r in json.loads((tmp_path / "results.json").read_text())["runs"]}
+    assert set(runs) == {"newscrawl", "baseline"}
+    for run in runs.values():
+        assert run["items"] == 20  # every generated article, once
+        assert run["responses"] >= 20 and run["peak_rss_mb"] > 0 and run["cpu_s"] > 0
