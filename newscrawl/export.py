@@ -5,7 +5,10 @@ pipeline loses it on a kill. Here each item is written, flushed and fsynced
 before the state records it; a feed is written under a hidden name and renamed
 to ``<UTC timestamp>.jsonl`` only when complete. A run killed mid-way leaves a
 hidden ``.part`` file; the next run promotes its complete lines into a new
-finished feed and records them (see :func:`recover_partial_feeds`).
+finished feed, ``<stamp>-recovered.jsonl``, and records them (see
+:mod:`newscrawl.feedfiles`). A write error (disk full) or a state that cannot
+record stops the run with ``newscrawl/export/failed`` (exit 8); its feed stays
+unfinished for the next run to recover.
 
 With ``-o``/``-O`` Scrapy's own feed exporter writes the file and the run's
 items are recorded when that exporter has closed its feeds.
@@ -16,77 +19,30 @@ from __future__ import annotations
 import json
 import logging
 import os
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, IO
+from typing import IO, Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
+from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 
+from newscrawl.feedfiles import (  # noqa: F401  (write_atomically: for newscrawl.summary)
+    PART_SUFFIX,
+    fresh_stamp,
+    fsync_dir,
+    recover_partial_feeds,
+    try_lock,
+    write_atomically,
+)
 from newscrawl.items import export_fields
 
 logger = logging.getLogger(__name__)
-
-PART_SUFFIX = ".part"
 
 
 def feed_line(item: Any) -> str:
     adapter = ItemAdapter(item)
     return json.dumps({k: adapter.get(k) for k in export_fields()}, ensure_ascii=False) + "\n"
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a whole file under a hidden name, fsync, rename: readers never see half of it."""
-    tmp = path.with_name(f".{path.name}{PART_SUFFIX}")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
-
-
-def read_complete_lines(path: Path) -> list[dict[str, Any]]:
-    """The JSON objects of a feed, without a torn or corrupt last line."""
-    rows = []
-    with open(path, "rb") as fh:
-        for raw in fh:
-            if not raw.endswith(b"\n"):
-                break  # torn by a kill: the item was never recorded as seen
-            try:
-                rows.append(json.loads(raw))
-            except ValueError:
-                logger.warning("skipping a corrupt line in %s", path)
-    return rows
-
-
-def recover_partial_feeds(folder: Path, stamp: str) -> tuple[Path | None, list[dict[str, Any]]]:
-    """Promote the complete lines of killed runs' ``.part`` feeds into one finished feed."""
-    parts = sorted(folder.glob(f".*.jsonl{PART_SUFFIX}"))
-    rows: list[dict[str, Any]] = []
-    for part in parts:
-        rows.extend(read_complete_lines(part))
-    target = None
-    if rows:
-        target = folder / f"{stamp}-recovered.jsonl"
-        write_atomically(target, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-        logger.warning("recovered %d items from an interrupted run into %s", len(rows), target)
-    for part in parts:
-        part.unlink()
-    return target, rows
-
-
-def utc_stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
 
 
 class FeedWriter:
@@ -129,22 +85,43 @@ class FeedWriter:
         return Path(str(uri).removeprefix("file://")) if uri else None
 
     def spider_opened(self, spider: Any) -> None:
-        self.stamp = utc_stamp()
+        """Recover what killed runs left, then open this run's hidden feed.
+
+        A failure here (disk full while recovering) stops the run before it crawls:
+        crawling on would fetch pages whose items could not be written.
+        """
         if self.user_feeds:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        _, rows = recover_partial_feeds(self.folder, self.stamp)
-        if rows:
-            self.state.commit_rows(rows)
-            self.crawler.stats.set_value("newscrawl/export/recovered", len(rows))
-        self.final = self.folder / f"{self.stamp}.jsonl"
-        self.part = self.folder / f".{self.stamp}.jsonl{PART_SUFFIX}"
-        self.fh = open(self.part, "w", encoding="utf-8")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._recover()
+            stamp = fresh_stamp(self.folder)
+            self.final = self.folder / f"{stamp}.jsonl"
+            self.part = self.folder / f".{stamp}.jsonl{PART_SUFFIX}"
+            self.fh = open(self.part, "w", encoding="utf-8")  # noqa: SIM115 (open all run)
+            try_lock(self.fh.fileno())  # tells a concurrent recovery this feed is live
+        except Exception as exc:  # the disk, or the state refusing the recovered rows
+            self._record_failure(exc)
+            raise CloseSpider("export_failed") from exc
+
+    def _recover(self) -> None:
+        """Promote, record as seen, and only then remove each killed run's ``.part``."""
+        recovered = 0
+        for recovery in recover_partial_feeds(self.folder):
+            if recovery.rows:
+                self.state.commit_rows(recovery.rows)
+                recovered += len(recovery.rows)
+            recovery.part.unlink()
+        if recovered:
+            fsync_dir(self.folder)
+            self.crawler.stats.set_value("newscrawl/export/recovered", recovered)
 
     def item_scraped(self, item: Any, spider: Any) -> None:
         self.count += 1
+        if self.failed:
+            return
         self.pending.append(item)
-        if self.user_feeds or self.failed:
+        if self.user_feeds:
             return
         try:
             assert self.fh is not None
@@ -161,13 +138,29 @@ class FeedWriter:
         self.fh.flush()
         os.fsync(self.fh.fileno())
         if self.pending:
-            self.state.commit_items(self.pending)
-            self.pending = []
+            self._commit()
 
-    def _fail(self, exc: OSError) -> None:
+    def _commit(self) -> None:
+        """Record durable items as seen. If the store cannot (its disk is full, it broke),
+        the run stops and its feed stays unfinished: the next run recovers the lines and
+        records them, where a finished feed with unrecorded items would be emitted twice."""
+        try:
+            self.state.commit_items(self.pending)
+        except Exception as exc:  # noqa: BLE001 (sqlite3, Redis, CorruptState: "not recorded")
+            self._fail(exc, what="to the state")
+            return
+        self.pending = []
+
+    def _record_failure(self, exc: BaseException, what: str = "the feed") -> None:
         self.failed = f"{type(exc).__name__}: {exc}"
         self.crawler.stats.set_value("newscrawl/export/failed", self.failed)
-        logger.error("cannot write the feed %s: %s; stopping the run", self.part, exc)
+        where = "" if what != "the feed" else f" {getattr(self, 'part', self.folder)}"
+        logger.error("cannot write %s%s: %s; stopping the run", what, where, exc)
+
+    def _fail(self, exc: BaseException, what: str = "the feed") -> None:
+        if self.failed:
+            return
+        self._record_failure(exc, what)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="export_failed"))
 
     def feeds_closed(self) -> None:
@@ -182,11 +175,24 @@ class FeedWriter:
             return
         try:
             self._sync()
+        except OSError as exc:
+            self._fail(exc)
+        if self.failed:
+            _close_quietly(self.fh)  # the .part stays; the next run recovers its lines
+            return
+        try:
             self.fh.close()
-            if self.failed:
-                return  # the .part stays; the next run recovers its complete lines
             os.replace(self.part, self.final)
             fsync_dir(self.folder)
             logger.info("wrote %d items to %s", self.count, self.final)
         except OSError as exc:
             self._fail(exc)
+
+
+def _close_quietly(fh: IO[str]) -> None:
+    """Close a feed whose writes already failed: flushing its buffer would fail again,
+    and a torn last line is what recovery expects anyway."""
+    try:
+        fh.close()
+    except OSError as exc:
+        logger.debug("closing the failed feed: %s", exc)

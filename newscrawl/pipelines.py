@@ -42,12 +42,22 @@ def clean_text(text: str | None) -> str | None:
     if not text:
         return None
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C"
-                   or ch in "\u200c\u200d")
+    text = _drop_controls(text)
     paragraphs = [re.sub(r"[ \t\u00a0]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
     paragraphs = ["\n".join(line.strip() for line in p.split("\n") if line.strip())
                   for p in paragraphs]
     return "\n\n".join(p for p in paragraphs if p) or None
+
+
+def _drop_controls(text: str) -> str:
+    """Remove control/format characters except newline, tab, ZWNJ and ZWJ.
+
+    Categories are looked up once per distinct character, not per character:
+    this runs on every body in the reactor process.
+    """
+    bad = {ch for ch in set(text)
+           if unicodedata.category(ch)[0] == "C" and ch not in "\n\t\u200c\u200d"}
+    return text.translate(dict.fromkeys(map(ord, bad))) if bad else text
 
 
 def clean_line(text: str | None) -> str | None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
-from typing import Any, Iterable
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -37,22 +38,46 @@ def open_store(settings: Any) -> Any:
     try:
         return StateStore.open(folder)
     except CorruptState as exc:
-        logger.error("%s; rebuilding the state from the finished feeds", exc)
-        StateStore.quarantine(folder)
-        store = StateStore.open(folder)
-        out = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
-        rebuilt = store.rebuild_from_feeds(sorted(out.glob("*/*.jsonl")))
-        logger.warning("rebuilt the state from the feeds: %d articles", rebuilt)
-        return store
+        return rebuild_store(settings, exc)
+
+
+def rebuild_store(settings: Any, exc: CorruptState, unfinished: Iterable[Path] = ()) -> StateStore:
+    """Move a corrupt SQLite state aside and refill it from the finished feeds.
+
+    Mid-run, ``unfinished`` adds the running feed: its fsynced lines are items
+    this run already recorded, so they must stay "seen".
+    """
+    folder = Path(settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl")
+    logger.error("%s; rebuilding the state from the finished feeds", exc)
+    StateStore.quarantine(folder)
+    store = StateStore.open(folder)
+    out = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
+    rebuilt = store.rebuild_from_feeds([*sorted(out.glob("*/*.jsonl")), *unfinished])
+    logger.warning("rebuilt the state from the feeds: %d articles", rebuilt)
+    return store
+
+
+def _running_feed(crawler: Any) -> list[Path]:
+    from newscrawl.export import FeedWriter
+    writer = crawler.get_extension(FeedWriter)
+    if writer is None or writer.fh is None or writer.failed:
+        return []
+    try:
+        writer.fh.flush()
+    except OSError as exc:  # the writer meets the same error and stops the run
+        logger.warning("could not flush %s before the rebuild: %s", writer.part, exc)
+    return [writer.part]
 
 
 class StateExtension:
     """Holds the store and the near-duplicate index for the duration of a run."""
 
-    def __init__(self, store: Any, stats: Any, fresh: bool) -> None:
+    def __init__(self, store: Any, stats: Any, fresh: bool,
+                 rebuild: Callable[[CorruptState], Any] | None = None) -> None:
         self.store = store
         self.stats = stats
         self.fresh = fresh
+        self.rebuild = rebuild  # SQLite only: a corrupt row found mid-run rebuilds the store
         self.index = store.load_neardup_index()
         self.stories: dict[str, str] = {}  # canonical URL -> story id, for this run's items
         self.signatures: dict[str, Any] = {}  # canonical URL -> near-dup signature, not yet committed
@@ -64,19 +89,35 @@ class StateExtension:
     @classmethod
     def from_crawler(cls, crawler: Any) -> StateExtension:
         fresh = bool(getattr(crawler.spider, "fresh", False))
-        ext = cls(open_store(crawler.settings), crawler.stats, fresh)
+        settings = crawler.settings
+        rebuild = None if settings.get("NEWSCRAWL_REDIS_URL") else \
+            (lambda exc: rebuild_store(settings, exc, _running_feed(crawler)))
+        ext = cls(open_store(settings), crawler.stats, fresh, rebuild)
         crawler.signals.connect(ext.spider_closed, signals.spider_closed)
         crawler.signals.connect(ext.engine_stopped, signals.engine_stopped)
         ext.crawler = crawler
         return ext
 
     # -- questions ------------------------------------------------------------------------
+    def _read(self, read: Callable[[Any], Any]) -> Any:
+        """A read from the store. A corrupt row (the open-time checks cannot see every
+        flipped byte) rebuilds the store from the feeds, then the read is repeated."""
+        try:
+            return read(self.store)
+        except CorruptState as exc:
+            if self.rebuild is None:
+                raise
+            self.stats.set_value("newscrawl/state/corrupt", exc.reason)
+            self.store.close()
+            self.store = self.rebuild(exc)
+            return read(self.store)
+
     def known(self, url: str) -> ArticleRecord | None:
-        return None if self.fresh else self.store.known_url(url)
+        return None if self.fresh else self._read(lambda store: store.known_url(url))
 
     def validators(self, url: str) -> Any:
         """The ETag / Last-Modified recorded for a discovery document, or None."""
-        return None if self.fresh else self.store.validators(url)
+        return None if self.fresh else self._read(lambda store: store.validators(url))
 
     def near_duplicate_of(self, key: str, body: str) -> str | None:
         """The first copy of this story seen (this run or before), then index this copy.
@@ -104,7 +145,7 @@ class StateExtension:
     def story_of(self, key: str) -> str:
         """The story id of an emitted copy (this run's, else the state's)."""
         if key not in self.stories:
-            record = self.store.get(key)
+            record = self._read(lambda store: store.get(key))
             self.stories[key] = record.story_id if record is not None and record.story_id \
                 else story_id_for(key)
         return self.stories[key]
@@ -123,7 +164,7 @@ class StateExtension:
         for alias in list(aliases):
             aliases |= self.redirects.pop(canonicalize_url(alias), set())
         if key in self.durable:
-            record = self.store.get(key)
+            record = self._read(lambda store: store.get(key))
             if record is not None:
                 record.aliases = tuple(record.aliases) + tuple(aliases)
                 self.store.commit_articles([record])
@@ -146,7 +187,7 @@ class StateExtension:
     def _flush_redirects(self) -> None:
         """Redirects whose target was emitted earlier (or filtered as already requested)."""
         for target, sources in self.redirects.items():
-            record = self.store.known_url(target)
+            record = self._read(lambda store, url=target: store.known_url(url))
             if record is not None and record.canonical_url in self.durable | {target}:
                 record.aliases = tuple(record.aliases) + tuple(sorted(sources))
                 self.store.commit_articles([record])

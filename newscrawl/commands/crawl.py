@@ -3,6 +3,7 @@ one run at a time per state folder, and an exit code that says how the run went.
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -38,17 +39,67 @@ class Command(ScrapyCrawl):
             try:
                 lock.acquire()
             except AlreadyRunning as exc:
-                print(f"newscrawl: {exc}; not starting a second run", file=sys.stderr)
+                print(f"newscrawl: {exc}", file=sys.stderr)
                 self.exitcode = exitcodes.ALREADY_RUNNING
                 return
         try:
+            _handle_stop_signals(_stop_before_or_after_crawl)
             crawler = self._create_crawler(args[0])
             self.crawler_process.crawl(crawler, **opts.spargs)
+            _hold_stop_until_engine_runs(self.crawler_process, crawler)
             self.crawler_process.start()
+            _handle_stop_signals(signal.SIG_IGN)
             self.exitcode = exit_code(crawler, self.crawler_process.bootstrap_failed)
+        except StopRequested:
+            self.exitcode = exitcodes.INTERRUPTED
         finally:
             if lock is not None:
                 lock.release()
+
+
+class StopRequested(Exception):
+    """SIGTERM/SIGINT outside the crawl proper, where Scrapy's own handlers are not set."""
+
+
+def _stop_before_or_after_crawl(signum: int, frame: Any) -> None:
+    raise StopRequested(signum)
+
+
+def _handle_stop_signals(handler: Any) -> None:
+    """Scrapy handles SIGTERM/SIGINT gracefully only while the reactor runs, and Twisted
+    restores the previous handlers when it stops. Ours is that previous handler: a
+    signal before the crawl starts stops the run (exit 9) instead of killing it, and
+    once the crawl is over (feed finished, outcome known) stop signals are ignored so
+    a late SIGTERM cannot turn a finished run into a killed one (exit -15)."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, handler)
+
+
+def _hold_stop_until_engine_runs(process: Any, crawler: Any) -> None:
+    """Scrapy 2.19 loses a SIGTERM that arrives while the engine is starting (between
+    "Spider opened" and the engine running): its stop stops only a running engine,
+    then stops the reactor, so the spider is never closed and the feed never
+    finished. Such a signal is held here until the engine runs, then passed on."""
+    original = getattr(process, "_signal_shutdown", None)
+    if original is None:  # another Scrapy: keep its own handling
+        return
+    from twisted.internet import reactor
+
+    def when_running(signum: int, frame: Any, tries: int) -> None:
+        engine = getattr(crawler, "_engine", None)
+        starting = engine is not None and not engine.running and crawler.crawling
+        if starting and tries < HOLD_TRIES:
+            reactor.callLater(HOLD_STEP, when_running, signum, frame, tries + 1)
+            return
+        original(signum, frame)
+
+    def shutdown(signum: int, frame: Any) -> None:
+        reactor.callFromThread(when_running, signum, frame, 0)
+
+    process._signal_shutdown = shutdown  # read when the reactor installs its handlers
+
+
+HOLD_STEP, HOLD_TRIES = 0.05, 400  # hold a stop signal for at most 20 s of engine start-up
 
 
 def exit_code(crawler: Any, bootstrap_failed: bool) -> int:
@@ -61,6 +112,6 @@ def exit_code(crawler: Any, bootstrap_failed: bool) -> int:
     code = stats.get(exitcodes.STAT)
     if code:
         return int(code)
-    if stats.get("finish_reason") == "shutdown":
+    if stats.get("finish_reason") in ("shutdown", None):  # None: the spider never closed
         return exitcodes.INTERRUPTED
     return exitcodes.OK

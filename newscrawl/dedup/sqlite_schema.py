@@ -60,8 +60,26 @@ def check_header(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     with open(path, "rb") as handle:
-        if handle.read(16) != SQLITE_MAGIC:
-            raise CorruptState(path, "not an SQLite database (header damaged)")
+        header = handle.read(100)
+    if header[:16] != SQLITE_MAGIC:
+        raise CorruptState(path, "not an SQLite database (header damaged)")
+    _check_size(path, header)
+
+
+def _check_size(path: Path, header: bytes) -> None:
+    """With no write-ahead log pending, the file is exactly its header's page count:
+    SQLite itself ignores bytes appended by a broken copy or a stray write."""
+    wal = path.with_name(f"{path.name}-wal")
+    if len(header) < 100 or (wal.exists() and wal.stat().st_size > 0):
+        return
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if pages == 0 or header[24:28] != header[92:96]:
+        return  # the in-header size is not maintained: nothing to compare
+    if path.stat().st_size != pages * page_size:
+        raise CorruptState(path, f"file is {path.stat().st_size} bytes, its header says "
+                                 f"{pages} pages of {page_size}")
 
 
 def read_generation(path: Path) -> int:
