@@ -36,6 +36,7 @@ from newscrawl.feedfiles import (  # noqa: F401  (write_atomically: for newscraw
     write_atomically,
 )
 from newscrawl.items import export_fields
+from newscrawl.state import record_fields
 
 logger = logging.getLogger(__name__)
 
@@ -120,9 +121,10 @@ class FeedWriter:
         self.count += 1
         if self.failed:
             return
-        self.pending.append(item)
-        if self.user_feeds:
+        if self.user_feeds:  # Scrapy's exporter writes it; keep only what the state needs
+            self.pending.append(record_fields(item))
             return
+        self.pending.append(item)
         try:
             assert self.fh is not None
             self.fh.write(feed_line(item))

@@ -216,6 +216,16 @@ class StateExtension:
         self.store.close()
 
 
+RECORD_FIELDS = ("url", "canonical_url", "site", "content_hash", "version", "lastmod",
+                 "story_id", "aliases")
+
+
+def record_fields(item: Any) -> dict[str, Any]:
+    """What the state needs of an item, without its body: cheap to hold until commit."""
+    adapter = ItemAdapter(item)
+    return {name: adapter.get(name) for name in RECORD_FIELDS}
+
+
 def _record(item: Any) -> ArticleRecord:
     adapter = ItemAdapter(item)
     return ArticleRecord(

@@ -7,7 +7,18 @@ body (``body`` + ``clean``).
 
 from __future__ import annotations
 
-from newscrawl.extraction.article import ArticleFields, extract_article
+from typing import Any
+
 from newscrawl.extraction.hints import SiteHints
+
+
+def __getattr__(name: str) -> Any:
+    """Load the engine on first use: importing ``SiteHints`` must not pull in trafilatura
+    (the crawler's reactor process only passes hints; its workers extract)."""
+    if name in ("ArticleFields", "extract_article"):
+        from newscrawl.extraction import article
+
+        return getattr(article, name)
+    raise AttributeError(f"module 'newscrawl.extraction' has no attribute {name!r}")
 
 __all__ = ["ArticleFields", "SiteHints", "extract_article"]

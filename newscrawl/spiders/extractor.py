@@ -4,6 +4,8 @@ Extraction is CPU-bound (lxml, trafilatura) while Scrapy's reactor is one
 thread: in-process, every page parsed stalls every download. A small process
 pool (``NEWSCRAWL_EXTRACT_WORKERS``, default: one per core) lets downloads and
 extraction overlap and uses every core. With 0 workers extraction runs inline.
+Fields come back as a plain namespace, so the reactor process never imports the
+extraction engine (trafilatura and its parsers stay in the workers' memory).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import asyncio
 import logging
 import multiprocessing
 import signal
+from types import SimpleNamespace
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from newscrawl.extraction import ArticleFields, SiteHints, extract_article
+from newscrawl.extraction.hints import SiteHints
 
 logger = logging.getLogger(__name__)
 
@@ -42,17 +45,18 @@ class PageExtractor:
         return self.pool
 
     async def extract(self, body: bytes, url: str, charset: str | None,
-                      hints: SiteHints) -> ArticleFields:
+                      hints: SiteHints) -> SimpleNamespace:
         pool = self._pool()
         if pool is None:
-            return extract_article(body, url, http_charset=charset, hints=hints)
+            return SimpleNamespace(**_extract(body, url, charset, hints))
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(pool, _extract, body, url, charset, hints)
+            fields = await loop.run_in_executor(pool, _extract, body, url, charset, hints)
         except BrokenProcessPool:
             logger.warning("extraction worker died; restarting the pool (page %s)", url)
             self.pool = None
-            return extract_article(body, url, http_charset=charset, hints=hints)
+            fields = _extract(body, url, charset, hints)
+        return SimpleNamespace(**fields)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -60,5 +64,7 @@ class PageExtractor:
             self.pool = None
 
 
-def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints) -> Any:
-    return extract_article(body, url, http_charset=charset, hints=hints)
+def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints) -> dict[str, Any]:
+    from newscrawl.extraction import extract_article
+
+    return extract_article(body, url, http_charset=charset, hints=hints).to_dict()

@@ -19,7 +19,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from newscrawl.discovery.frontier import Frontier, parse_since
-from newscrawl.extraction import SiteHints
+from newscrawl.extraction.hints import SiteHints
 from newscrawl.spiders.extractor import PageExtractor
 from newscrawl.items import Article
 from newscrawl.sites import Site, load_registry, site_from_url
