@@ -240,9 +240,11 @@ def decode_cfemail(hexdata: str) -> str | None:
         return None
     key = raw[0]
     try:
-        return bytes(b ^ key for b in raw[1:]).decode("utf-8")
+        text = bytes(b ^ key for b in raw[1:]).decode("utf-8")
     except UnicodeDecodeError:
         return None
+    # a real address is printable; garbage (or a forged value) must not reach the tree
+    return text if text.isprintable() and text.strip() else None
 
 
 def _replace_text(element: lxml.html.HtmlElement, text: str) -> None:
