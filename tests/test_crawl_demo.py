@@ -135,3 +135,19 @@ def test_syndicated_copies_linked_precision_recall(demo, tmp_path: Path) -> None
     for key, item in rows:
         if item["duplicate_of"]:
             assert canonicalize_url(item["duplicate_of"]) == firsts[item["story_id"]]
+
+
+def test_since_bounds_the_run(demo, tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    since = datetime(2026, 3, 10, tzinfo=timezone.utc)
+    expected = {canonicalize_url(t["url"]) for t in demo.truth()
+                if datetime.fromisoformat(t["published"]) >= since}
+    demo.reset_log()
+    result = run_crawl(tmp_path, "-a", "since=2026-03-10", registry=demo.registry_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    got = {canonicalize_url(i["canonical_url"]) for i in result.items}
+    print(f"since=2026-03-10: {len(got)} items of {len(demo.truth())} demo articles")
+    assert got == expected and 0 < len(got) < len(demo.truth())
+    bad = run_crawl(tmp_path, "-a", "since=last-week", registry=demo.registry_path)
+    assert bad.returncode == 2 and "since" in bad.stderr
