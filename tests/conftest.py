@@ -87,3 +87,21 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     client.close()
     proc.terminate()
     proc.wait(timeout=10)
+
+
+_FIGURES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Keep what passing tests print (their measured figures) for the summary below."""
+    if report.when == "call" and report.passed and report.capstdout.strip():
+        for line in report.capstdout.strip().splitlines():
+            _FIGURES.append(f"{report.nodeid.split('::')[-1]}: {line}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """CI shows the figures (counts of faults, kills, duplicates …) without -s."""
+    if _FIGURES:
+        terminalreporter.section("figures printed by the tests")
+        for line in _FIGURES:
+            terminalreporter.write_line(line[:300])
