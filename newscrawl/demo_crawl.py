@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         code = subprocess.call(command)
     feeds = sorted((Path(args.output) / "news").glob("*.jsonl"))
     if feeds:
-        lines = sum(1 for _ in open(feeds[-1], encoding="utf-8"))
+        with open(feeds[-1], encoding="utf-8") as feed:
+            lines = sum(1 for _ in feed)
         logger.info("\nnewest feed: %s (%d articles); run summary: %s", feeds[-1], lines,
                     feeds[-1].with_suffix(".stats.json"))
     logger.info("scrapy crawl exited with %d", code)

@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -22,7 +22,12 @@ from scrapy.exceptions import NotConfigured
 
 from newscrawl.dedup.fingerprint import content_hash
 from newscrawl.exceptions import (
-    ArticleLimitReached, DuplicateArticle, InvalidArticle, MissingContent, NearDuplicateArticle, TooOld,
+    ArticleLimitReached,
+    DuplicateArticle,
+    InvalidArticle,
+    MissingContent,
+    NearDuplicateArticle,
+    TooOld,
     UnchangedArticle,
 )
 from newscrawl.items import export_fields
@@ -207,5 +212,5 @@ def _before(published: str | None, since: datetime) -> bool:
     except ValueError:
         return False
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return when < since

@@ -16,8 +16,7 @@ from collections.abc import Callable
 from newscrawl.demo.base import esc
 
 _RNG = random.Random(20260315)
-_WORDS = ("grid flex col row card media thumb title meta label badge wrap inner outer nav "
-          "item link icon menu drop panel tab slot ad unit sticky header footer hero").split()
+_WORDS = ["grid", "flex", "col", "row", "card", "media", "thumb", "title", "meta", "label", "badge", "wrap", "inner", "outer", "nav", "item", "link", "icon", "menu", "drop", "panel", "tab", "slot", "ad", "unit", "sticky", "header", "footer", "hero"]
 
 
 def _css_block(rules: int) -> str:

@@ -60,7 +60,7 @@ def parse_w3c(text: str) -> datetime | None:
     if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-":
         try:  # fast path for the common full forms
             value = datetime.fromisoformat(text.replace("z", "Z"))
-            return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
         except ValueError:
             pass
     m = _W3C.match(text)

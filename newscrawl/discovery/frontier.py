@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -47,7 +47,7 @@ def parse_since(value: str | None) -> datetime | None:
     except ValueError:
         from newscrawl.exceptions import RegistryError
         raise RegistryError(f"-a since: expected YYYY-MM-DD, got {value!r}") from None
-    return day.replace(tzinfo=timezone.utc)
+    return day.replace(tzinfo=UTC)
 
 
 class Frontier:
@@ -112,7 +112,7 @@ class Frontier:
         url = strip_tracking(url)
         key = canonicalize_url(url)
         if lastmod is not None:
-            lastmod = lastmod if lastmod.tzinfo else lastmod.replace(tzinfo=timezone.utc)
+            lastmod = lastmod if lastmod.tzinfo else lastmod.replace(tzinfo=UTC)
             self.lastmods[key] = max(lastmod, self.lastmods.get(key, lastmod))
         if key in self.requested:
             self.stats.inc_value("newscrawl/discovery/skipped/already_requested")
@@ -269,7 +269,7 @@ class Frontier:
         if self.since is None or date is None:
             return False
         if date.tzinfo is None:
-            date = date.replace(tzinfo=timezone.utc)
+            date = date.replace(tzinfo=UTC)
         if date < self.since:
             self.stats.inc_value("newscrawl/discovery/skipped/before_since")
             return True
@@ -313,7 +313,7 @@ def _changed(lastmod: datetime | None, stored: str | None) -> bool:
     except ValueError:
         return True
     if previous.tzinfo is None:
-        previous = previous.replace(tzinfo=timezone.utc)
+        previous = previous.replace(tzinfo=UTC)
     if lastmod.tzinfo is None:
-        lastmod = lastmod.replace(tzinfo=timezone.utc)
+        lastmod = lastmod.replace(tzinfo=UTC)
     return lastmod > previous

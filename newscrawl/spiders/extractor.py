@@ -14,9 +14,9 @@ import asyncio
 import logging
 import multiprocessing
 import signal
-from types import SimpleNamespace
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from types import SimpleNamespace
 from typing import Any
 
 from newscrawl.extraction.hints import SiteHints

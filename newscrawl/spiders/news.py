@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -20,9 +20,9 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl.discovery.frontier import Frontier, parse_since
 from newscrawl.extraction.hints import SiteHints
-from newscrawl.spiders.extractor import PageExtractor
 from newscrawl.items import Article
 from newscrawl.sites import Site, load_registry, site_from_url
+from newscrawl.spiders.extractor import PageExtractor
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class NewsSpider(scrapy.Spider):
             language=fields.language or site.language, section=fields.section,
             tags=list(fields.tags), description=fields.description, image=fields.image,
             site_name=fields.site_name, provenance=dict(fields.provenance),
-            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             aliases=self.frontier.aliases_for(response),
             lastmod=self.frontier.lastmod_for(response),
         )
