@@ -208,7 +208,7 @@ def _before(published: str | None, since: datetime) -> bool:
     if not published:
         return False
     try:
-        when = datetime.fromisoformat(published.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(published)  # 3.11 reads a trailing Z
     except ValueError:
         return False
     if when.tzinfo is None:
