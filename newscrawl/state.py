@@ -57,6 +57,15 @@ def rebuild_store(settings: Any, exc: CorruptState, unfinished: Iterable[Path] =
     return store
 
 
+def _shared_log(crawler: Any) -> str | None:
+    """The Redis key of this crawl's near-duplicate log; None without scale-out."""
+    if not crawler.settings.get("NEWSCRAWL_REDIS_URL"):
+        return None
+    from newscrawl.scaleout.queue import Keys
+    from newscrawl.scaleout.scheduler import KEY_PREFIX
+    return Keys(KEY_PREFIX, crawler.spidercls.name).neardup
+
+
 def _running_feed(crawler: Any) -> list[Path]:
     from newscrawl.export import FeedWriter
     writer = crawler.get_extension(FeedWriter)
@@ -73,12 +82,16 @@ class StateExtension:
     """Holds the store and the near-duplicate index for the duration of a run."""
 
     def __init__(self, store: Any, stats: Any, fresh: bool,
-                 rebuild: Callable[[CorruptState], Any] | None = None) -> None:
+                 rebuild: Callable[[CorruptState], Any] | None = None,
+                 shared_log: str | None = None) -> None:
         self.store = store
         self.stats = stats
         self.fresh = fresh
         self.rebuild = rebuild  # SQLite only: a corrupt row found mid-run rebuilds the store
         self.index = store.load_neardup_index()
+        self.shared_log = shared_log  # Redis only: this crawl's signature log, all workers
+        self.cursor = 0  # entries of the shared log already in the index
+        self.remote: set[str] = set()  # keys indexed from other workers' entries
         self.stories: dict[str, str] = {}  # canonical URL -> story id, for this run's items
         self.signatures: dict[str, Any] = {}  # canonical URL -> near-dup signature, not yet committed
         self.roots: dict[str, str] = {}  # a copy's canonical URL -> its story's first copy
@@ -92,7 +105,7 @@ class StateExtension:
         settings = crawler.settings
         rebuild = None if settings.get("NEWSCRAWL_REDIS_URL") else \
             (lambda exc: rebuild_store(settings, exc, _running_feed(crawler)))
-        ext = cls(open_store(settings), crawler.stats, fresh, rebuild)
+        ext = cls(open_store(settings), crawler.stats, fresh, rebuild, _shared_log(crawler))
         crawler.signals.connect(ext.spider_closed, signals.spider_closed)
         crawler.signals.connect(ext.engine_stopped, signals.engine_stopped)
         ext.crawler = crawler
@@ -128,15 +141,50 @@ class StateExtension:
         sig = self.index.signature(body)
         if sig is None:
             return None
+        if self.shared_log is not None:
+            return self._link_shared(key, sig)
+        return self._link(key, sig)
+
+    def _link(self, key: str, sig: Any, own: bool = True) -> str | None:
         match = self.index.best(sig)
         if key not in self.index:
             self.index.add_signature(key, sig)
+            if own:
+                self.signatures[key] = sig
+            else:
+                self.remote.add(key)
+        elif own and key in self.remote:  # another worker met this URL too: ours may win
             self.signatures[key] = sig
         if match is None or match.key == key:
             return None
         root = self.roots.get(match.key, match.key)
         self.roots[key] = root
         return root
+
+    def _link_shared(self, key: str, sig: Any) -> str | None:
+        """Scale-out: publish this copy to the crawl's log, then index the log in its order.
+
+        Every worker links each entry against the entries before it, so all agree on a
+        story's first copy even when two copies are accepted at the same instant. Left:
+        an entry whose item is then dropped (claimed elsewhere, worker died before the
+        feed fsync) may be the first copy others link to; a worker joining late, or a
+        story whose first copy was updated this crawl, may pick another root (same story
+        id via the state, but another ``duplicate_of``).
+        """
+        start = self.cursor
+        self.cursor, entries = self.store.share_signature(self.shared_log, key, sig, start)
+        if start == 0:  # what the store loaded of this crawl is re-indexed in log order
+            loaded = dict(self.index.items())
+            for other, other_sig in entries[:-1]:
+                old = loaded.get(other)
+                if old is not None and old.size == other_sig.size \
+                        and (old.hashvalues == other_sig.hashvalues).all():
+                    self.index.remove(other)
+        for other, other_sig in entries[:-1]:
+            if len(other_sig.hashvalues) == self.index.num_perm:
+                self._link(other, other_sig, own=False)
+        self.stats.inc_value("newscrawl/dedup/shared_entries", len(entries) - 1)
+        return self._link(key, sig)
 
     def new_story_id(self, key: str) -> str:
         self.stories[key] = story_id_for(key)

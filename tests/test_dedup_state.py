@@ -162,3 +162,98 @@ def test_redis_store_holds_no_pickle(redis_url: str) -> None:
             if value[:1] in "{[":
                 json.loads(value)
     store.close()
+
+
+# -- the near-duplicate index shared by scale-out workers (a real redis-server) ------------
+
+STORY = BODY + (" Engineers from the works department said the first crews would clear the "
+                "landslides that still block the road above Kalam, while a second team "
+                "surveys the bridges the river washed away in August. Shopkeepers in the "
+                "valley said the closure had cut their trade by half since the summer.")
+COPY = "MINGORA (Wire): " + STORY.rsplit(" Shopkeepers", 1)[0] + " Follow us for more news."
+OTHER = ("The city council voted on Thursday to extend the opening hours of the central "
+         "library into the evening, after students complained that the reading rooms closed "
+         "before most of them had finished their classes at the colleges across the river. "
+         "The change will cost little, the librarian said, because volunteers will staff it.")
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] = self.values.get(key, 0) + count
+
+
+def _worker(redis_url: str, prefix: str) -> object:
+    """One worker's StateExtension on the shared Redis state, as scale-out opens it."""
+    from newscrawl.dedup.redis_state import RedisStateStore
+    from newscrawl.state import StateExtension
+
+    store = RedisStateStore.open(redis_url, prefix=prefix)
+    return StateExtension(store, _Stats(), fresh=False, shared_log=f"{prefix}:news:neardup")
+
+
+def _link(worker: object, key: str, body: str) -> tuple[str | None, str]:
+    """What DeduplicatePipeline does with an accepted item: duplicate_of and story_id."""
+    first = worker.near_duplicate_of(key, body)  # type: ignore[attr-defined]
+    if first is None:
+        return None, worker.new_story_id(key)  # type: ignore[attr-defined]
+    story = worker.stories[key] = worker.story_of(first)  # type: ignore[attr-defined]
+    return first, story
+
+
+def test_workers_link_copies_accepted_by_each_other(redis_url: str) -> None:
+    from newscrawl.state import story_id_for
+
+    prefix = f"t-{uuid.uuid4().hex}"
+    one, two = _worker(redis_url, prefix), _worker(redis_url, prefix)
+    a, b, c = (f"http://127.0.0.1:800{i}/news/roads" for i in (1, 2, 3))
+    # worker two accepts its copy before it has read anything worker one published
+    assert _link(one, a, STORY) == (None, story_id_for(a))
+    assert _link(two, b, COPY) == (a, story_id_for(a))
+    assert _link(two, "http://127.0.0.1:8002/news/library", OTHER)[0] is None
+    assert _link(one, c, COPY + " Share this.") == (a, story_id_for(a))  # root, not copy b
+    assert one.stats.values["newscrawl/dedup/shared_entries"] == 2  # type: ignore[attr-defined]
+    assert set(one.signatures) == {a, c} and set(two.signatures) == {  # type: ignore[attr-defined]
+        b, "http://127.0.0.1:8002/news/library"}  # each commits only its own signatures
+
+
+def test_a_late_worker_agrees_on_the_first_copy(redis_url: str) -> None:
+    """Signatures committed this crawl are loaded by a late joiner and re-read in log order."""
+    prefix = f"t-{uuid.uuid4().hex}"
+    one = _worker(redis_url, prefix)
+    a, b = "http://127.0.0.1:8001/news/roads", "http://127.0.0.1:8002/news/roads"
+    _link(one, a, STORY)
+    _link(one, b, COPY)
+    one.store.commit_articles([_rec(k, story_id=one.stories[k], signature=one.signatures[k])  # type: ignore[attr-defined]
+                               for k in (a, b)])
+    late = _worker(redis_url, prefix)
+    assert b in late.index  # type: ignore[attr-defined]
+    c = "http://127.0.0.1:8003/news/roads"
+    assert _link(late, c, COPY + " Share this.") == (a, one.stories[a])  # type: ignore[attr-defined]
+
+
+def test_unreadable_log_entries_are_skipped_not_unpickled(redis_url: str, tmp_path: Path) -> None:
+    import pickle
+
+    prefix = f"t-{uuid.uuid4().hex}"
+    one = _worker(redis_url, prefix)
+    log = one.shared_log  # type: ignore[attr-defined]
+    one.store._r.rpush(log, pickle.dumps(Path), "{not json", json.dumps(  # type: ignore[attr-defined]
+        {"key": "x", "size": 3, "hv": "AAAA"}))  # wrong signature length
+    a = "http://127.0.0.1:8001/news/roads"
+    assert _link(one, a, STORY)[0] is None
+    assert one.cursor == 4  # type: ignore[attr-defined]
+    assert _link(one, "http://127.0.0.1:8002/news/roads", COPY)[0] == a
+
+
+def test_single_process_path_uses_no_shared_log(tmp_path: Path) -> None:
+    from newscrawl.state import StateExtension
+
+    ext = StateExtension(open_state(tmp_path / "state"), _Stats(), fresh=False)
+    a = "http://127.0.0.1:8001/news/roads"
+    assert ext.shared_log is None and ext.near_duplicate_of(a, STORY) is None
+    assert ext.near_duplicate_of("http://127.0.0.1:8002/news/roads", COPY) == a
+    assert ext.stats.values == {}
+    ext.store.close()

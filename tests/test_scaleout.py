@@ -158,13 +158,17 @@ def test_a_new_worker_recovers_what_a_dead_worker_had_taken(server: Any, redis_u
 def test_join_a_live_crawl_or_start_fresh(server: Any, redis_url: str) -> None:
     keys = Keys("newscrawl", "news")
     server.sadd(keys.dupefilter, "old-run")
+    server.rpush(keys.neardup, "old-run")
     first = make_scheduler(redis_url, "first")
     first.open(DemoSpider())
     assert first.mode == "fresh" and server.scard(keys.dupefilter) == 0
+    assert server.llen(keys.neardup) == 0  # the shared near-dup log lives for one crawl
     server.sadd(keys.dupefilter, "this-run")
+    server.rpush(keys.neardup, "this-run")
     second = make_scheduler(redis_url, "second")
     second.open(DemoSpider())
     assert second.mode == "join" and server.scard(keys.dupefilter) == 1
+    assert server.llen(keys.neardup) == 1
     second.close("finished")
     first.close("finished")
 
@@ -227,18 +231,29 @@ def _items(tmp_path: Path, name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def test_two_workers_share_one_crawl(tmp_path: Path, server: Any, redis_url: str) -> None:
+@pytest.fixture(scope="module")
+def two_workers(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> dict[str, Any]:
+    """One crawl of the demo network by two workers (run once for the tests below)."""
+    import redis
     demo = pytest.importorskip("newscrawl.demo")
+    redis.Redis.from_url(redis_url).flushdb()
+    tmp_path = tmp_path_factory.mktemp("two-workers")
     with demo.DemoNetwork(base_port=0) as network:
         registry = network.write_registry(tmp_path / "demo.yaml")
         workers = [_worker(tmp_path, name, registry, redis_url) for name in ("w1", "w2")]
         codes = [w.wait(timeout=150) for w in workers]
         logs = {n: (tmp_path / f"{n}.log").read_text(encoding="utf-8") for n in ("w1", "w2")}
         assert codes == [0, 0], f"{codes}\n" + logs["w1"][-3000:] + logs["w2"][-3000:]
-        truth = {canonicalize_url(a["url"]) for a in network.truth()}
-        article_paths = {(a["site"], _path(a["url"])) for a in network.truth()}
-        requested = Counter((r.site, r.path) for r in network.requests)
-    one, two = _items(tmp_path, "w1"), _items(tmp_path, "w2")
+        return {"truth": network.truth(), "requests": list(network.requests),
+                "items": [_items(tmp_path, "w1"), _items(tmp_path, "w2")]}
+
+
+def test_two_workers_share_one_crawl(two_workers: dict[str, Any], redis_url: str) -> None:
+    import redis
+    truth = {canonicalize_url(a["url"]) for a in two_workers["truth"]}
+    article_paths = {(a["site"], _path(a["url"])) for a in two_workers["truth"]}
+    requested = Counter((r.site, r.path) for r in two_workers["requests"])
+    one, two = two_workers["items"]
     assert one and two, "both workers must take part"
     emitted = Counter(canonicalize_url(row["canonical_url"]) for row in one + two)
     assert {k for k, n in emitted.items() if n > 1} == set()
@@ -246,4 +261,35 @@ def test_two_workers_share_one_crawl(tmp_path: Path, server: Any, redis_url: str
     twice = {k: n for k, n in requested.items() if k in article_paths and n > 1}
     assert not twice, twice
     assert all(requested[k] == 1 for k in article_paths)
-    assert server.zcard("newscrawl:news:requests") == 0
+    assert redis.Redis.from_url(redis_url).zcard("newscrawl:news:requests") == 0
+
+
+def _pairs(groups: dict[str, set[str]]) -> set[frozenset[str]]:
+    return {frozenset((a, b)) for members in groups.values() for a in members for b in members
+            if a < b}
+
+
+def test_two_workers_link_syndicated_copies(two_workers: dict[str, Any]) -> None:
+    """Copies of one story handled by different workers share the first copy's story id."""
+    story = {canonicalize_url(a["url"]): a["story"] for a in two_workers["truth"]}
+    rows = {canonicalize_url(r["canonical_url"]): (r, worker)
+            for worker, items in enumerate(two_workers["items"]) for r in items}
+    truth: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}
+    for key, (row, _worker_no) in rows.items():
+        if story.get(key):
+            truth.setdefault(story[key], set()).add(key)
+        found.setdefault(row["story_id"], set()).add(key)
+    true_pairs, found_pairs = _pairs(truth), _pairs(found)
+    hit = len(true_pairs & found_pairs)
+    precision = hit / len(found_pairs) if found_pairs else 1.0
+    recall = hit / len(true_pairs) if true_pairs else 1.0
+    across = sum(1 for members in truth.values() if len({rows[k][1] for k in members}) > 1)
+    print(f"story linking across 2 workers: precision {precision:.3f} recall {recall:.3f} "
+          f"({len(true_pairs)} copy pairs, {len(truth)} stories, {across} split across workers)")
+    assert len(true_pairs) >= 3 and precision >= 0.98 and recall >= 0.98
+    for name, members in truth.items():
+        assert len({rows[k][0]["story_id"] for k in members}) == 1, name
+        firsts = [k for k in members if rows[k][0]["duplicate_of"] is None]
+        assert len(firsts) == 1, (name, firsts)
+        assert all(rows[k][0]["duplicate_of"] in (None, firsts[0]) for k in members), name

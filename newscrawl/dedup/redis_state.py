@@ -42,6 +42,7 @@ class RedisStateStore:
         self._r = client
         self.prefix = prefix
         self.path = f"{client.connection_pool.connection_kwargs.get('host')}:{prefix}"
+        self._raw: redis.Redis | None = None  # bytes replies, for the shared log
 
     @classmethod
     def open(cls, url: str, prefix: str = "newscrawl") -> RedisStateStore:
@@ -58,6 +59,8 @@ class RedisStateStore:
 
     def close(self) -> None:
         self._r.close()
+        if self._raw is not None:
+            self._raw.close()
 
     def __enter__(self) -> Self:
         return self
@@ -152,7 +155,7 @@ class RedisStateStore:
     def neardup_signatures(self) -> Iterator[tuple[str, Signature]]:
         for key, doc in self._r.hscan_iter(self._k("neardup"), count=1000):
             data = json.loads(doc)
-            yield key, Signature.from_bytes(base64.b64decode(data["hv"]), int(data["size"]))
+            yield key, _signature(data)
 
     def add_signatures(self, items: Iterable[tuple[str, Signature]]) -> None:
         mapping = {key: _sig_json(sig) for key, sig in items}
@@ -166,6 +169,33 @@ class RedisStateStore:
         for key, sig in self.neardup_signatures():
             index.add_signature(key, sig)
         return index
+
+    def share_signature(self, log: str, key: str, sig: Signature,
+                        since: int) -> tuple[int, list[tuple[str, Signature]]]:
+        """Append ``(key, sig)`` to a crawl's shared log; return the next read position and
+        every entry from ``since`` on, this one last.
+
+        Append and read are one MULTI/EXEC, so each worker sees the log in the one order
+        all workers agree on (what lets them agree on a story's first copy).  Only a hint
+        for the near-duplicate index: nothing here marks an article seen.
+        """
+        if self._raw is None:  # any value may be in a writable Redis: no decoding of replies
+            pool = self._r.connection_pool
+            kwargs = {**pool.connection_kwargs, "decode_responses": False}
+            self._raw = redis.Redis(connection_pool=redis.ConnectionPool(
+                connection_class=pool.connection_class, **kwargs))
+        pipe = self._raw.pipeline(transaction=True)
+        pipe.rpush(log, _sig_json(sig, key))
+        pipe.lrange(log, since, -1)
+        _, docs = pipe.execute()
+        entries = []
+        for doc in docs:
+            try:
+                data = json.loads(doc)
+                entries.append((str(data["key"]), _signature(data)))
+            except (ValueError, KeyError, TypeError) as exc:
+                logger.warning("skipped an unreadable entry of %s: %s", log, exc)
+        return since + len(docs), entries
 
     # -- runs and health -----------------------------------------------------------
     def begin_run(self) -> int:
@@ -225,5 +255,10 @@ def _keys(url: str) -> list[str]:
     return [url] if canonical == url else [url, canonical]
 
 
-def _sig_json(sig: Signature) -> str:
-    return json.dumps({"size": sig.size, "hv": base64.b64encode(sig.to_bytes()).decode("ascii")})
+def _sig_json(sig: Signature, key: str | None = None) -> str:
+    doc = {"size": sig.size, "hv": base64.b64encode(sig.to_bytes()).decode("ascii")}
+    return json.dumps(doc if key is None else {"key": key, **doc})
+
+
+def _signature(data: dict[str, Any]) -> Signature:
+    return Signature.from_bytes(base64.b64decode(data["hv"], validate=True), int(data["size"]))

@@ -71,6 +71,11 @@ class Keys:
         return self._k("claims")
 
     @property
+    def neardup(self) -> str:
+        """This crawl's shared log of near-duplicate signatures (see ``StateExtension``)."""
+        return self._k("neardup")
+
+    @property
     def workers(self) -> str:
         return self._k("workers")
 

@@ -88,7 +88,7 @@ class ReliableScheduler(Scheduler):
                 self.mode = "resume"
             else:
                 self.mode = "fresh"
-                self.server.delete(self.keys.dupefilter, self.keys.claims)
+                self.server.delete(self.keys.dupefilter, self.keys.claims, self.keys.neardup)
         logger.info("worker %s: %s (%d queued, %d recovered, %d other live workers)",
                     self.worker, MODES[self.mode], len(self.queue), recovered, len(others))
         self.stats.set_value("newscrawl/scaleout/mode", self.mode)
