@@ -184,6 +184,7 @@ class FeedWriter:
             return
         try:
             self.fh.close()
+            assert self.final is not None
             os.replace(self.part, self.final)
             fsync_dir(self.folder)
             logger.info("wrote %d items to %s", self.count, self.final)

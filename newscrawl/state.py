@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -108,7 +109,7 @@ class StateExtension:
         ext = cls(open_store(settings), crawler.stats, fresh, rebuild, _shared_log(crawler))
         crawler.signals.connect(ext.spider_closed, signals.spider_closed)
         crawler.signals.connect(ext.engine_stopped, signals.engine_stopped)
-        ext.crawler = crawler
+        ext.crawler = crawler  # type: ignore[attr-defined]  # RedirectAliasMiddleware finds it
         return ext
 
     # -- questions ------------------------------------------------------------------------
@@ -235,7 +236,7 @@ class StateExtension:
     def _flush_redirects(self) -> None:
         """Redirects whose target was emitted earlier (or filtered as already requested)."""
         for target, sources in self.redirects.items():
-            record = self._read(lambda store, url=target: store.known_url(url))
+            record = self._read(partial(_known_url, url=target))
             if record is not None and record.canonical_url in self.durable | {target}:
                 record.aliases = tuple(record.aliases) + tuple(sorted(sources))
                 self.store.commit_articles([record])
@@ -274,11 +275,15 @@ def record_fields(item: Any) -> dict[str, Any]:
     return {name: adapter.get(name) for name in RECORD_FIELDS}
 
 
+def _known_url(store: Any, url: str) -> Any:
+    return store.known_url(url)
+
+
 def _record(item: Any) -> ArticleRecord:
     adapter = ItemAdapter(item)
     return ArticleRecord(
         canonical_url=adapter.get("canonical_url") or adapter["url"],
-        site=adapter.get("site"),
+        site=adapter.get("site") or "",
         content_hash=adapter.get("content_hash"),
         version=adapter.get("version") or 1,
         lastmod=adapter.get("lastmod"),

@@ -89,7 +89,7 @@ def _hold_stop_until_engine_runs(process: Any, crawler: Any) -> None:
         engine = getattr(crawler, "_engine", None)
         starting = engine is not None and not engine.running and crawler.crawling
         if starting and tries < HOLD_TRIES:
-            reactor.callLater(HOLD_STEP, when_running, signum, frame, tries + 1)
+            reactor.callLater(HOLD_STEP, when_running, signum, frame, tries + 1)  # type: ignore[arg-type]
             return
         original(signum, frame)
 

@@ -235,7 +235,8 @@ class Frontier:
 
     def aliases_for(self, response: Response) -> list[str]:
         """Every URL that led to this page: redirect sources and the requested variant."""
-        urls = list(response.meta.get("redirect_urls", [])) + [response.request.url, response.url]
+        requested = response.request.url if response.request is not None else response.url
+        urls = [*response.meta.get("redirect_urls", []), requested, response.url]
         return sorted({canonicalize_url(u) for u in urls})
 
     # -- helpers ------------------------------------------------------------------------

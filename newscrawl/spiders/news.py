@@ -173,7 +173,7 @@ def select_sites(sites: str | None, site: str | None, url: str | None) -> list[S
 
 
 def _header_charset(response: TextResponse) -> str | None:
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
     if "charset=" in content_type:
         return content_type.split("charset=", 1)[1].split(";")[0].strip(" \"'") or None
     return None
