@@ -121,3 +121,11 @@ def test_crawl_with_bad_registry_exits_nonzero_without_traceback(tmp_path: Path)
     lines = [line for line in proc.stderr.splitlines() if "error" in line]
     assert len(lines) == 1
     assert str(path) in lines[0] and "site 'broken'" in lines[0] and "field 'url'" in lines[0]
+
+
+@pytest.mark.parametrize("command, expected", [(["list"], "news"), (["check"], "OK")])
+def test_scrapy_list_and_check_work(command: list[str], expected: str) -> None:
+    proc = subprocess.run([sys.executable, "-m", "scrapy", *command], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert expected in (proc.stdout + proc.stderr)
