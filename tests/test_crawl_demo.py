@@ -151,3 +151,16 @@ def test_since_bounds_the_run(demo, tmp_path: Path) -> None:
     assert got == expected and 0 < len(got) < len(demo.truth())
     bad = run_crawl(tmp_path, "-a", "since=last-week", registry=demo.registry_path)
     assert bad.returncode == 2 and "since" in bad.stderr
+
+
+def test_near_duplicates_can_be_dropped(demo, tmp_path: Path) -> None:
+    result = run_crawl(tmp_path, "-s", "NEWSCRAWL_NEAR_DUPLICATES=drop", registry=demo.registry_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    truth = demo.truth()
+    stories = {t["story"] for t in truth if t["story"]}
+    copies = sum(1 for t in truth if t["story"])
+    print(f"drop mode: {len(result.items)} items = {len(truth)} articles - "
+          f"{copies - len(stories)} later copies")
+    assert len(result.items) == len(truth) - (copies - len(stories))
+    assert all(i["duplicate_of"] is None for i in result.items)
+    assert len({i["story_id"] for i in result.items}) == len(result.items)
