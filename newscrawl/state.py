@@ -19,7 +19,8 @@ from urllib.parse import urljoin
 from itemadapter import ItemAdapter
 from scrapy import signals
 
-from newscrawl.dedup import ArticleRecord, CorruptState, StateStore, canonicalize_url
+from newscrawl.dedup import ArticleRecord, CorruptState, StateStore, canonicalize_url, open_state
+from newscrawl.dedup.backend import rebuild_state
 
 logger = logging.getLogger(__name__)
 
@@ -29,17 +30,20 @@ def story_id_for(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
+def _state_dir(settings: Any) -> Path:
+    return Path(settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl")
+
+
+def _finished_feeds(settings: Any, unfinished: Iterable[Path] = ()) -> list[Path]:
+    out = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
+    return [*sorted(out.glob("*/*.jsonl")), *unfinished]
+
+
 def open_store(settings: Any) -> Any:
-    """The configured store: Redis when NEWSCRAWL_REDIS_URL is set, else SQLite."""
-    redis_url = settings.get("NEWSCRAWL_REDIS_URL")
-    if redis_url:
-        from newscrawl.dedup.redis_state import RedisStateStore
-        return RedisStateStore.open(redis_url)
-    folder = Path(settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl")
-    try:
-        return StateStore.open(folder)
-    except CorruptState as exc:
-        return rebuild_store(settings, exc)
+    """The configured store: Redis when NEWSCRAWL_REDIS_URL is set, else SQLite
+    (quarantined and rebuilt from the finished feeds when corrupt)."""
+    return open_state(_state_dir(settings), settings.get("NEWSCRAWL_REDIS_URL") or None,
+                      feeds=lambda: _finished_feeds(settings))
 
 
 def rebuild_store(settings: Any, exc: CorruptState, unfinished: Iterable[Path] = ()) -> StateStore:
@@ -48,14 +52,8 @@ def rebuild_store(settings: Any, exc: CorruptState, unfinished: Iterable[Path] =
     Mid-run, ``unfinished`` adds the running feed: its fsynced lines are items
     this run already recorded, so they must stay "seen".
     """
-    folder = Path(settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl")
     logger.error("%s; rebuilding the state from the finished feeds", exc)
-    StateStore.quarantine(folder)
-    store = StateStore.open(folder)
-    out = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
-    rebuilt = store.rebuild_from_feeds([*sorted(out.glob("*/*.jsonl")), *unfinished])
-    logger.warning("rebuilt the state from the feeds: %d articles", rebuilt)
-    return store
+    return rebuild_state(_state_dir(settings), _finished_feeds(settings, unfinished))
 
 
 def _shared_log(crawler: Any) -> str | None:

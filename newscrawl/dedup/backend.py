@@ -62,9 +62,14 @@ def open_state(state_dir: str | os.PathLike[str], redis_url: str | None = None,
         if feeds is None:
             raise
         logger.error("%s; quarantining and rebuilding from the output feeds", exc)
+    return rebuild_state(state_dir, feeds())
+
+
+def rebuild_state(state_dir: str | os.PathLike[str], feeds: Iterable[Path]) -> StateStore:
+    """Move a corrupt SQLite store aside and refill a new one from the given feeds."""
     moved = StateStore.quarantine(state_dir)
     store = StateStore.open(state_dir)
-    paths = list(feeds())
+    paths = list(feeds)
     count = store.rebuild_from_feeds(paths)
     logger.warning("state rebuilt: %d articles from %d feeds (bad copy kept in %s)",
                    count, len(paths), moved)

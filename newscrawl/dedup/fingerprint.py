@@ -33,11 +33,14 @@ WORD_SHINGLE = 5  # words per shingle for spaced scripts
 CHAR_SHINGLE = 4  # characters per shingle for unspaced scripts (about two CJK words)
 
 
+@functools.lru_cache(maxsize=4)
 def normalise_body(text: str) -> str:
     """NFKC, casefold, punctuation and symbols removed, whitespace collapsed.
 
     Punctuation becomes a space rather than nothing, so "end.Start" stays two
-    words; invisible format characters (soft hyphen, ZWNJ) are removed.
+    words; invisible format characters (soft hyphen, ZWNJ) are removed. Cached
+    for the last few bodies: the hash and the near-duplicate shingles of one
+    item both need it.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join("".join(_fold_char(ch) for ch in text).split())

@@ -125,10 +125,10 @@ class Frontier:
         self.stats.inc_value(f"newscrawl/discovery/pages/{via}")
         return self.request(url, site, "page")
 
-    def lastmod_for(self, response: Response) -> str | None:
-        """The newest date a discovery document gave for this page (stored with it)."""
-        keys = {canonicalize_url(u) for u in self.aliases_for(response)}
-        dates = [self.lastmods[k] for k in keys if k in self.lastmods]
+    def lastmod_for(self, aliases: list[str]) -> str | None:
+        """The newest date a discovery document gave for this page (stored with it);
+        ``aliases`` are its canonical keys, from :meth:`aliases_for`."""
+        dates = [self.lastmods[k] for k in aliases if k in self.lastmods]
         return max(dates).isoformat() if dates else None
 
     # -- documents ----------------------------------------------------------------------

@@ -129,6 +129,7 @@ class NewsSpider(scrapy.Spider):
             return
         for name, source in fields.provenance.items():
             stats.inc_value(f"newscrawl/extract/source/{name}/{source}")
+        aliases = self.frontier.aliases_for(response)
         yield Article(
             url=response.url, site=site.name, title=fields.title, body=fields.body,
             canonical_url=self.frontier.canonical_for(response, fields.canonical_url),
@@ -137,8 +138,7 @@ class NewsSpider(scrapy.Spider):
             tags=list(fields.tags), description=fields.description, image=fields.image,
             site_name=fields.site_name, provenance=dict(fields.provenance),
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            aliases=self.frontier.aliases_for(response),
-            lastmod=self.frontier.lastmod_for(response),
+            aliases=aliases, lastmod=self.frontier.lastmod_for(aliases),
         )
 
     def on_error(self, failure: Any) -> Iterator[scrapy.Request]:
