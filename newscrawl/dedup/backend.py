@@ -71,6 +71,6 @@ def rebuild_state(state_dir: str | os.PathLike[str], feeds: Iterable[Path]) -> S
     store = StateStore.open(state_dir)
     paths = list(feeds)
     count = store.rebuild_from_feeds(paths)
-    logger.warning("state rebuilt: %d articles from %d feeds (bad copy kept in %s)",
+    logger.warning("rebuilt the state from the feeds: %d articles from %d feeds (bad copy kept in %s)",
                    count, len(paths), moved)
     return store
