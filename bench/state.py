@@ -67,7 +67,7 @@ def run(n: int, redis_url: str | None) -> None:
     checkpoints = sorted({c for c in (1_000, 100_000, 1_000_000, n) if c <= n})
     tmp = Path(tempfile.mkdtemp(prefix="newscrawl-bench-"))
     if redis_url:
-        from newscrawl.dedup.redis_state import RedisStateStore
+        from newscrawl.dedup.redis_store import RedisStateStore
 
         store = RedisStateStore.open(redis_url, prefix=f"bench-{int(time.time())}")
     else:

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 # name -> (module with build_parser(parser) and run(args), one-line help)
 _SUBCOMMANDS = {
     "extract": ("newscrawl.extraction.cli", "extract article fields from saved pages"),
-    "demo": ("newscrawl.demo_crawl", "start the offline demo network and crawl it"),
+    "demo": ("newscrawl.demo.crawl", "start the offline demo network and crawl it"),
 }
 
 

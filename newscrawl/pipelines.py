@@ -2,7 +2,7 @@
 
 Each drops with a typed reason (see :mod:`newscrawl.exceptions`), so Scrapy
 counts ``item_dropped_reasons_count/<Reason>`` and the URL is logged.
-Export and "mark seen" are not here: :mod:`newscrawl.export` does them once an
+Export and "mark seen" are not here: :mod:`newscrawl.export.writer` does them once an
 item is durably written.
 """
 
@@ -122,7 +122,7 @@ class ValidatePipeline:
 class DeduplicatePipeline:
     """One item per article: canonical URL, exact body hash, near-duplicates, versions.
 
-    Looks are read-only against the state; :mod:`newscrawl.export` records what was
+    Looks are read-only against the state; :mod:`newscrawl.export.writer` records what was
     emitted only after it is durably in the output.
     """
 
@@ -138,7 +138,7 @@ class DeduplicatePipeline:
         return cls(crawler, crawler.stats, crawler.settings.get("NEWSCRAWL_NEAR_DUPLICATES"))
 
     def open_spider(self) -> None:
-        from newscrawl.state import StateExtension
+        from newscrawl.dedup.ledger import StateExtension
         self.state = self.crawler.get_extension(StateExtension)
 
     def process_item(self, item: Any) -> Any:

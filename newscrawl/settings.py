@@ -51,7 +51,7 @@ DOWNLOADER_MIDDLEWARES = {
     # unreachable or 5xx robots.txt => disallow the site (RFC 9309); Crawl-delay applied
     "newscrawl.middlewares.robots.StrictRobotsTxtMiddleware": 100,
     "newscrawl.middlewares.budget.SiteBudgetMiddleware": 120,  # NEWSCRAWL_MAX_PAGES_PER_SITE
-    "newscrawl.monitors.FirstContactMiddleware": 340,  # short timeout until a site answered once
+    "newscrawl.middlewares.first_contact.FirstContactMiddleware": 340,  # short timeout until a site answered once
     "newscrawl.middlewares.retry_after.RetryAfterMiddleware": 560,  # 429/503 before RetryMiddleware
     "newscrawl.middlewares.charset.CharsetFixMiddleware": 584,  # header charset contradicted by bytes
     "newscrawl.middlewares.content.ContentTypeFilterMiddleware": 585,  # non-HTML pages skipped
@@ -60,18 +60,18 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.limits.SizeLimitStatsMiddleware": 595,  # size aborts counted, not retried
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newscrawl.middlewares.safety.SafeRedirectMiddleware": 600,  # loops / max / non-HTTP counted
-    "newscrawl.state.RedirectAliasMiddleware": 650,  # sees 3xx before the redirect middleware
+    "newscrawl.middlewares.redirects.RedirectAliasMiddleware": 650,  # sees 3xx before the redirect middleware
 }
 EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 50,  # exit-code monitors at close
-    "newscrawl.state.StateExtension": 100,  # opens the state store (SQLite or Redis) for the run
-    "newscrawl.export.FeedWriter": 500,  # atomic default feed; marks articles seen once durable
-    "newscrawl.summary.RunSummary": 900,  # per-site summary; X.stats.json beside the feed X.jsonl
-    "newscrawl.gctune.GcTuning": 0,  # freeze start-up objects, rarer young-generation GC passes
+    "newscrawl.dedup.ledger.StateExtension": 100,  # opens the state store (SQLite or Redis) for the run
+    "newscrawl.export.writer.FeedWriter": 500,  # atomic default feed; marks articles seen once durable
+    "newscrawl.extensions.summary.RunSummary": 900,  # per-site summary; X.stats.json beside the feed X.jsonl
+    "newscrawl.extensions.gctune.GcTuning": 0,  # freeze start-up objects, rarer young-generation GC passes
 }
 ADDONS = {"newscrawl.scaleout.RedisScaleOut": 0}  # scrapy-redis settings, only with NEWSCRAWL_REDIS_URL
 SPIDERMON_ENABLED = True
-SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.monitors.RunMonitors"]  # sets newscrawl/exit_code
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.extensions.monitors.RunMonitors"]  # sets newscrawl/exit_code
 CONCURRENT_ITEMS = 8  # tasks per response; Scrapy's 100 cost ~9 ms/page for our one item per page
 FEED_EXPORT_FIELDS = export_fields()  # public Article fields only, in schema order
 FEED_EXPORT_ENCODING = "utf-8"  # -o/-O feeds in UTF-8, not ASCII-escaped

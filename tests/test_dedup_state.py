@@ -143,7 +143,7 @@ def test_verify_passes_on_healthy_store(store) -> None:
 
 def test_redis_store_holds_no_pickle(redis_url: str) -> None:
     """Every value written is JSON or a plain string: nothing to unpickle."""
-    from newscrawl.dedup.redis_state import RedisStateStore
+    from newscrawl.dedup.redis_store import RedisStateStore
 
     store = RedisStateStore.open(redis_url, prefix="nopickle")
     index = NearDuplicateIndex()
@@ -187,8 +187,8 @@ class _Stats:
 
 def _worker(redis_url: str, prefix: str) -> object:
     """One worker's StateExtension on the shared Redis state, as scale-out opens it."""
-    from newscrawl.dedup.redis_state import RedisStateStore
-    from newscrawl.state import StateExtension
+    from newscrawl.dedup.ledger import StateExtension
+    from newscrawl.dedup.redis_store import RedisStateStore
 
     store = RedisStateStore.open(redis_url, prefix=prefix)
     return StateExtension(store, _Stats(), fresh=False, shared_log=f"{prefix}:news:neardup")
@@ -204,7 +204,7 @@ def _link(worker: object, key: str, body: str) -> tuple[str | None, str]:
 
 
 def test_workers_link_copies_accepted_by_each_other(redis_url: str) -> None:
-    from newscrawl.state import story_id_for
+    from newscrawl.dedup.ledger import story_id_for
 
     prefix = f"t-{uuid.uuid4().hex}"
     one, two = _worker(redis_url, prefix), _worker(redis_url, prefix)
@@ -249,7 +249,7 @@ def test_unreadable_log_entries_are_skipped_not_unpickled(redis_url: str, tmp_pa
 
 
 def test_single_process_path_uses_no_shared_log(tmp_path: Path) -> None:
-    from newscrawl.state import StateExtension
+    from newscrawl.dedup.ledger import StateExtension
 
     ext = StateExtension(open_state(tmp_path / "state"), _Stats(), fresh=False)
     a = "http://127.0.0.1:8001/news/roads"

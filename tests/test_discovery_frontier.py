@@ -6,13 +6,13 @@ from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from newscrawl.discovery.frontier import (
+from newscrawl.sites import site_from_url
+from newscrawl.spiders.frontier import (
     CHILD_SITEMAP_PRIORITY,
     PAGE_PRIORITY,
     SITEMAP_CHAINS,
     Frontier,
 )
-from newscrawl.sites import site_from_url
 
 BASE = "http://127.0.0.1:9/"
 

@@ -7,7 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscrawl.extraction.authors import clean_authors, find_bold_byline, find_byline, split_names
+from newscrawl.extraction.metadata.authors import (
+    clean_authors,
+    find_bold_byline,
+    find_byline,
+    split_names,
+)
 
 
 @pytest.mark.parametrize(

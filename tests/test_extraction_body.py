@@ -10,8 +10,7 @@ import lxml.html
 import pytest
 
 from newscrawl.extraction import SiteHints, extract_article
-from newscrawl.extraction.body import combine, jsonld_paragraphs
-from newscrawl.extraction.clean import (
+from newscrawl.extraction.body.clean import (
     CleanContext,
     clean_paragraphs,
     dedupe,
@@ -22,7 +21,8 @@ from newscrawl.extraction.clean import (
     drop_teaser_blocks,
     is_prompt,
 )
-from newscrawl.extraction.treeclean import (
+from newscrawl.extraction.body.main import combine, jsonld_paragraphs
+from newscrawl.extraction.body.treeclean import (
     decode_cfemail,
     decode_cloudflare_emails,
     prune_boilerplate,

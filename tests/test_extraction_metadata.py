@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newscrawl.extraction import metadata as metadata_module
 from newscrawl.extraction.hints import SiteHints
-from newscrawl.extraction.jsonld import load_block, parse_jsonld
-from newscrawl.extraction.metadata import Metadata, extract_metadata
-from newscrawl.extraction.titles import choose_title, site_labels, strip_site_name
+from newscrawl.extraction.metadata import cascade as metadata_module
+from newscrawl.extraction.metadata.cascade import Metadata, extract_metadata
+from newscrawl.extraction.metadata.jsonld import load_block, parse_jsonld
+from newscrawl.extraction.metadata.titles import choose_title, site_labels, strip_site_name
 
 FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
 SHARED_NEWS = Path(__file__).resolve().parents[2] / "shared" / "data" / "news"

@@ -10,14 +10,14 @@ import lxml.html
 import pytest
 
 from newscrawl.extraction import extract_article
-from newscrawl.extraction.body import (
+from newscrawl.extraction.body.clean import is_prompt
+from newscrawl.extraction.body.embedded import embedded_paragraphs
+from newscrawl.extraction.body.main import (
     FAST_ACCEPT_MIN_CHARS,
     FAST_ACCEPT_SHORT_PARAGRAPHS,
     fast_pass_is_good,
 )
-from newscrawl.extraction.clean import is_prompt
-from newscrawl.extraction.embedded import embedded_paragraphs
-from newscrawl.extraction.treeclean import (
+from newscrawl.extraction.body.treeclean import (
     decode_cloudflare_emails,
     drop_link_paragraphs,
     drop_teaser_lists,

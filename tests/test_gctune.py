@@ -9,7 +9,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from newscrawl.gctune import GcTuning
+from newscrawl.extensions.gctune import GcTuning
 
 
 def test_off_when_threshold_is_zero():

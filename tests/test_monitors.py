@@ -25,7 +25,8 @@ from scrapy.statscollectors import MemoryStatsCollector
 from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 
 from newscrawl import exitcodes
-from newscrawl.monitors import FirstContactMiddleware, RunMonitors, health_verdict
+from newscrawl.extensions.monitors import RunMonitors, health_verdict
+from newscrawl.middlewares.first_contact import FirstContactMiddleware
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRAPY = [sys.executable, "-m", "scrapy"]
@@ -183,7 +184,7 @@ def test_extraction_health_fires_when_coverage_collapses() -> None:
 
 def test_extraction_health_warns_on_a_moderate_drop(caplog: pytest.LogCaptureFixture) -> None:
     stats = normal_stats() | healthy("beta", articles=20, covered=13)  # 65 % vs 90-95 %
-    with caplog.at_level(logging.WARNING, logger="newscrawl.monitors"):
+    with caplog.at_level(logging.WARNING, logger="newscrawl.extensions.monitors"):
         crawler, statuses = run(stats, history={"alpha": PAST, "beta": PAST})
     assert statuses["ExtractionHealthMonitor"] == "OK"
     assert crawler.stats.get_value("newscrawl/health/warnings") == 1

@@ -226,7 +226,7 @@ def _lines(n: int) -> bytes:
 def test_recovery_survives_a_kill_at_each_step(tmp_path: Path) -> None:
     """Recovery is write target → record rows → remove .part; a kill after any step
     must neither lose nor double a line when the next run repeats it."""
-    from newscrawl.feedfiles import recover_partial_feeds
+    from newscrawl.export.files import recover_partial_feeds
 
     part = tmp_path / ".2026-01-01T00-00-00Z.jsonl.part"
     part.write_bytes(_lines(5) + b'{"url": "torn')
@@ -247,7 +247,7 @@ def test_live_feeds_and_temporaries_are_left_alone(tmp_path: Path, monkeypatch) 
     two runs in one second get distinct feed names."""
     import fcntl
 
-    from newscrawl import feedfiles
+    from newscrawl.export import files as feedfiles
 
     live = tmp_path / ".2026-01-01T00-00-00Z.jsonl.part"
     with open(live, "wb") as fh:

@@ -15,8 +15,7 @@ from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
 from newscrawl.exceptions import DuplicateArticle, MissingContent, UnchangedArticle
-from newscrawl.items import Article
-from newscrawl.summary import (
+from newscrawl.extensions.summary import (
     RunSummary,
     build_summary,
     figures_from_stats,
@@ -24,6 +23,7 @@ from newscrawl.summary import (
     item_fields,
     summary_path,
 )
+from newscrawl.items import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY = " ".join(["word"] * 60)
@@ -88,7 +88,7 @@ def test_summary_json_beside_the_feed(tmp_path: Path, caplog: pytest.LogCaptureF
     feed.write_text('{"a": 1}\n{"a": 2}\n{"a": 3}\n', encoding="utf-8")
     ext = make_summary()
     feed_a_run(ext)
-    with caplog.at_level(logging.INFO, logger="newscrawl.summary"):
+    with caplog.at_level(logging.INFO, logger="newscrawl.extensions.summary"):
         ext.write(feed)
     written = json.loads(summary_path(feed).read_text(encoding="utf-8"))
     assert summary_path(feed).name == "2024-01-01T00-00-00Z.stats.json"
@@ -118,7 +118,7 @@ def test_format_summary_is_one_line_per_site() -> None:
 def test_progress_lines_name_each_site(caplog: pytest.LogCaptureFixture) -> None:
     ext = make_summary()
     feed_a_run(ext)
-    with caplog.at_level(logging.INFO, logger="newscrawl.summary"):
+    with caplog.at_level(logging.INFO, logger="newscrawl.extensions.summary"):
         ext.log_progress()
     assert "alpha: found 2, fetched 3, articles 5, new 2" in caplog.text
     assert "beta: found 1" in caplog.text

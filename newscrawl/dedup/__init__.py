@@ -6,20 +6,20 @@ No Scrapy imports: the pipeline and extensions adapt these plain classes.
 
 from __future__ import annotations
 
-from .backend import StateBackend, open_state
-from .canonical import canonicalize_url, resolve_canonical, site_key
-from .errors import AlreadyRunning, CorruptState
-from .fingerprint import content_hash, normalise_body, shingles, story_id
-from .lock import RunLock
-from .records import ArticleRecord, HealthRecord, Validators
-from .signature import Signature
-from .state import StateStore
+from newscrawl.dedup.backend import StateBackend, open_state
+from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key
+from newscrawl.dedup.errors import AlreadyRunning, CorruptState
+from newscrawl.dedup.fingerprint import content_hash, normalise_body, shingles, story_id
+from newscrawl.dedup.lock import RunLock
+from newscrawl.dedup.records import ArticleRecord, HealthRecord, Validators
+from newscrawl.dedup.signature import Signature
+from newscrawl.dedup.sqlite_store import StateStore
 
 
 def __getattr__(name: str) -> object:
     """``NearDuplicateIndex`` and ``Match`` load on first use: datasketch pulls in scipy."""
     if name in ("NearDuplicateIndex", "Match"):
-        from . import neardup
+        from newscrawl.dedup import neardup
 
         return getattr(neardup, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from .errors import CorruptState
-from .records import ArticleRecord, HealthRecord, Validators
-from .signature import Signature
-from .state import StateStore
+from newscrawl.dedup.errors import CorruptState
+from newscrawl.dedup.records import ArticleRecord, HealthRecord, Validators
+from newscrawl.dedup.signature import Signature
+from newscrawl.dedup.sqlite_store import StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def open_state(state_dir: str | os.PathLike[str], redis_url: str | None = None,
     corruption).  Without it, ``CorruptState`` propagates to the caller.
     """
     if redis_url:
-        from .redis_state import RedisStateStore  # lazy: only scale-out needs redis
+        from newscrawl.dedup.redis_store import RedisStateStore  # lazy: only scale-out needs redis
 
         return RedisStateStore.open(redis_url, prefix=redis_prefix)
     try:

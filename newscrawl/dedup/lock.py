@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from .errors import AlreadyRunning
+from newscrawl.dedup.errors import AlreadyRunning
 
 logger = logging.getLogger(__name__)
 

@@ -34,8 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from .fingerprint import shingles
-from .signature import Signature
+from newscrawl.dedup.fingerprint import shingles
+from newscrawl.dedup.signature import Signature
 
 logger = logging.getLogger(__name__)
 

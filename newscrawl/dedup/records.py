@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from .signature import Signature
+from newscrawl.dedup.signature import Signature
 
 
 @dataclass

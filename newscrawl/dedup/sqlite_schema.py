@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from .errors import CorruptState
+from newscrawl.dedup.errors import CorruptState
 
 logger = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ helpers; nothing here does I/O or imports Scrapy."""
 
 from __future__ import annotations
 
-from .dates import parse_date
-from .feeds import (
+from newscrawl.discovery.dates import parse_date
+from newscrawl.discovery.feeds import (
     Feed,
     FeedEntry,
     fallback_feed_urls,
@@ -14,10 +14,15 @@ from .feeds import (
     parse_feed,
     read_feed,
 )
-from .links import UrlShape, classify_url, looks_like_article, url_shape
-from .safexml import clean_http_url
-from .sitemaps import Sitemap, SitemapEntry, parse_sitemap, sitemap_urls_from_robots
-from .traps import (
+from newscrawl.discovery.links import UrlShape, classify_url, looks_like_article, url_shape
+from newscrawl.discovery.safexml import clean_http_url
+from newscrawl.discovery.sitemaps import (
+    Sitemap,
+    SitemapEntry,
+    parse_sitemap,
+    sitemap_urls_from_robots,
+)
+from newscrawl.discovery.traps import (
     TrapGuard,
     TrapLimits,
     has_repeated_segments,
@@ -26,7 +31,7 @@ from .traps import (
     pagination_depth,
     strip_session_ids,
 )
-from .walker import SitemapWalker
+from newscrawl.discovery.walker import SitemapWalker
 
 __all__ = [
     "Feed", "FeedEntry", "Sitemap", "SitemapEntry", "SitemapWalker", "TrapGuard", "TrapLimits",

@@ -17,8 +17,8 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
-from .dates import parse_date
-from .safexml import (
+from newscrawl.discovery.dates import parse_date
+from newscrawl.discovery.safexml import (
     PARSER_OPTIONS,
     UnsafeDocument,
     clean_http_url,

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from .traps import has_session_id, is_calendar_trap
-from .vocabulary import (
+from newscrawl.discovery.traps import has_session_id, is_calendar_trap
+from newscrawl.discovery.vocabulary import (
     ARTICLE_CONTAINERS,
     ARTICLE_JSONLD_TYPES,
     ARTICLE_QUERY_KEYS,

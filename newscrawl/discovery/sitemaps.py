@@ -17,8 +17,8 @@ from typing import Literal
 
 from lxml import etree
 
-from .dates import parse_date
-from .safexml import (
+from newscrawl.discovery.dates import parse_date
+from newscrawl.discovery.safexml import (
     DEFAULT_MAX_BYTES,
     PARSER_OPTIONS,
     UnsafeDocument,
@@ -28,7 +28,7 @@ from .safexml import (
     read_body,
     refuse_entity_declarations,
 )
-from .walker import SitemapWalker
+from newscrawl.discovery.walker import SitemapWalker
 
 logger = logging.getLogger(__name__)
 

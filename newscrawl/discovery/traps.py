@@ -175,7 +175,7 @@ class TrapGuard:
         if reason:
             return False, reason
         if kind is None:
-            from .links import classify_url  # links imports this module
+            from newscrawl.discovery.links import classify_url  # links imports this module
 
             kind = classify_url(url)
         if kind != "listing":

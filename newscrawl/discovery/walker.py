@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 if TYPE_CHECKING:
-    from .sitemaps import Sitemap
+    from newscrawl.discovery.sitemaps import Sitemap
 
 logger = logging.getLogger(__name__)
 

@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from newscrawl.extraction.body import extract_body
-from newscrawl.extraction.clean import CleanContext
+from newscrawl.extraction.body.clean import CleanContext
+from newscrawl.extraction.body.main import extract_body
+from newscrawl.extraction.body.treeclean import decode_cloudflare_emails
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.extraction.page import Page, load_page
-from newscrawl.extraction.treeclean import decode_cloudflare_emails
 
 logger = logging.getLogger(__name__)
 
 try:  # the metadata cascade is developed in parallel; the body works without it
-    from newscrawl.extraction.metadata import extract_metadata
+    from newscrawl.extraction.metadata.cascade import extract_metadata
 except ImportError:  # pragma: no cover - only while metadata.py is missing
     extract_metadata = None  # type: ignore[assignment]
 

@@ -3,7 +3,7 @@
 One setting switches it on: ``-s NEWSCRAWL_REDIS_URL=redis://host:port/db``. The
 :class:`RedisScaleOut` add-on (``ADDONS``) then applies, from this one place, the
 scheduler, dupefilter, safe serializer, acks and claims; the state extension
-puts the article state on the same Redis (:mod:`newscrawl.dedup.redis_state`).
+puts the article state on the same Redis (:mod:`newscrawl.dedup.redis_store`).
 Without the setting the add-on changes nothing.
 """
 

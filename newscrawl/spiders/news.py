@@ -18,11 +18,11 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
-from newscrawl.discovery.frontier import Frontier, parse_since
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
 from newscrawl.sites import Site, load_registry, site_from_url
 from newscrawl.spiders.extractor import PageExtractor
+from newscrawl.spiders.frontier import Frontier, parse_since
 
 logger = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from lxml import html as lxml_html
 
 from newscrawl.extraction.dates import ParsedDate, parse_date
 from newscrawl.extraction.hints import SiteHints
-from newscrawl.extraction.jsonld import JsonLd, parse_jsonld, text_value
-from newscrawl.extraction.meta_tags import PageMeta, collect_meta
-from newscrawl.extraction.titles import names_site, normalize_space, site_labels
+from newscrawl.extraction.metadata.jsonld import JsonLd, parse_jsonld, text_value
+from newscrawl.extraction.metadata.meta_tags import PageMeta, collect_meta
+from newscrawl.extraction.metadata.titles import names_site, normalize_space, site_labels
 
 logger = logging.getLogger(__name__)
 

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING, Any, Self
 
 import redis
 
-from .canonical import canonicalize_url
-from .errors import CorruptState
-from .feeds import iter_feed_records, merge_records
-from .records import ArticleRecord, HealthRecord, Validators, utcnow
-from .signature import Signature
+from newscrawl.dedup.canonical import canonicalize_url
+from newscrawl.dedup.errors import CorruptState
+from newscrawl.dedup.rebuild import iter_feed_records, merge_records
+from newscrawl.dedup.records import ArticleRecord, HealthRecord, Validators, utcnow
+from newscrawl.dedup.signature import Signature
 
 if TYPE_CHECKING:
-    from .neardup import NearDuplicateIndex
+    from newscrawl.dedup.neardup import NearDuplicateIndex
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ class RedisStateStore:
             self._r.hset(self._k("neardup"), mapping=mapping)  # type: ignore[arg-type]
 
     def load_neardup_index(self) -> NearDuplicateIndex:
-        from .neardup import NearDuplicateIndex  # lazy: datasketch imports scipy
+        from newscrawl.dedup.neardup import NearDuplicateIndex  # lazy: datasketch imports scipy
 
         index = NearDuplicateIndex()
         for key, sig in self.neardup_signatures():

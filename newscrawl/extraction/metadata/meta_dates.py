@@ -12,8 +12,8 @@ import logging
 from typing import Any
 
 from newscrawl.extraction.dates import ParsedDate, date_from_url, parse_date, parse_text
-from newscrawl.extraction.jsonld import text_value
-from newscrawl.extraction.meta_context import MetaContext
+from newscrawl.extraction.metadata.jsonld import text_value
+from newscrawl.extraction.metadata.meta_context import MetaContext
 
 logger = logging.getLogger(__name__)
 

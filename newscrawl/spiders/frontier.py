@@ -71,7 +71,7 @@ class Frontier:
     @classmethod
     def from_crawler(cls, crawler: Any, sites: list[Site], *,
                      since: datetime | None) -> Frontier:
-        from newscrawl.state import StateExtension
+        from newscrawl.dedup.ledger import StateExtension
         return cls(sites, crawler.stats, crawler.get_extension(StateExtension), since=since,
                    min_words=crawler.settings.getint("NEWSCRAWL_MIN_WORDS"),
                    max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"),

@@ -5,7 +5,7 @@ newsletter/share prompts, image credits and author boxes when a template
 puts them inside the article container. Each rule here is generic (no site
 names), works on the list of body paragraphs, and has its thresholds as named
 constants. Tree-level rules (Cloudflare e-mails, containers to prune) are in
-``newscrawl.extraction.treeclean``.
+``newscrawl.extraction.body.treeclean``.
 """
 
 from __future__ import annotations

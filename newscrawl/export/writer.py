@@ -6,7 +6,7 @@ before the state records it; a feed is written under a hidden name and renamed
 to ``<UTC timestamp>.jsonl`` only when complete. A run killed mid-way leaves a
 hidden ``.part`` file; the next run promotes its complete lines into a new
 finished feed, ``<stamp>-recovered.jsonl``, and records them (see
-:mod:`newscrawl.feedfiles`). A write error (disk full) or a state that cannot
+:mod:`newscrawl.export.files`). A write error (disk full) or a state that cannot
 record stops the run with ``newscrawl/export/failed`` (exit 8); its feed stays
 unfinished for the next run to recover.
 
@@ -27,7 +27,8 @@ from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 
-from newscrawl.feedfiles import (  # noqa: F401  (write_atomically: for newscrawl.summary)
+from newscrawl.dedup.ledger import record_fields
+from newscrawl.export.files import (  # noqa: F401  (write_atomically: for newscrawl.extensions.summary)
     PART_SUFFIX,
     fresh_stamp,
     fsync_dir,
@@ -36,7 +37,6 @@ from newscrawl.feedfiles import (  # noqa: F401  (write_atomically: for newscraw
     write_atomically,
 )
 from newscrawl.items import export_fields
-from newscrawl.state import record_fields
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class FeedWriter:
 
     @property
     def state(self) -> Any:
-        from newscrawl.state import StateExtension
+        from newscrawl.dedup.ledger import StateExtension
         return self.crawler.get_extension(StateExtension)
 
     @property

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -66,7 +65,7 @@ def _shared_log(crawler: Any) -> str | None:
 
 
 def _running_feed(crawler: Any) -> list[Path]:
-    from newscrawl.export import FeedWriter
+    from newscrawl.export.writer import FeedWriter
     writer = crawler.get_extension(FeedWriter)
     if writer is None or writer.fh is None or writer.failed:
         return []
@@ -288,26 +287,3 @@ def _record(item: Any) -> ArticleRecord:
         story_id=adapter.get("story_id"),
         aliases=tuple(adapter.get("aliases") or ()) + (adapter["url"],),
     )
-
-
-class RedirectAliasMiddleware:
-    """Downloader middleware (before RedirectMiddleware): remember page redirects, so a
-    later run does not request the redirect source again, even when this run's
-    dupefilter dropped the target as already requested."""
-
-    def __init__(self, crawler: Any) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> RedirectAliasMiddleware:
-        return cls(crawler)
-
-    def process_response(self, request: Any, response: Any) -> Any:
-        location = response.headers.get(b"Location")
-        if 300 <= response.status < 400 and location and \
-                request.meta.get("newscrawl_kind") == "page":
-            state = self.crawler.get_extension(StateExtension)
-            target = urljoin(request.url, location.decode("latin-1"))
-            if state is not None:
-                state.note_redirect(request.url, target)
-        return response

@@ -23,11 +23,11 @@ from typing import Any
 import lxml.html
 import trafilatura
 
-from newscrawl.extraction.clean import CleanContext, clean_paragraphs
-from newscrawl.extraction.embedded import embedded_paragraphs
-from newscrawl.extraction.meta_context import compile_selector
+from newscrawl.extraction.body.clean import CleanContext, clean_paragraphs
+from newscrawl.extraction.body.embedded import embedded_paragraphs
+from newscrawl.extraction.body.treeclean import prepare_for_engine
+from newscrawl.extraction.metadata.meta_context import compile_selector
 from newscrawl.extraction.page import Page
-from newscrawl.extraction.treeclean import prepare_for_engine
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Feed files on disk: atomic writes, and recovery of what a killed run left.
 
-Kept apart from the Scrapy extension (:mod:`newscrawl.export`) because these are
+Kept apart from the Scrapy extension (:mod:`newscrawl.export.writer`) because these are
 plain file operations that a test or a repair script can call directly. Every
 step is safe to interrupt with kill -9 and to repeat.
 """

@@ -21,7 +21,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
-from newscrawl.export import write_atomically
+from newscrawl.export.writer import write_atomically
 from newscrawl.sites.registry import site_key
 
 logger = logging.getLogger(__name__)
@@ -236,7 +236,7 @@ class RunSummary:
         if self.task is not None and self.task.running:
             self.task.stop()
         if self.user_feed is None:
-            from newscrawl.export import FeedWriter
+            from newscrawl.export.writer import FeedWriter
             writer = self.crawler.get_extension(FeedWriter)
             feed = writer.final if writer is not None and not writer.failed else None
             self.write(feed)

@@ -22,12 +22,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
-from .canonical import canonicalize_url
-from .errors import CorruptState
-from .feeds import iter_feed_records, merge_records
-from .records import ArticleRecord, HealthRecord, Validators, utcnow
-from .signature import Signature
-from .sqlite_schema import (
+from newscrawl.dedup.canonical import canonicalize_url
+from newscrawl.dedup.errors import CorruptState
+from newscrawl.dedup.rebuild import iter_feed_records, merge_records
+from newscrawl.dedup.records import ArticleRecord, HealthRecord, Validators, utcnow
+from newscrawl.dedup.signature import Signature
+from newscrawl.dedup.sqlite_schema import (
     DB_NAME,
     GEN_NAME,
     SCHEMA,
@@ -39,7 +39,7 @@ from .sqlite_schema import (
 )
 
 if TYPE_CHECKING:
-    from .neardup import NearDuplicateIndex
+    from newscrawl.dedup.neardup import NearDuplicateIndex
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +202,7 @@ class StateStore:
 
     def load_neardup_index(self) -> NearDuplicateIndex:
         """An in-memory index holding every persisted signature."""
-        from .neardup import NearDuplicateIndex  # lazy: datasketch imports scipy
+        from newscrawl.dedup.neardup import NearDuplicateIndex  # lazy: datasketch imports scipy
 
         index = NearDuplicateIndex()
         for key, sig in self.neardup_signatures():

@@ -11,9 +11,9 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from newscrawl.extraction.jsonld import text_value
-from newscrawl.extraction.meta_context import MetaContext
-from newscrawl.extraction.titles import normalize_space
+from newscrawl.extraction.metadata.jsonld import text_value
+from newscrawl.extraction.metadata.meta_context import MetaContext
+from newscrawl.extraction.metadata.titles import normalize_space
 
 logger = logging.getLogger(__name__)
 

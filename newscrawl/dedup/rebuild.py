@@ -8,11 +8,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .canonical import canonicalize_url
-from .records import ArticleRecord
+from newscrawl.dedup.canonical import canonicalize_url
+from newscrawl.dedup.records import ArticleRecord
 
 if TYPE_CHECKING:
-    from .neardup import NearDuplicateIndex
+    from newscrawl.dedup.neardup import NearDuplicateIndex
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def iter_feed_records(paths: Iterable[Path], with_signatures: bool = False,
     """
     index = None
     if with_signatures:
-        from .neardup import NearDuplicateIndex  # lazy: datasketch imports scipy
+        from newscrawl.dedup.neardup import NearDuplicateIndex  # lazy: datasketch imports scipy
 
         index = NearDuplicateIndex()
     for path in paths:

@@ -18,12 +18,17 @@ from typing import Any
 
 from lxml import html as lxml_html
 
-from newscrawl.extraction import meta_dates, meta_fields
-from newscrawl.extraction.authors import clean_authors, find_bold_byline, find_byline, split_names
 from newscrawl.extraction.hints import SiteHints
-from newscrawl.extraction.jsonld import person_names, text_value
-from newscrawl.extraction.meta_context import MetaContext, build_context
-from newscrawl.extraction.titles import (
+from newscrawl.extraction.metadata import meta_dates, meta_fields
+from newscrawl.extraction.metadata.authors import (
+    clean_authors,
+    find_bold_byline,
+    find_byline,
+    split_names,
+)
+from newscrawl.extraction.metadata.jsonld import person_names, text_value
+from newscrawl.extraction.metadata.meta_context import MetaContext, build_context
+from newscrawl.extraction.metadata.titles import (
     MIN_TITLE_CHARS,
     choose_title,
     find_h1,

@@ -1,0 +1,1 @@
+"""Export: the atomic JSON Lines feed writer and its file operations."""

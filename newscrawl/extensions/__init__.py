@@ -1,0 +1,1 @@
+"""Signal-driven extensions: run summary, monitors (exit codes), GC tuning."""

@@ -1,0 +1,1 @@
+"""Body extraction: trafilatura pass, tree rules, paragraph rules, embedded HTML."""

@@ -1,0 +1,1 @@
+"""Metadata cascade: JSON-LD, OpenGraph/meta, microdata, byline; titles, authors, dates."""

@@ -1,0 +1,31 @@
+"""Remember page redirects as aliases, so later runs do not request the source again."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin
+
+from newscrawl.dedup.ledger import StateExtension
+
+
+class RedirectAliasMiddleware:
+    """Downloader middleware (before RedirectMiddleware): remember page redirects, so a
+    later run does not request the redirect source again, even when this run's
+    dupefilter dropped the target as already requested."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RedirectAliasMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        location = response.headers.get(b"Location")
+        if 300 <= response.status < 400 and location and \
+                request.meta.get("newscrawl_kind") == "page":
+            state = self.crawler.get_extension(StateExtension)
+            target = urljoin(request.url, location.decode("latin-1"))
+            if state is not None:
+                state.note_redirect(request.url, target)
+        return response
