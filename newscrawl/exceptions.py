@@ -1,13 +1,12 @@
-"""Typed errors: each DropItem subclass becomes its own Scrapy stat
-(``item_dropped_reasons_count/<Class>``), so a drop never loses its reason."""
+"""Typed drop reasons: each DropItem subclass becomes its own Scrapy stat
+(``item_dropped_reasons_count/<Class>``), so a drop never loses its reason.
+
+(A bad registry or argument raises :class:`newscrawl.sites.RegistryError`, which lives
+with the registry so that the pure packages need no Scrapy.)"""
 
 from __future__ import annotations
 
 from scrapy.exceptions import DropItem
-
-
-class RegistryError(ValueError):
-    """A registry file or entry is invalid; the message names file, site and field."""
 
 
 class MissingContent(DropItem):

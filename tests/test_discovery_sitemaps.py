@@ -9,11 +9,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from newscrawl.discovery.sitemaps import (
-    SitemapWalker,
-    parse_sitemap,
-    sitemap_urls_from_robots,
-)
+from newscrawl.discovery.sitemaps import parse_sitemap, sitemap_urls_from_robots
+from newscrawl.discovery.walker import SitemapWalker
 
 BASE = "http://127.0.0.1:8000/sitemap.xml"
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
@@ -236,18 +233,19 @@ def test_walker_breaks_cycles_and_limits_depth():
     assert walker.allow(chain[4], site, depth=4) == (False, "max-depth")
 
 
-def test_walker_children_and_per_site_cap():
-    walker = SitemapWalker(max_sitemaps_per_site=2)
+def test_walker_follows_each_child_once_within_the_per_site_cap():
+    walker = SitemapWalker(max_sitemaps_per_site=3)
     body = f"""<sitemapindex {NS}>
       <sitemap><loc>http://127.0.0.1:8000/a.xml</loc></sitemap>
       <sitemap><loc>http://127.0.0.1:8000/b.xml</loc></sitemap>
       <sitemap><loc>http://127.0.0.1:8000/a.xml</loc></sitemap>
     </sitemapindex>""".encode()
     doc = parse_sitemap(body, BASE)
-    assert walker.children(doc, "s", 0) == [("http://127.0.0.1:8000/a.xml", 1),
-                                            ("http://127.0.0.1:8000/b.xml", 1)]
+    followed = [walker.follow(e.loc, parent=BASE, site="s") for e in doc.entries]
+    assert followed == [True, True, False]  # the repeated a.xml is "seen"
+    # the index itself, a.xml and b.xml fill the cap of 3
     assert walker.allow("http://127.0.0.1:8000/c.xml", "s", 1) == (False, "max-sitemaps")
-    assert walker.seen_count("s") == 2
+    assert walker.seen_count("s") == 3
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newscrawl.discovery.links import classify_url
 from newscrawl.discovery.traps import (
     TrapGuard,
     TrapLimits,
@@ -18,6 +19,11 @@ from newscrawl.discovery.traps import (
 
 H = "http://127.0.0.1:8000"
 NOW = datetime(2024, 6, 1, tzinfo=UTC)
+
+
+def allow(guard: TrapGuard, url: str, site: str) -> tuple[bool, str]:
+    """The guard as the frontier uses it: with the URL's own shape verdict."""
+    return guard.allow(url, site, kind=classify_url(url))
 
 
 @pytest.mark.parametrize(("url", "clean"), [
@@ -78,38 +84,38 @@ def test_repeated_segments(url, looped):
 def test_guard_rejects_trap_shapes_with_reasons():
     guard = TrapGuard(TrapLimits(max_page_number=5, max_url_length=200), now=NOW)
     site = "ledger"
-    assert guard.allow(f"{H}/category/x/page/5/", site) == (True, "ok")
-    assert guard.allow(f"{H}/category/x/page/6/", site) == (False, "pagination-depth")
-    assert guard.allow(f"{H}/news?page=99", site) == (False, "pagination-depth")
-    assert guard.allow(f"{H}/calendar/2031/01/", site) == (False, "calendar")
-    assert guard.allow(f"{H}/x?PHPSESSID=1", site) == (False, "session-id")
-    assert guard.allow(f"{H}/a/b/a/b/a/b/", site) == (False, "repeated-segments")
-    assert guard.allow(f"{H}/" + "a" * 300, site) == (False, "url-too-long")
+    assert allow(guard, f"{H}/category/x/page/5/", site) == (True, "ok")
+    assert allow(guard, f"{H}/category/x/page/6/", site) == (False, "pagination-depth")
+    assert allow(guard, f"{H}/news?page=99", site) == (False, "pagination-depth")
+    assert allow(guard, f"{H}/calendar/2031/01/", site) == (False, "calendar")
+    assert allow(guard, f"{H}/x?PHPSESSID=1", site) == (False, "session-id")
+    assert allow(guard, f"{H}/a/b/a/b/a/b/", site) == (False, "repeated-segments")
+    assert allow(guard, f"{H}/" + "a" * 300, site) == (False, "url-too-long")
     deep = f"{H}/" + "/".join(f"s{i}" for i in range(20))
-    assert guard.allow(deep, site) == (False, "path-too-deep")
+    assert allow(guard, deep, site) == (False, "path-too-deep")
     many = f"{H}/x?" + "&".join(f"k{i}=1" for i in range(20))
-    assert guard.allow(many, site) == (False, "too-many-params")
+    assert allow(guard, many, site) == (False, "too-many-params")
 
 
 def test_guard_caps_listing_pages_per_site_and_dedupes():
     guard = TrapGuard(max_listing_pages=3, now=NOW)
     sections = [f"{H}/category/c{i}/" for i in range(5)]
-    results = [guard.allow(u, "a")[1] for u in sections]
+    results = [allow(guard, u, "a")[1] for u in sections]
     assert results == ["ok", "ok", "ok", "listing-cap", "listing-cap"]
-    assert guard.allow(sections[0], "a") == (False, "seen")
-    assert guard.allow(sections[0] + "#top", "a") == (False, "seen")
+    assert allow(guard, sections[0], "a") == (False, "seen")
+    assert allow(guard, sections[0] + "#top", "a") == (False, "seen")
     assert guard.listing_count("a") == 3
     # other sites keep their own budget; articles never count against it
-    assert guard.allow(sections[4], "b") == (True, "ok")
-    assert guard.allow(f"{H}/2024/03/05/story-slug-here/", "a") == (True, "ok")
+    assert allow(guard, sections[4], "b") == (True, "ok")
+    assert allow(guard, f"{H}/2024/03/05/story-slug-here/", "a") == (True, "ok")
 
 
 def test_guard_per_site_limits_and_given_kind():
     guard = TrapGuard(now=NOW)
     guard.configure("small", TrapLimits(max_listing_pages=1, max_page_number=2))
     assert guard.limits_for("other").max_listing_pages == 500
-    assert guard.allow(f"{H}/tag/a/", "small") == (True, "ok")
-    assert guard.allow(f"{H}/tag/b/", "small") == (False, "listing-cap")
+    assert allow(guard, f"{H}/tag/a/", "small") == (True, "ok")
+    assert allow(guard, f"{H}/tag/b/", "small") == (False, "listing-cap")
     assert guard.allow(f"{H}/tag/c/", "small", kind="article") == (True, "ok")
     assert guard.allow(f"{H}/x/page/3/", "small", kind="article") == (False, "pagination-depth")
 
@@ -120,12 +126,12 @@ def test_endless_calendar_walk_is_bounded():
     allowed = 0
     for year in range(2024, 2100):
         for month in range(1, 13):
-            ok, _ = guard.allow(f"{H}/archive/{year}/{month:02d}/", "s")
+            ok, _ = allow(guard, f"{H}/archive/{year}/{month:02d}/", "s")
             allowed += ok
     assert allowed <= 24  # this year and next, nothing beyond
 
 
 def test_endless_pagination_walk_is_bounded():
     guard = TrapGuard(now=NOW)
-    allowed = sum(guard.allow(f"{H}/latest?page={n}", "s")[0] for n in range(1, 10_000))
+    allowed = sum(allow(guard, f"{H}/latest?page={n}", "s")[0] for n in range(1, 10_000))
     assert allowed == guard.limits_for("s").max_page_number

@@ -15,13 +15,13 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from newscrawl.middlewares.retry_after import (
-    NOT_BEFORE_META,
     STAT_DROPPED,
     STAT_EXHAUSTED,
     STAT_GIVEN_UP,
     RetryAfterMiddleware,
     parse_retry_after,
 )
+from newscrawl.request_meta import NOT_BEFORE_META
 
 NOW = 1_700_000_000.0
 

@@ -19,7 +19,8 @@ from scrapy import Request, Spider
 
 from newscrawl.dedup.canonical import canonicalize_url
 from newscrawl.scaleout import RedisScaleOut, serializer
-from newscrawl.scaleout.queue import ACK_META, Keys, ReliableQueue, ack, requeue
+from newscrawl.request_meta import ACK_META
+from newscrawl.scaleout.queue import Keys, ReliableQueue, ack, requeue
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS = shutil.which("redis-server")

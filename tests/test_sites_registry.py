@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.dedup.canonical import site_key
-from newscrawl.exceptions import RegistryError
+from newscrawl.sites import RegistryError
 from newscrawl.sites import DEFAULT_REGISTRY, load_registry, site_from_url
 
 ROOT = Path(__file__).resolve().parents[1]

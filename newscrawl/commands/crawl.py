@@ -13,7 +13,7 @@ from scrapy.exceptions import UsageError
 
 from newscrawl import exitcodes
 from newscrawl.dedup.lock import AlreadyRunning, RunLock
-from newscrawl.exceptions import RegistryError
+from newscrawl.sites import RegistryError
 
 
 class Command(ScrapyCrawl):

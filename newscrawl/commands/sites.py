@@ -18,8 +18,8 @@ from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
 from newscrawl import exitcodes
-from newscrawl.exceptions import RegistryError
-from newscrawl.sites import Site, load_registry
+from newscrawl.request_meta import KIND_META
+from newscrawl.sites import RegistryError, Site, load_registry
 
 PROBE_SETTINGS = {
     "SPIDERMON_ENABLED": False,  # a probe is not a run: no exit-code monitors, no health record
@@ -95,7 +95,7 @@ class ProbeReport:
         self.pages = 0
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
-        kind = request.meta.get("newscrawl_kind", "")
+        kind = request.meta.get(KIND_META, "")
         self.statuses.append(response.status)
         if kind in self.documents:
             entry = (response.status, response.url)

@@ -8,7 +8,6 @@ emits is still recorded.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -20,13 +19,9 @@ from scrapy import signals
 
 from newscrawl.dedup import ArticleRecord, CorruptState, StateStore, canonicalize_url, open_state
 from newscrawl.dedup.backend import rebuild_state
+from newscrawl.dedup.fingerprint import story_id
 
 logger = logging.getLogger(__name__)
-
-
-def story_id_for(key: str) -> str:
-    """A stable story id: derived from the canonical URL of the story's first copy."""
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 def _state_dir(settings: Any) -> Path:
@@ -185,7 +180,7 @@ class StateExtension:
         return self._link(key, sig)
 
     def new_story_id(self, key: str) -> str:
-        self.stories[key] = story_id_for(key)
+        self.stories[key] = story_id(key)
         return self.stories[key]
 
     def story_of(self, key: str) -> str:
@@ -193,7 +188,7 @@ class StateExtension:
         if key not in self.stories:
             record = self._read(lambda store: store.get(key))
             self.stories[key] = record.story_id if record is not None and record.story_id \
-                else story_id_for(key)
+                else story_id(key)
         return self.stories[key]
 
     def touch(self, key: str, adapter: ItemAdapter) -> None:

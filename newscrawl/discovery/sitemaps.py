@@ -28,11 +28,10 @@ from newscrawl.discovery.safexml import (
     read_body,
     refuse_entity_declarations,
 )
-from newscrawl.discovery.walker import SitemapWalker
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Sitemap", "SitemapEntry", "SitemapWalker", "parse_sitemap", "sitemap_urls_from_robots"]
+__all__ = ["Sitemap", "SitemapEntry", "parse_sitemap", "sitemap_urls_from_robots"]
 
 DEFAULT_MAX_URLS = 50_000  # sitemaps.org limit per file
 MAX_TEXT_FIELD = 1000  # longest news:title / language we keep

@@ -166,18 +166,15 @@ class TrapGuard:
     def limits_for(self, site: str) -> TrapLimits:
         return self._site_limits.get(site, self.default_limits)
 
-    def allow(self, url: str, site: str, *, kind: str | None = None) -> tuple[bool, str]:
-        """(allowed, reason); ``kind`` is the URL's :func:`classify_url` result
-        when the caller already has it.  A listing URL already allowed once
-        gets (False, "seen"): the guard doubles as the listing de-duplicator."""
+    def allow(self, url: str, site: str, *, kind: str) -> tuple[bool, str]:
+        """(allowed, reason); ``kind`` is the caller's verdict on the URL (e.g. from
+        :func:`newscrawl.discovery.links.classify_url`): only listings count against the
+        cap.  A listing URL already allowed once gets (False, "seen"): the guard doubles
+        as the listing de-duplicator."""
         limits = self.limits_for(site)
         reason = self._shape_trap(url, limits)
         if reason:
             return False, reason
-        if kind is None:
-            from newscrawl.discovery.links import classify_url  # links imports this module
-
-            kind = classify_url(url)
         if kind != "listing":
             return True, "ok"
         seen = self._listings[site]

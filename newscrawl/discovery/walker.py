@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
-
-if TYPE_CHECKING:
-    from newscrawl.discovery.sitemaps import Sitemap
 
 logger = logging.getLogger(__name__)
 
@@ -76,20 +72,6 @@ class SitemapWalker:
         if not ok:
             logger.info("sitemap %s (listed by %s) not followed: %s", url, parent, reason)
         return ok
-
-    def children(self, sitemap: Sitemap, site: str, depth: int) -> list[tuple[str, int]]:
-        """The child sitemaps of an index at ``depth`` that should be fetched,
-        each with its own depth; rejected ones are logged with the reason."""
-        if sitemap.kind != "index":
-            return []
-        allowed: list[tuple[str, int]] = []
-        for entry in sitemap.entries:
-            ok, reason = self.allow(entry.loc, site, depth + 1)
-            if ok:
-                allowed.append((entry.loc, depth + 1))
-            else:
-                logger.debug("sitemap %s of %s not followed: %s", entry.loc, site, reason)
-        return allowed
 
     def seen_count(self, site: str) -> int:
         return len(self._seen.get(site, ()))

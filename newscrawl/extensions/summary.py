@@ -22,6 +22,8 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from newscrawl.export.writer import write_atomically
+from newscrawl.extraction.words import count_words
+from newscrawl.request_meta import KIND_META, SITE_META
 from newscrawl.sites.registry import site_key
 
 logger = logging.getLogger(__name__)
@@ -42,7 +44,7 @@ def site_stat(site: str, *parts: str) -> str:
 def item_fields(item: Any, min_words: int) -> list[str]:
     """The health fields an item has: what extraction coverage is measured on."""
     adapter = ItemAdapter(item)
-    words = adapter.get("word_count") or len((adapter.get("body") or "").split())
+    words = adapter.get("word_count") or count_words(adapter.get("body"))
     present = {"title": bool(adapter.get("title")), "published": bool(adapter.get("published")),
                "authors": bool(adapter.get("authors")), "body": words >= min_words}
     return [name for name in HEALTH_FIELDS if present[name]]
@@ -178,18 +180,18 @@ class RunSummary:
             self.task.start(self.progress_interval, now=False)
 
     def site_of(self, request: Any) -> str | None:
-        name = request.meta.get("newscrawl_site")
+        name = request.meta.get(SITE_META)
         return name or self.keys.get(site_key(request.url))
 
     def request_scheduled(self, request: Any, spider: Any) -> None:
         site = self.site_of(request)
-        if site and request.meta.get("newscrawl_kind") == "page":
+        if site and request.meta.get(KIND_META) == "page":
             self.stats.inc_value(site_stat(site, "discovered"))
 
     def request_dropped(self, request: Any, spider: Any) -> None:
         """The scheduler refused it (a duplicate, or another worker has it): not discovered."""
         site = self.site_of(request)
-        if site and request.meta.get("newscrawl_kind") == "page":
+        if site and request.meta.get(KIND_META) == "page":
             self.stats.inc_value(site_stat(site, "discovered"), -1)
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
@@ -197,7 +199,7 @@ class RunSummary:
         if site:
             self.stats.inc_value(site_stat(site, "fetched"))
             self.stats.inc_value(site_stat(site, "status", str(response.status)))
-            if request.meta.get("newscrawl_kind") == "page":
+            if request.meta.get(KIND_META) == "page":
                 self.stats.inc_value(site_stat(site, "pages"))
 
     def _extracted(self, item: Any) -> str:

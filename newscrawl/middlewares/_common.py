@@ -8,17 +8,14 @@ from typing import TYPE_CHECKING, NoReturn
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
+from newscrawl.request_meta import SITE_META
+
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
 
-SITE_META = "newscrawl_site"
-KIND_META = "newscrawl_kind"
-SITE_URL_META = "newscrawl_site_url"
-# Requests for these kinds are machine-readable resources, not article pages.
-RESOURCE_KINDS = frozenset({"robots", "sitemap", "feed"})
 
 
 def site_key(request: Request) -> str:

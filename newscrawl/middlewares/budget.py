@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
-from newscrawl.middlewares._common import KIND_META, RESOURCE_KINDS, refuse, site_key
+from newscrawl.middlewares._common import refuse, site_key
+from newscrawl.request_meta import BUDGET_COUNTED_META, KIND_META, RESOURCE_KINDS
 
 if TYPE_CHECKING:
     from typing import Self
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-COUNTED_META = "newscrawl_budget_counted"
 STAT_EXHAUSTED = "newscrawl/budget/exhausted"
 
 
@@ -50,7 +50,7 @@ class SiteBudgetMiddleware:
         return self._spent[site]
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get(KIND_META) in RESOURCE_KINDS or request.meta.get(COUNTED_META):
+        if request.meta.get(KIND_META) in RESOURCE_KINDS or request.meta.get(BUDGET_COUNTED_META):
             return
         site = site_key(request)
         if self._spent[site] >= self.max_pages:
@@ -61,4 +61,4 @@ class SiteBudgetMiddleware:
             refuse(self.stats, request, f"{STAT_EXHAUSTED}/{site}",
                    f"page budget of {self.max_pages} reached")
         self._spent[site] += 1
-        request.meta[COUNTED_META] = True
+        request.meta[BUDGET_COUNTED_META] = True

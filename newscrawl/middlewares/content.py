@@ -2,7 +2,7 @@
 
 Sites serve PDFs, images and downloads at article-looking URLs, sometimes with a
 text/html label. Only HTML goes on to the spider; robots.txt, sitemaps and feeds
-(``request.meta["newscrawl_kind"]``) are exempt since they are XML or text.
+(``request.meta[KIND_META]``) are exempt since they are XML or text.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
-from newscrawl.middlewares._common import KIND_META, RESOURCE_KINDS, refuse
+from newscrawl.middlewares._common import refuse
+from newscrawl.request_meta import KIND_META, RESOURCE_KINDS
 
 if TYPE_CHECKING:
     from typing import Self

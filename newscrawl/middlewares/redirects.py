@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from newscrawl.dedup.ledger import StateExtension
+from newscrawl.request_meta import KIND_META
 
 
 class RedirectAliasMiddleware:
@@ -23,7 +24,7 @@ class RedirectAliasMiddleware:
     def process_response(self, request: Any, response: Any) -> Any:
         location = response.headers.get(b"Location")
         if 300 <= response.status < 400 and location and \
-                request.meta.get("newscrawl_kind") == "page":
+                request.meta.get(KIND_META) == "page":
             state = self.crawler.get_extension(StateExtension)
             target = urljoin(request.url, location.decode("latin-1"))
             if state is not None:

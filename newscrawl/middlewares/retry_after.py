@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import NotConfigured
 
 from newscrawl.middlewares._common import refuse, site_key
+from newscrawl.request_meta import NOT_BEFORE_META, RETRY_AFTER_TIMES_META
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-NOT_BEFORE_META = "newscrawl_not_before"
-TIMES_META = "newscrawl_retry_after_times"
 STAT_GIVEN_UP = "newscrawl/retry_after/site_given_up"
 STAT_DROPPED = "newscrawl/retry_after/dropped"
 STAT_EXHAUSTED = "newscrawl/retry_after/max_reached"
@@ -108,7 +107,7 @@ class RetryAfterMiddleware:
             refuse(self.stats, request, stat,
                    f"Retry-After {wait:.0f}s exceeds the {self.max_wait:.0f}s cap: site given up",
                    logging.WARNING)
-        times = request.meta.get(TIMES_META, 0) + 1
+        times = request.meta.get(RETRY_AFTER_TIMES_META, 0) + 1
         if times > self.max_times:
             refuse(self.stats, request, STAT_EXHAUSTED,
                    f"still {response.status} after {times - 1} Retry-After waits", logging.INFO)
@@ -116,7 +115,7 @@ class RetryAfterMiddleware:
         self._hold_until[site] = max(self._hold_until.get(site, 0.0), until)
         retry = request.replace(dont_filter=True)
         retry.meta[NOT_BEFORE_META] = until
-        retry.meta[TIMES_META] = times
+        retry.meta[RETRY_AFTER_TIMES_META] = times
         if self.stats:
             self.stats.inc_value("newscrawl/retry_after/retried")
         logger.info("%s answered %s with Retry-After %.1fs: holding site %s",

@@ -23,12 +23,8 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet.defer import Deferred
 
-from newscrawl.middlewares._common import (
-    KIND_META,
-    SITE_META,
-    SITE_URL_META,
-    refuse,
-)
+from newscrawl.middlewares._common import refuse
+from newscrawl.request_meta import KIND_META, SITE_META, SITE_URL_META
 
 if TYPE_CHECKING:
     from typing import Self

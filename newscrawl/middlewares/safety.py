@@ -21,7 +21,8 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 from w3lib.url import safe_url_string
 
-from newscrawl.middlewares._common import SITE_META, SITE_URL_META, refuse
+from newscrawl.middlewares._common import refuse
+from newscrawl.request_meta import SITE_META, SITE_URL_META
 from newscrawl.middlewares.addresses import (
     ALLOWED_SCHEMES,
     Origin,

@@ -14,6 +14,7 @@ from typing import Any
 from scrapy_redis.dupefilter import RFPDupeFilter
 
 from newscrawl.dedup.canonical import canonicalize_url
+from newscrawl.request_meta import KIND_META
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ class CanonicalDupeFilter(RFPDupeFilter):
     """DUPEFILTER_CLASS when NEWSCRAWL_REDIS_URL is set."""
 
     def request_fingerprint(self, request: Any) -> str:
-        if request.meta.get("newscrawl_kind") == "page" and request.method == "GET":
+        if request.meta.get(KIND_META) == "page" and request.method == "GET":
             key = canonicalize_url(request.url)
             return "page:" + hashlib.sha1(key.encode("utf-8")).hexdigest()
         return super().request_fingerprint(request)

@@ -15,7 +15,8 @@ from typing import Any
 from scrapy.exceptions import NotConfigured
 from scrapy_redis.connection import get_redis_from_settings
 
-from newscrawl.scaleout.queue import ACK_META, Keys, ack
+from newscrawl.request_meta import ACK_META
+from newscrawl.scaleout.queue import Keys, ack
 from newscrawl.scaleout.scheduler import KEY_PREFIX
 
 logger = logging.getLogger(__name__)

@@ -18,11 +18,11 @@ from typing import Any
 from scrapy.utils.request import request_from_dict
 from scrapy_redis.queue import Base
 
+from newscrawl.request_meta import ACK_META
 from newscrawl.scaleout.serializer import UnsafePayload
 
 logger = logging.getLogger(__name__)
 
-ACK_META = "newscrawl_ack"  # token of the queue entry a request came from
 
 # KEYS: queue, processing hash; ARGV: token. Returns the entry or nil.
 POP = """

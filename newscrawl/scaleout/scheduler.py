@@ -22,7 +22,8 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
-from newscrawl.scaleout.queue import ACK_META, Keys, ReliableQueue, ack, requeue
+from newscrawl.request_meta import ACK_META
+from newscrawl.scaleout.queue import Keys, ReliableQueue, ack, requeue
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from newscrawl.dedup.canonical import site_key
-from newscrawl.exceptions import RegistryError
 
 DEFAULT_REGISTRY = Path(__file__).with_name("default.yaml")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -25,6 +24,11 @@ FIELDS = frozenset({
     "name", "url", "feeds", "sitemaps", "allowed_domains", "article_url_pattern",
     "exclude_url_pattern", "language", "region", "timezone", "download_delay", "selectors",
 })
+
+
+class RegistryError(ValueError):
+    """A registry file or entry (or a site argument) is invalid; the message names file,
+    site and field."""
 
 
 @dataclass(frozen=True)

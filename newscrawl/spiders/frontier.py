@@ -20,9 +20,12 @@ from scrapy.http import Response, TextResponse
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
 from newscrawl.discovery.feeds import fallback_feed_urls, find_feed_links, parse_feed
 from newscrawl.discovery.links import looks_like_article, url_shape
-from newscrawl.discovery.sitemaps import SitemapWalker, parse_sitemap, sitemap_urls_from_robots
+from newscrawl.discovery.sitemaps import parse_sitemap, sitemap_urls_from_robots
 from newscrawl.discovery.traps import TrapGuard, strip_session_ids
-from newscrawl.sites import Site
+from newscrawl.discovery.walker import SitemapWalker
+from newscrawl.extraction.words import count_words
+from newscrawl.request_meta import HOME_META, KIND_META, SITE_META
+from newscrawl.sites import RegistryError, Site
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +48,6 @@ def parse_since(value: str | None) -> datetime | None:
     try:
         day = datetime.strptime(value.strip(), "%Y-%m-%d")
     except ValueError:
-        from newscrawl.exceptions import RegistryError
         raise RegistryError(f"-a since: expected YYYY-MM-DD, got {value!r}") from None
     return day.replace(tzinfo=UTC)
 
@@ -90,7 +92,7 @@ class Frontier:
         if priority is None:
             priority = {"page": PAGE_PRIORITY, "listing": LISTING_PRIORITY}.get(
                 kind, DISCOVERY_PRIORITY)
-        meta.update(newscrawl_kind=kind, newscrawl_site=site.name, download_slot=site.name)
+        meta.update({KIND_META: kind, SITE_META: site.name, "download_slot": site.name})
         if kind != "page":
             meta.setdefault("handle_httpstatus_list", [304, 404, 410])
         return scrapy.Request(url, headers=headers, priority=priority, meta=meta,
@@ -104,7 +106,7 @@ class Frontier:
         for url in site.feeds:
             yield self.request(url, site, "feed")
         self.guard.allow(site.url, site.name, kind="listing")
-        yield self.request(site.url, site, "listing", newscrawl_home=True)
+        yield self.request(site.url, site, "listing", **{HOME_META: True})
 
     def page_request(self, url: str, site: Site, *, lastmod: datetime | None = None,
                      via: str) -> scrapy.Request | None:
@@ -187,7 +189,7 @@ class Frontier:
         if response.status != 200:
             self.stats.inc_value(f"newscrawl/discovery/listing/status_{response.status}")
             return
-        if response.meta.get("newscrawl_home") and not site.feeds:
+        if response.meta.get(HOME_META) and not site.feeds:
             feeds = find_feed_links(response.text, response.url) or fallback_feed_urls(response.url)
             for url in feeds:
                 if self._same_site(url, site):
@@ -219,7 +221,7 @@ class Frontier:
         """
         site = self._site(response)
         url_kind = self._kind(response.url, site)
-        words = len((fields.body or "").split())
+        words = count_words(fields.body)
         is_article, reason = looks_like_article(
             url_kind=url_kind, og_type=fields.og_type, jsonld_types=fields.jsonld_types,
             word_count=words, paragraphs=fields.paragraphs)
@@ -292,7 +294,7 @@ class Frontier:
         return True
 
     def _site(self, response: Response) -> Site:
-        return self.sites[response.meta["newscrawl_site"]]
+        return self.sites[response.meta[SITE_META]]
 
     @staticmethod
     def _same_site(url: str, site: Site) -> bool:

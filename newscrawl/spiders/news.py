@@ -20,14 +20,13 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
-from newscrawl.sites import Site, load_registry, site_from_url
+from newscrawl.request_meta import KIND_META, SITE_META
+from newscrawl.sites import RegistryError, Site, load_registry, site_from_url
 from newscrawl.spiders.extractor import PageExtractor
 from newscrawl.spiders.frontier import Frontier, parse_since
 
 logger = logging.getLogger(__name__)
 
-KIND_META = "newscrawl_kind"  # robots | sitemap | feed | listing | page
-SITE_META = "newscrawl_site"  # registry name of the site a request belongs to
 
 
 class NewsSpider(scrapy.Spider):
@@ -166,7 +165,6 @@ def select_sites(sites: str | None, site: str | None, url: str | None) -> list[S
     known = {s.name: s for s in registry}
     missing = [n for n in wanted if n not in known]
     if missing:
-        from newscrawl.exceptions import RegistryError
         raise RegistryError(f"-a site: no site named {', '.join(missing)} in the registry "
                             f"(known: {', '.join(known)})")
     return [known[n] for n in wanted]
