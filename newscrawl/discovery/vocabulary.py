@@ -6,14 +6,15 @@ and South Asian portals); none names a particular site.
 
 from __future__ import annotations
 
-ARTICLE_JSONLD_TYPES = frozenset(
-    t.lower() for t in (
-        "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
-        "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "BlogPosting",
-        "LiveBlogPosting", "Report", "ScholarlyArticle", "TechArticle", "SatiricalArticle",
-        "AdvertiserContentArticle", "SocialMediaPosting", "Review",
-    )
+# The one list of schema.org types that say "this page is one article", best first: the page
+# verdict accepts any of them; JSON-LD reading prefers the earliest when a page has several.
+ARTICLE_SCHEMA_TYPES = (
+    "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+    "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "SatiricalArticle",
+    "AdvertiserContentArticle", "LiveBlogPosting", "Article", "BlogPosting", "Report",
+    "ScholarlyArticle", "TechArticle", "SocialMediaPosting", "Review",
 )
+ARTICLE_JSONLD_TYPES = frozenset(t.lower() for t in ARTICLE_SCHEMA_TYPES)
 
 LISTING_JSONLD_TYPES = frozenset(
     t.lower() for t in (

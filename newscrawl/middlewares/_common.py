@@ -1,4 +1,4 @@
-"""Helpers shared by the middlewares: site identity and counted refusals."""
+"""Helpers shared by the middlewares: the site a request belongs to, counted refusals."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ logger = logging.getLogger(__name__)
 
 
 
-def site_key(request: Request) -> str:
-    """The registry name of the request's site, else its host: the unit of politeness."""
+def site_name(request: Request) -> str:
+    """The registry name of the request's site, else its host: the unit of politeness.
+
+    (A site's *identity* as a URL origin is :func:`newscrawl.dedup.canonical.site_key`.)"""
     site = request.meta.get(SITE_META)
     if site:
         return str(site)

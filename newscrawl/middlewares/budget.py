@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
-from newscrawl.middlewares._common import refuse, site_key
+from newscrawl.middlewares._common import refuse, site_name
 from newscrawl.request_meta import BUDGET_COUNTED_META, KIND_META, RESOURCE_KINDS
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class SiteBudgetMiddleware:
     def process_request(self, request: Request) -> None:
         if request.meta.get(KIND_META) in RESOURCE_KINDS or request.meta.get(BUDGET_COUNTED_META):
             return
-        site = site_key(request)
+        site = site_name(request)
         if self._spent[site] >= self.max_pages:
             if site not in self._exhausted:
                 self._exhausted.add(site)

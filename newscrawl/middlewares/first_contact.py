@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+
+from newscrawl.dedup.canonical import site_key
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +35,8 @@ class FirstContactMiddleware:
                       settings.getfloat("DOWNLOAD_TIMEOUT"))  # never longer than the usual one
         return cls(crawler.stats, timeout, settings.getint("NEWSCRAWL_FIRST_CONTACT_RETRIES", 1))
 
-    @staticmethod
-    def _origin(url: str) -> str:
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}".lower()
-
     def process_request(self, request: Any) -> None:
-        origin = self._origin(request.url)
+        origin = site_key(request.url)
         if origin in self.answered:
             return
         if origin in self.down:
@@ -50,12 +46,12 @@ class FirstContactMiddleware:
         request.meta.setdefault("max_retry_times", self.retries)
 
     def process_response(self, request: Any, response: Any) -> Any:
-        self.answered.add(self._origin(response.url))
+        self.answered.add(site_key(response.url))
         return response
 
     def process_exception(self, request: Any, exception: Exception) -> None:
         """Seen only once retries are exhausted (RetryMiddleware sits nearer the downloader)."""
-        origin = self._origin(request.url)
+        origin = site_key(request.url)
         if origin not in self.answered and not isinstance(exception, IgnoreRequest):
             if origin not in self.down:
                 logger.warning("%s does not answer (%s): skipping the site for this run",

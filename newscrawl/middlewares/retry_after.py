@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
-from newscrawl.middlewares._common import refuse, site_key
+from newscrawl.middlewares._common import refuse, site_name
 from newscrawl.request_meta import NOT_BEFORE_META, RETRY_AFTER_TIMES_META
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ class RetryAfterMiddleware:
         )
 
     async def process_request(self, request: Request) -> None:
-        site = site_key(request)
+        site = site_name(request)
         if site in self._given_up:
             refuse(self.stats, request, STAT_DROPPED, f"site {site} gave up for this run")
         until = max(self._hold_until.get(site, 0.0), request.meta.get(NOT_BEFORE_META, 0.0))
@@ -100,7 +100,7 @@ class RetryAfterMiddleware:
             if response.status != 429 or not self.default_429_wait:
                 return response  # a plain 503 is RetryMiddleware's business
             wait = self.default_429_wait
-        site = site_key(request)
+        site = site_name(request)
         if wait > self.max_wait:
             stat = STAT_DROPPED if site in self._given_up else STAT_GIVEN_UP
             self._given_up.add(site)

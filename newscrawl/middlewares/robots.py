@@ -23,6 +23,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet.defer import Deferred
 
+from newscrawl.dedup.canonical import site_key
 from newscrawl.middlewares._common import refuse
 from newscrawl.request_meta import KIND_META, SITE_META, SITE_URL_META
 
@@ -85,7 +86,7 @@ class StrictRobotsTxtMiddleware:
             return
         if urlparse_cached(request).scheme not in {"http", "https"}:
             return
-        origin = self._origin(request)
+        origin = site_key(request.url)
         policy = await self.policy_for(request, origin)
         if policy is Verdict.DISALLOW_ALL:
             refuse(self.stats, request, STAT_DISALLOWED, "robots.txt unreachable: disallow all")
@@ -95,9 +96,9 @@ class StrictRobotsTxtMiddleware:
             refuse(self.stats, request, STAT_DISALLOWED, "forbidden by robots.txt")
         self._apply_delay(request, origin)
 
-    def crawl_delay(self, origin: str) -> float | None:
-        """The capped Crawl-delay of *origin* (``scheme://host:port``), if its robots.txt set one."""
-        return self._delays.get(origin)
+    def crawl_delay(self, url: str) -> float | None:
+        """The capped Crawl-delay of *url*'s site, if its robots.txt set one."""
+        return self._delays.get(site_key(url))
 
     async def policy_for(self, request: Request, origin: str) -> RobotParser | Verdict:
         """Fetch (once per origin) and return the robots policy; concurrent callers wait."""
@@ -121,7 +122,7 @@ class StrictRobotsTxtMiddleware:
         for key in (SITE_META, SITE_URL_META, "download_slot"):
             if key in request.meta:
                 meta[key] = request.meta[key]
-        robots_request = Request(f"{origin}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
+        robots_request = Request(_robots_url(request), priority=self.DOWNLOAD_PRIORITY,
                                  meta=meta, callback=NO_CALLBACK, dont_filter=True)
         self.stats.inc_value("robotstxt/request_count")
         try:
@@ -157,7 +158,7 @@ class StrictRobotsTxtMiddleware:
     def response_downloaded(self, response: Response, request: Request) -> None:
         """Re-assert the Crawl-delay after AutoThrottle may have lowered the slot delay."""
         if request.meta.get(KIND_META) != "robots":
-            self._apply_delay(request, self._origin(request))
+            self._apply_delay(request, site_key(request.url))
 
     def _apply_delay(self, request: Request, origin: str) -> None:
         delay = self._delays.get(origin)
@@ -168,7 +169,8 @@ class StrictRobotsTxtMiddleware:
         slot.delay = max(slot.delay, delay)
         slot.jitter = 0.0  # a ±50 % jitter would undercut the site's minimum
 
-    @staticmethod
-    def _origin(request: Request) -> str:
-        parsed = urlparse_cached(request)
-        return f"{parsed.scheme}://{parsed.netloc}"
+
+def _robots_url(request: Request) -> str:
+    """robots.txt on the request's own scheme and authority, spelled as the site spells it."""
+    parsed = urlparse_cached(request)
+    return f"{parsed.scheme}://{parsed.netloc}/robots.txt"

@@ -18,27 +18,13 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from newscrawl.discovery.vocabulary import ARTICLE_SCHEMA_TYPES
+
 logger = logging.getLogger(__name__)
 
-# schema.org types that describe the article shown on the page, best first
-ARTICLE_TYPES = (
-    "NewsArticle",
-    "ReportageNews",
-    "AnalysisNewsArticle",
-    "OpinionNewsArticle",
-    "BackgroundNewsArticle",
-    "ReviewNewsArticle",
-    "AskPublicNewsArticle",
-    "LiveBlogPosting",
-    "Article",
-    "BlogPosting",
-    "Report",
-    "ScholarlyArticle",
-    "TechArticle",
-    "SocialMediaPosting",
-    "Review",
-    "VideoObject",
-)
+# Nodes whose fields are read, best first: the article types, then a video page's own node
+# (it still carries headline, date and authors; it does not make the page an article).
+ARTICLE_TYPES = (*ARTICLE_SCHEMA_TYPES, "VideoObject")
 _ARTICLE_RANK = {name.lower(): rank for rank, name in enumerate(ARTICLE_TYPES)}
 # pages whose only description of themselves is a generic WebPage node
 _PAGE_TYPES = {"webpage", "itempage", "collectionpage"}
