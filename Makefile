@@ -1,10 +1,11 @@
-# newscrawl — `make demo` crawls the bundled offline demo network; `make test` runs the tests.
+# newscrawl — `make demo` crawls the bundled offline demo network; `make test` runs every test
+# (what CI runs); `make test-fast` runs the unit layer only (no subprocess crawls, no slow loops).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8701
 
-.PHONY: demo test setup bench clean
+.PHONY: demo test test-fast setup bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +19,10 @@ demo: setup
 	$(PY) -m newscrawl demo --base-port $(PORT)
 
 test: setup
-	$(PY) -m pytest -q -rfEs
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-ci} $(PY) -m pytest -q -rfEs
+
+test-fast: setup
+	HYPOTHESIS_PROFILE=$${HYPOTHESIS_PROFILE:-dev} $(PY) -m pytest -q -rfEs -m "not e2e and not slow"
 
 bench: setup
 	$(PY) bench/extraction.py

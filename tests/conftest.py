@@ -1,22 +1,87 @@
-"""Shared fixtures: the demo network and a helper that runs `scrapy crawl` like cron does."""
+"""Shared fixtures: the demo network and the one way tests launch ``scrapy`` like cron does.
+
+Every subprocess crawl goes through :func:`scrapy_command` (the command line),
+:func:`run_scrapy` (run to completion, output captured) or :func:`start_scrapy` (a
+``Popen`` the test drives: kills, samplers). :func:`run_crawl` is the demo-crawl shape on
+top of them. Tests that launch crawls are marked ``e2e`` (see ``pyproject.toml``).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=INFO"]
+TESTS = ROOT / "tests"
+SCRAPY = [sys.executable, "-m", "scrapy"]
+# No politeness delays against our own 127.0.0.1 servers.
+FAST_SETTINGS: dict[str, object] = {
+    "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "LOG_LEVEL": "INFO",
+}
+FAST = [arg for key, value in FAST_SETTINGS.items() for arg in ("-s", f"{key}={value}")]
+
+# Hypothesis profiles: "ci" runs each property test with its own example count (at most
+# 2000), "dev" with at most 100, for the inner loop. HYPOTHESIS_PROFILE picks one; without
+# it, CI=true means "ci" and anything else "dev". `make test` asks for "ci".
+hypothesis_settings.register_profile("ci", max_examples=2000, deadline=None)
+hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                                 or ("ci" if os.environ.get("CI") == "true" else "dev"))
+
+
+def examples(wanted: int) -> int:
+    """A property test's example count under the loaded profile: *wanted*, capped by it.
+
+    (An explicit ``@settings(max_examples=...)`` would override any profile.)"""
+    return min(wanted, hypothesis_settings.default.max_examples)
+
+
+def scrapy_command(command: str, *args: str, settings: Mapping[str, object] | None = None,
+                   prefix: tuple[str, ...] = ()) -> list[str]:
+    """``[*prefix, python -m scrapy, command, -s KEY=VALUE ..., *args]``: a ``-s`` in *args*
+    comes later, so it wins over *settings*."""
+    options = [arg for key, value in (settings or {}).items() for arg in ("-s", f"{key}={value}")]
+    return [*prefix, *SCRAPY, command, *options, *args]
+
+
+def scrapy_env() -> dict[str, str]:
+    """The environment with the project and tests/ (for test-only components) importable."""
+    paths = [str(TESTS), str(ROOT), os.environ.get("PYTHONPATH", "")]
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in paths if p))
+
+
+def run_scrapy(command: str, *args: str, settings: Mapping[str, object] | None = None,
+               timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run a ``scrapy`` command to its end; exit code and output are the caller's to check."""
+    return subprocess.run(scrapy_command(command, *args, settings=settings), cwd=ROOT,
+                          env=scrapy_env(), capture_output=True, text=True, timeout=timeout,
+                          check=False)
+
+
+def start_scrapy(command: str, *args: str, settings: Mapping[str, object] | None = None,
+                 prefix: tuple[str, ...] = (), **popen: Any) -> subprocess.Popen:
+    """Start a ``scrapy`` command and hand back its process (stdout/stderr as *popen* says)."""
+    return subprocess.Popen(scrapy_command(command, *args, settings=settings, prefix=prefix),
+                            cwd=ROOT, env=scrapy_env(), **popen)
+
+
+def crawl_settings(output: Path, state: Path, **extra: object) -> dict[str, object]:
+    """FAST_SETTINGS plus where this crawl history keeps its feeds and its state."""
+    return {**FAST_SETTINGS, "NEWSCRAWL_OUTPUT_DIR": output, "NEWSCRAWL_STATE_DIR": state,
+            **extra}
 
 
 @dataclass
@@ -32,12 +97,9 @@ def run_crawl(tmp: Path, *args: str, registry: Path | None = None, timeout: int 
     """One `scrapy crawl news` subprocess; returns its exit code, log and the new feed's items."""
     out_dir = tmp / output
     before = set((out_dir / "news").glob("*.jsonl")) if (out_dir / "news").exists() else set()
-    command = [sys.executable, "-m", "scrapy", "crawl", "news", *FAST,
-               "-s", f"NEWSCRAWL_OUTPUT_DIR={out_dir}", "-s", f"NEWSCRAWL_STATE_DIR={tmp / state}"]
-    if registry is not None:
-        command += ["-a", f"sites={registry}"]
-    proc = subprocess.run(command + list(args), cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+    sites = ["-a", f"sites={registry}"] if registry is not None else []
+    proc = run_scrapy("crawl", "news", *sites, *args,
+                      settings=crawl_settings(out_dir, tmp / state), timeout=timeout)
     new = sorted(set((out_dir / "news").glob("*.jsonl")) - before) if (out_dir / "news").exists() else []
     feed = new[-1] if new else None
     items = [json.loads(line) for f in new for line in f.open(encoding="utf-8")]

@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]  # a newscrawl crawl and the baseline crawl
 
 
 def test_bench_crawl_runs_both_crawlers(tmp_path: Path):

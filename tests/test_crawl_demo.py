@@ -7,9 +7,12 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from conftest import run_crawl
 
 from newscrawl.dedup import canonicalize_url
+
+pytestmark = pytest.mark.e2e
 
 
 def article_paths(net) -> set[str]:

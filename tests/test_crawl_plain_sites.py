@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import run_crawl
 
+pytestmark = pytest.mark.e2e
+
 WORDS = ("river council market bridge school budget harvest rail clinic court water festival "
          "road tax power port bank park police farm").split()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from conftest import examples
 
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
 
@@ -153,7 +154,7 @@ _param = st.sampled_from(["id=1", "utm_source=x", "amp=1", "from=rss", "from=20"
        port=st.sampled_from(["", ":80", ":443", ":8001"]),
        segments=st.lists(_segment, max_size=5), params=st.lists(_param, max_size=4),
        fragment=st.sampled_from(["", "#top"]), slash=st.booleans())
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 def test_canonical_form_is_a_fixed_point(scheme: str, host: str, port: str,
                                          segments: list[str], params: list[str],
                                          fragment: str, slash: bool) -> None:

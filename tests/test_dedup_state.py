@@ -204,16 +204,16 @@ def _link(worker: object, key: str, body: str) -> tuple[str | None, str]:
 
 
 def test_workers_link_copies_accepted_by_each_other(redis_url: str) -> None:
-    from newscrawl.dedup.ledger import story_id_for
+    from newscrawl.dedup.fingerprint import story_id
 
     prefix = f"t-{uuid.uuid4().hex}"
     one, two = _worker(redis_url, prefix), _worker(redis_url, prefix)
     a, b, c = (f"http://127.0.0.1:800{i}/news/roads" for i in (1, 2, 3))
     # worker two accepts its copy before it has read anything worker one published
-    assert _link(one, a, STORY) == (None, story_id_for(a))
-    assert _link(two, b, COPY) == (a, story_id_for(a))
+    assert _link(one, a, STORY) == (None, story_id(a))
+    assert _link(two, b, COPY) == (a, story_id(a))
     assert _link(two, "http://127.0.0.1:8002/news/library", OTHER)[0] is None
-    assert _link(one, c, COPY + " Share this.") == (a, story_id_for(a))  # root, not copy b
+    assert _link(one, c, COPY + " Share this.") == (a, story_id(a))  # root, not copy b
     assert one.stats.values["newscrawl/dedup/shared_entries"] == 2  # type: ignore[attr-defined]
     assert set(one.signatures) == {a, c} and set(two.signatures) == {  # type: ignore[attr-defined]
         b, "http://127.0.0.1:8002/news/library"}  # each commits only its own signatures

@@ -250,6 +250,7 @@ def test_registry_yaml(net: DemoNetwork, tmp_path) -> None:
     assert {s["timezone"] for s in data["sites"]} >= {"Asia/Karachi", "Asia/Shanghai"}
 
 
+@pytest.mark.slow  # generates 2,000 articles
 def test_large_site_serves_distinct_articles() -> None:
     with DemoNetwork(large=2000) as network:
         large = network.site("valley-gazette")

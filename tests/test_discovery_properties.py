@@ -10,12 +10,13 @@ from xml.sax.saxutils import escape
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from conftest import examples
 
 from newscrawl.discovery.feeds import Feed, FeedEntry, parse_feed, read_feed
 from newscrawl.discovery.sitemaps import Sitemap, SitemapEntry, parse_sitemap
 
 BASE = "http://127.0.0.1:8000/doc.xml"
-PROPERTY_SETTINGS = settings(max_examples=2000, deadline=None,
+PROPERTY_SETTINGS = settings(max_examples=examples(2000), deadline=None,
                              suppress_health_check=[HealthCheck.too_slow])
 
 url_like = st.one_of(

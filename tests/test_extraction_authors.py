@@ -6,6 +6,7 @@ import lxml.html
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from conftest import examples
 
 from newscrawl.extraction.metadata.authors import (
     clean_authors,
@@ -107,7 +108,7 @@ def test_bold_subheading_is_not_a_byline() -> None:
     assert find_bold_byline(root) == []
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=200))
 def test_split_names_never_crashes_and_returns_clean_strings(raw: str) -> None:
     for name in split_names(raw):

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from conftest import examples
 
 from newscrawl.extraction.dates import date_from_url, localize, parse_date, parse_iso, parse_text
 
@@ -106,7 +107,7 @@ def test_url_dates(url: str | None, expected: str | None) -> None:
     assert (parsed.iso() if parsed else None) == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=80))
 def test_parse_date_never_crashes_and_output_is_iso(raw: str) -> None:
     parsed = parse_date(raw, "Europe/Berlin")
@@ -114,7 +115,7 @@ def test_parse_date_never_crashes_and_output_is_iso(raw: str) -> None:
         dt.datetime.fromisoformat(parsed.iso())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 1, 1)))
 def test_iso_round_trip(value: dt.datetime) -> None:
     aware = value.replace(microsecond=0, tzinfo=dt.timezone(dt.timedelta(hours=5)))

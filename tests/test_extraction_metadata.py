@@ -11,6 +11,7 @@ import lxml.html
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from conftest import examples
 
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.extraction.metadata import cascade as metadata_module
@@ -360,7 +361,8 @@ _JSON = st.recursive(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150), deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=_JSON)
 def test_any_jsonld_shape_degrades_without_field_failures(

@@ -8,10 +8,11 @@ from datetime import datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from conftest import examples
 
 from newscrawl.extraction import SiteHints, extract_article
 
-PROPERTY_SETTINGS = settings(max_examples=2000, deadline=None,
+PROPERTY_SETTINGS = settings(max_examples=examples(2000), deadline=None,
                              suppress_health_check=[HealthCheck.too_slow])
 SCRIPTS = st.sampled_from([
     "The council met on Monday to discuss the new budget for roads and schools.",

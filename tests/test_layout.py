@@ -8,6 +8,7 @@ circle. Imports under ``if TYPE_CHECKING:`` never run and are left out.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "newscrawl"
@@ -62,6 +63,7 @@ def _imported_names(node: ast.Import | ast.ImportFrom, package: str) -> list[str
     return [f"{base}.{alias.name}" for alias in node.names] or [base]
 
 
+@cache
 def import_graph() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """(module -> project modules it imports, module -> top-level external packages it imports)."""
     paths = {module_name(p): p for p in PACKAGE.rglob("*.py")}

@@ -8,10 +8,8 @@ state; the end-to-end tests run ``scrapy crawl news`` in a subprocess against
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -20,16 +18,17 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import crawl_settings, free_port, run_scrapy
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
 
+from support.faultserver import FaultServer, Reply
+
 from newscrawl import exitcodes
+from newscrawl.demo import DemoNetwork
 from newscrawl.extensions.monitors import RunMonitors, health_verdict
 from newscrawl.middlewares.first_contact import FirstContactMiddleware
-
-ROOT = Path(__file__).resolve().parents[1]
-SCRAPY = [sys.executable, "-m", "scrapy"]
 
 
 class FakeStore:
@@ -238,23 +237,11 @@ def test_first_contact_middleware_gives_up_on_a_site_that_never_answered() -> No
 
 # -- end to end -------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _crawl(tmp_path: Path, registry: Path, *extra: str, timeout: float = 120) -> tuple[
         subprocess.CompletedProcess[str], float]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    cmd = SCRAPY + ["crawl", "news", "-a", f"sites={registry}",
-                    "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}",
-                    "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'out'}",
-                    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-                    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", *extra]
     started = time.monotonic()
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    proc = run_scrapy("crawl", "news", "-a", f"sites={registry}", *extra, timeout=timeout,
+                      settings=crawl_settings(tmp_path / "out", tmp_path / "state"))
     return proc, time.monotonic() - started
 
 
@@ -285,12 +272,13 @@ def blackhole() -> Any:
     server.close()
 
 
+@pytest.mark.e2e
 def test_e2e_no_site_reachable_exits_with_its_code_within_60s(tmp_path: Path,
                                                                 blackhole: int) -> None:
     registry = tmp_path / "down.yaml"
     registry.write_text(
         "sites:\n"
-        f"  - {{name: refused, url: 'http://127.0.0.1:{_free_port()}/'}}\n"
+        f"  - {{name: refused, url: 'http://127.0.0.1:{free_port()}/'}}\n"
         f"  - {{name: silent, url: 'http://127.0.0.1:{blackhole}/'}}\n", encoding="utf-8")
     proc, took = _crawl(tmp_path, registry)
     assert proc.returncode == exitcodes.NO_SITE_REACHABLE, proc.stderr[-3000:]
@@ -300,7 +288,6 @@ def test_e2e_no_site_reachable_exits_with_its_code_within_60s(tmp_path: Path,
 
 def _faulty_site(fs: Any) -> None:
     """A site whose pages answer 404, 500 and a redirect loop: a normal day on the web."""
-    from faultserver import Reply
     html = {"Content-Type": "text/html; charset=utf-8"}
     links = "".join(f'<a href="/news/2026/03/{n}-story.html">story</a>' for n in
                     ("missing", "broken", "looping"))
@@ -312,10 +299,9 @@ def _faulty_site(fs: Any) -> None:
            lambda fs, p: Reply(302, b"", {"Location": "/news/2026/03/looping-story.html"}))
 
 
+@pytest.mark.e2e
 def test_e2e_normal_demo_run_exits_zero_and_incremental_run_too(tmp_path: Path) -> None:
-    demo = pytest.importorskip("newscrawl.demo")
-    faultserver = pytest.importorskip("faultserver")
-    with demo.DemoNetwork(base_port=0) as network, faultserver.FaultServer(["faulty"]) as fs:
+    with DemoNetwork(base_port=0) as network, FaultServer(["faulty"]) as fs:
         _faulty_site(fs)
         registry = tmp_path / "demo.yaml"
         network.write_registry(registry)

@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import FAST, ROOT
+from conftest import crawl_settings, start_scrapy
 
 from newscrawl import exitcodes
 from newscrawl.dedup import canonicalize_url
 
 SEED = int(os.environ.get("NEWSCRAWL_TEST_SEED") or random.randrange(1_000_000))
 LARGE = 500  # generated articles on the large demo site: a crawl takes several seconds
-FSYNC = ["-s", "NEWSCRAWL_FSYNC_EVERY=5"]  # small windows between fsync + state commit
+FSYNC_EVERY = 5  # small windows between fsync + state commit
 
 
 # -- running crawls ------------------------------------------------------------------------
@@ -52,20 +52,16 @@ class Env:
     def feeds(self) -> Path:
         return self.output / "news"
 
-    def command(self, *extra: str) -> list[str]:
-        return [sys.executable, "-m", "scrapy", "crawl", "news", *FAST, *FSYNC,
-                "-s", f"NEWSCRAWL_OUTPUT_DIR={self.output}",
-                "-s", f"NEWSCRAWL_STATE_DIR={self.state}", "-a", f"sites={self.registry}",
-                *extra]
-
     def start(self, *extra: str, prefix: tuple[str, ...] = ()) -> subprocess.Popen:
         """A crawl in its own process group (so a kill reaches its extraction workers)."""
         self.runs += 1
         path = self.root / "logs" / f"run-{self.runs:02d}.log"
         with open(path, "w") as log:
-            proc = subprocess.Popen([*prefix, *self.command(*extra)], cwd=ROOT,
-                                    stdout=subprocess.DEVNULL, stderr=log,
-                                    start_new_session=True)
+            proc = start_scrapy(
+                "crawl", "news", "-a", f"sites={self.registry}", *extra, prefix=prefix,
+                settings=crawl_settings(self.output, self.state,
+                                        NEWSCRAWL_FSYNC_EVERY=FSYNC_EVERY),
+                stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
         proc.log_path = path  # type: ignore[attr-defined]
         return proc
 
@@ -262,7 +258,7 @@ def test_live_feeds_and_temporaries_are_left_alone(tmp_path: Path, monkeypatch) 
 
 
 # -- 1. kill -9 at random moments -------------------------------------------------------------
-KILLS = 20
+KILLS = 8  # the default run; 20 under the "slow" marker
 
 
 def _wait_for_lines(env: Env, proc: subprocess.Popen, old: set[Path], lines: int) -> None:
@@ -275,16 +271,19 @@ def _wait_for_lines(env: Env, proc: subprocess.Popen, old: set[Path], lines: int
         time.sleep(0.01)
 
 
-def test_sigkill_loop_loses_and_doubles_nothing(large_net, env: Env) -> None:
+@pytest.mark.e2e
+@pytest.mark.parametrize("kills", [KILLS, pytest.param(20, marks=pytest.mark.slow)])
+def test_sigkill_loop_loses_and_doubles_nothing(large_net, env: Env, kills: int) -> None:
     """Most kills land while the crawl writes its feed (after a random number of lines,
     plus a random fraction of a second, so between a write and its fsync + state
     commit too); every fifth lands at a random moment of start-up (recovery, state
     open) and every fifth during discovery, before the first line."""
+    print(f"kill -9 seed {SEED} (NEWSCRAWL_TEST_SEED replays it)")
     rng = random.Random(SEED)
     truth = truth_keys(large_net)
     killed = finished = torn = unfinished = 0
     started = time.monotonic()
-    for run in range(KILLS):
+    for run in range(kills):
         old = set(env.feeds.glob(".*.jsonl.part")) if env.feeds.exists() else set()
         proc = env.start()
         if run % 5 == 4:
@@ -311,25 +310,28 @@ def test_sigkill_loop_loses_and_doubles_nothing(large_net, env: Env) -> None:
     print(f"kill -9 (seed {SEED}): {killed} kills, {finished} runs finished before their kill, "
           f"then a completed run; {unfinished} lines were in the killed runs' "
           f"unfinished feeds (recovered by the next run); {time.monotonic() - started:.0f} s")
-    print(result.line(f"kill -9: {KILLS} runs"))
+    print(result.line(f"kill -9: {kills} runs"))
     assert torn == 0
     result.assert_clean()
     assert result.keys == truth
 
 
 # -- 2. SIGTERM: graceful stop ----------------------------------------------------------------
-TERMS = 10
+TERMS = 4  # the default run; 10 under the "slow" marker
 GRACE = 60  # seconds a graceful stop may take
 
 
-def test_sigterm_loop_stops_gracefully(large_net, env: Env) -> None:
+@pytest.mark.e2e
+@pytest.mark.parametrize("terms", [TERMS, pytest.param(10, marks=pytest.mark.slow)])
+def test_sigterm_loop_stops_gracefully(large_net, env: Env, terms: int) -> None:
     """SIGTERM to the whole group (as systemd or Ctrl-C do) at a random moment of the crawl:
     exit 9 (INTERRUPTED; 0 if the run had finished) within 60 s, a finished feed, no .part."""
+    print(f"SIGTERM seed {SEED} (NEWSCRAWL_TEST_SEED replays it)")
     rng = random.Random(SEED + 1)
     truth = truth_keys(large_net)
     codes: Counter = Counter()
     slowest = 0.0
-    for _ in range(TERMS):
+    for _ in range(terms):
         before = set(env.feeds.glob("*.jsonl")) if env.feeds.exists() else set()
         proc = env.start()
         assert env.part_appeared(proc), log_of(proc)[-3000:]
@@ -350,13 +352,14 @@ def test_sigterm_loop_stops_gracefully(large_net, env: Env) -> None:
     code, log = env.run()
     assert code == 0, log[-3000:]
     result = audit(env, truth)
-    print(f"SIGTERM (seed {SEED}): {TERMS} stops, exit codes {dict(codes)}, "
+    print(f"SIGTERM (seed {SEED}): {terms} stops, exit codes {dict(codes)}, "
           f"slowest stop {slowest:.1f} s")
-    print(result.line(f"SIGTERM: {TERMS} runs"))
+    print(result.line(f"SIGTERM: {terms} runs"))
     result.assert_clean()
     assert result.keys == truth
 
 
+@pytest.mark.e2e
 def test_late_sigterm_does_not_turn_a_finished_run_into_a_killed_one(demo, tmp_path: Path) -> None:
     """Twisted restores the previous signal handlers when the reactor stops; a SIGTERM in
     the teardown after "Spider closed" used to kill the process (exit -15) although its
@@ -376,6 +379,7 @@ def test_late_sigterm_does_not_turn_a_finished_run_into_a_killed_one(demo, tmp_p
     assert codes == [exitcodes.OK] * 3
 
 
+@pytest.mark.e2e
 def test_sigterm_while_the_engine_starts_still_finishes_the_feed(demo, tmp_path: Path) -> None:
     """Scrapy drops a stop requested between "Spider opened" and the engine running
     (the spider was never closed, the feed left unfinished, exit 0): the crawl command
@@ -427,6 +431,7 @@ def _assert_failed_run(code: int, log: str, env: Env) -> None:
     assert audit(env, set()).seen_not_in_feed <= part_keys(env)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("on_disk", ["output", "output+state"])
 def test_full_disk_stops_run_and_next_run_loses_nothing(large_net, tmp_path: Path,
                                                         small_disk: Path, on_disk: str) -> None:
@@ -453,6 +458,7 @@ def test_full_disk_stops_run_and_next_run_loses_nothing(large_net, tmp_path: Pat
     assert result.keys == truth
 
 
+@pytest.mark.e2e
 def test_file_size_limit_stops_run_and_next_run_recovers(large_net, env: Env) -> None:
     """RLIMIT_FSIZE makes writes fail with EFBIG (Python ignores SIGXFSZ): the same path
     as a full disk, testable without mount rights. The state's write-ahead log
@@ -547,6 +553,7 @@ def baselines(demo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Env]:
     return {"complete": done, "killed": killed}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("corruption", list(CORRUPTIONS))
 def test_corrupt_state_is_detected_and_rebuilt(demo, baselines, tmp_path: Path,
                                                corruption: str) -> None:
@@ -576,6 +583,7 @@ def _state_files(env: Env) -> dict[str, tuple[int, int]]:
             for p in env.state.iterdir() if p.is_file()}
 
 
+@pytest.mark.e2e
 def test_second_run_exits_at_once_and_stale_lock_does_not_block(large_net, env: Env) -> None:
     """The holder is frozen (SIGSTOP) while the second run tries, so any change to the
     state folder's files would be the second run's doing."""

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import shutil
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,14 +13,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import crawl_settings, start_scrapy
 from scrapy import Request, Spider
 
 from newscrawl.dedup.canonical import canonicalize_url
-from newscrawl.scaleout import RedisScaleOut, serializer
 from newscrawl.request_meta import ACK_META
+from newscrawl.scaleout import RedisScaleOut, serializer
 from newscrawl.scaleout.queue import Keys, ReliableQueue, ack, requeue
 
-ROOT = Path(__file__).resolve().parents[1]
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed "
                                 "(apt-get install redis-server; .ci/run does it)")
@@ -207,17 +205,12 @@ def test_a_stopped_worker_puts_its_requests_back(server: Any, redis_url: str) ->
 # -- two workers --------------------------------------------------------------------------
 
 def _worker(tmp_path: Path, name: str, registry: Path, redis_url: str) -> subprocess.Popen[str]:
-    env = dict(os.environ,
-               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={registry}",
-           "-s", f"NEWSCRAWL_REDIS_URL={redis_url}",
-           "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / name / 'state'}",
-           "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / name / 'out'}",
-           "-s", "NEWSCRAWL_REDIS_IDLE_GRACE=3", "-s", "DOWNLOAD_DELAY=0",
-           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4"]
+    settings = crawl_settings(tmp_path / name / "out", tmp_path / name / "state",
+                              NEWSCRAWL_REDIS_URL=redis_url, NEWSCRAWL_REDIS_IDLE_GRACE=3,
+                              CONCURRENT_REQUESTS_PER_DOMAIN=4)
     with open(tmp_path / f"{name}.log", "w", encoding="utf-8") as log:
-        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                text=True)
+        return start_scrapy("crawl", "news", "-a", f"sites={registry}", settings=settings,
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
 
 
 def _path(url: str) -> str:
@@ -249,6 +242,7 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> dic
                 "items": [_items(tmp_path, "w1"), _items(tmp_path, "w2")]}
 
 
+@pytest.mark.e2e
 def test_two_workers_share_one_crawl(two_workers: dict[str, Any], redis_url: str) -> None:
     import redis
     truth = {canonicalize_url(a["url"]) for a in two_workers["truth"]}
@@ -270,6 +264,7 @@ def _pairs(groups: dict[str, set[str]]) -> set[frozenset[str]]:
             if a < b}
 
 
+@pytest.mark.e2e
 def test_two_workers_link_syndicated_copies(two_workers: dict[str, Any]) -> None:
     """Copies of one story handled by different workers share the first copy's story id."""
     story = {canonicalize_url(a["url"]): a["story"] for a in two_workers["truth"]}

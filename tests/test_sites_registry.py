@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_scrapy
 
 from newscrawl.dedup.canonical import site_key
-from newscrawl.sites import RegistryError
-from newscrawl.sites import DEFAULT_REGISTRY, load_registry, site_from_url
-
-ROOT = Path(__file__).resolve().parents[1]
+from newscrawl.sites import DEFAULT_REGISTRY, RegistryError, load_registry, site_from_url
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -109,13 +105,12 @@ def test_adhoc_site_from_url() -> None:
     assert site.name == "127-0-0-1" and site.key == "http://127.0.0.1:8999"
 
 
+@pytest.mark.e2e
 def test_crawl_with_bad_registry_exits_nonzero_without_traceback(tmp_path: Path) -> None:
     path = write(tmp_path, "sites:\n  - {name: good, url: 'http://127.0.0.1:1/'}\n"
                            "  - {name: broken, url: 'nota url'}\n")
-    proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={path}",
-         "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60)
+    proc = run_scrapy("crawl", "news", "-a", f"sites={path}", timeout=60,
+                      settings={"NEWSCRAWL_STATE_DIR": tmp_path / "state"})
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     lines = [line for line in proc.stderr.splitlines() if "error" in line]
@@ -123,9 +118,9 @@ def test_crawl_with_bad_registry_exits_nonzero_without_traceback(tmp_path: Path)
     assert str(path) in lines[0] and "site 'broken'" in lines[0] and "field 'url'" in lines[0]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("command, expected", [(["list"], "news"), (["check"], "OK")])
 def test_scrapy_list_and_check_work(command: list[str], expected: str) -> None:
-    proc = subprocess.run([sys.executable, "-m", "scrapy", *command], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    proc = run_scrapy(*command)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert expected in (proc.stdout + proc.stderr)

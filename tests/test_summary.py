@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import crawl_settings, run_scrapy
 from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
@@ -25,7 +24,6 @@ from newscrawl.extensions.summary import (
 )
 from newscrawl.items import Article
 
-ROOT = Path(__file__).resolve().parents[1]
 BODY = " ".join(["word"] * 60)
 
 
@@ -125,15 +123,11 @@ def test_progress_lines_name_each_site(caplog: pytest.LogCaptureFixture) -> None
 
 
 def _crawl(tmp_path: Path, registry: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={registry}",
-           "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}",
-           "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp_path / 'out'}", "-s", "DOWNLOAD_DELAY=0",
-           "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", *extra]
-    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-                          check=False)
+    return run_scrapy("crawl", "news", "-a", f"sites={registry}", *extra,
+                      settings=crawl_settings(tmp_path / "out", tmp_path / "state"))
 
 
+@pytest.mark.e2e
 def test_e2e_demo_run_writes_summary_for_default_and_user_feeds(tmp_path: Path) -> None:
     demo = pytest.importorskip("newscrawl.demo")
     with demo.DemoNetwork(base_port=0) as network:
