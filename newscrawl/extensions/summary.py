@@ -21,7 +21,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
-from newscrawl.export.writer import write_atomically
+from newscrawl.export.writer import FeedWriter, write_atomically
 from newscrawl.extraction.words import count_words
 from newscrawl.request_meta import KIND_META, SITE_META
 from newscrawl.sites.registry import site_key
@@ -238,7 +238,6 @@ class RunSummary:
         if self.task is not None and self.task.running:
             self.task.stop()
         if self.user_feed is None:
-            from newscrawl.export.writer import FeedWriter
             writer = self.crawler.get_extension(FeedWriter)
             feed = writer.final if writer is not None and not writer.failed else None
             self.write(feed)

@@ -18,6 +18,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
+from newscrawl.dedup.ledger import StateExtension
 from newscrawl.discovery.feeds import fallback_feed_urls, find_feed_links, parse_feed
 from newscrawl.discovery.links import looks_like_article, url_shape
 from newscrawl.discovery.sitemaps import parse_sitemap, sitemap_urls_from_robots
@@ -73,7 +74,6 @@ class Frontier:
     @classmethod
     def from_crawler(cls, crawler: Any, sites: list[Site], *,
                      since: datetime | None) -> Frontier:
-        from newscrawl.dedup.ledger import StateExtension
         return cls(sites, crawler.stats, crawler.get_extension(StateExtension), since=since,
                    min_words=crawler.settings.getint("NEWSCRAWL_MIN_WORDS"),
                    max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"),
