@@ -21,10 +21,10 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
+from newscrawl.dedup.canonical import site_key
 from newscrawl.export.writer import FeedWriter, write_atomically
 from newscrawl.extraction.words import count_words
 from newscrawl.request_meta import KIND_META, SITE_META
-from newscrawl.sites.registry import site_key
 
 logger = logging.getLogger(__name__)
 

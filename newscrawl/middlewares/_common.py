@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-
 def site_name(request: Request) -> str:
     """The registry name of the request's site, else its host: the unit of politeness.
 
