@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import examples
 
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
 

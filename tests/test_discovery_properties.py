@@ -8,9 +8,9 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import examples
 
 from newscrawl.discovery.feeds import Feed, FeedEntry, parse_feed, read_feed
 from newscrawl.discovery.sitemaps import Sitemap, SitemapEntry, parse_sitemap

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import examples
 
 from newscrawl.extraction.metadata.authors import (
     clean_authors,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import examples
 
 from newscrawl.extraction.dates import date_from_url, localize, parse_date, parse_iso, parse_text
 

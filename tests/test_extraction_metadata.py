@@ -9,9 +9,9 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import examples
 
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.extraction.metadata import cascade as metadata_module

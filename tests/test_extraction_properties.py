@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import examples
 
 from newscrawl.extraction import SiteHints, extract_article
 

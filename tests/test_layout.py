@@ -92,10 +92,10 @@ def circles(graph: dict[str, set[str]]) -> list[set[str]]:
     stack: list[str] = []
     on_stack: set[str] = set()
     found: list[set[str]] = []
-    for root in graph:
+    for root, targets in graph.items():
         if root in index:
             continue
-        work = [(root, iter(sorted(graph[root])))]
+        work = [(root, iter(sorted(targets)))]
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)

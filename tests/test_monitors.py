@@ -22,7 +22,6 @@ from conftest import crawl_settings, free_port, run_scrapy
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
-
 from support.faultserver import FaultServer, Reply
 
 from newscrawl import exitcodes

@@ -22,7 +22,6 @@ from scrapy.utils.httpobj import urlparse_cached
 from w3lib.url import safe_url_string
 
 from newscrawl.middlewares._common import refuse
-from newscrawl.request_meta import SITE_META, SITE_URL_META
 from newscrawl.middlewares.addresses import (
     ALLOWED_SCHEMES,
     Origin,
@@ -30,6 +29,7 @@ from newscrawl.middlewares.addresses import (
     is_public,
     literal_ip,
 )
+from newscrawl.request_meta import SITE_META, SITE_URL_META
 
 if TYPE_CHECKING:
     from typing import Self
