@@ -30,7 +30,7 @@ from newscrawl.exceptions import (
     TooOld,
     UnchangedArticle,
 )
-from newscrawl.extraction.words import count_words
+from newscrawl.extraction.wordcount import count_words
 from newscrawl.items import export_fields
 
 logger = logging.getLogger(__name__)

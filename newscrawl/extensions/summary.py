@@ -23,7 +23,7 @@ from twisted.internet.task import LoopingCall
 
 from newscrawl.dedup.canonical import site_key
 from newscrawl.export.writer import FeedWriter, write_atomically
-from newscrawl.extraction.words import count_words
+from newscrawl.extraction.wordcount import count_words
 from newscrawl.request_meta import KIND_META, SITE_META
 
 logger = logging.getLogger(__name__)

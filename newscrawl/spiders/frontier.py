@@ -24,7 +24,7 @@ from newscrawl.discovery.links import looks_like_article, url_shape
 from newscrawl.discovery.sitemaps import parse_sitemap, sitemap_urls_from_robots
 from newscrawl.discovery.traps import TrapGuard, strip_session_ids
 from newscrawl.discovery.walker import SitemapWalker
-from newscrawl.extraction.words import count_words
+from newscrawl.extraction.wordcount import count_words
 from newscrawl.request_meta import HOME_META, KIND_META, SITE_META
 from newscrawl.sites import RegistryError, Site
 

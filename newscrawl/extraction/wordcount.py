@@ -1,4 +1,4 @@
-"""The one word count: every figure that says "words" (verdict, item, summary) uses it.
+"""The one word counter: every figure that says "words" (verdict, item, summary) uses it.
 
 Scripts written without spaces (Chinese, Japanese kana and kanji, Hangul) count one word
 per character, so an unspaced article is not mistaken for a stub.
