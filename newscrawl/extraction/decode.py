@@ -75,6 +75,16 @@ def normalise_charset(label: str | None) -> str | None:
     return _SUPERSETS.get(name, name)
 
 
+def header_charset(content_type: str | bytes | None) -> str | None:
+    """The ``charset=`` parameter of a Content-Type header, as written (or None)."""
+    if isinstance(content_type, bytes):
+        content_type = content_type.decode("latin-1")
+    if not content_type or "charset=" not in content_type.lower():
+        return None
+    value = re.split("charset=", content_type, maxsplit=1, flags=re.IGNORECASE)[1]
+    return value.split(";")[0].strip(" \"'") or None
+
+
 def meta_charset(data: bytes) -> str | None:
     """The charset declared in the page's first bytes, normalised."""
     match = _META_CHARSET.search(data[:META_SCAN_BYTES])
