@@ -153,7 +153,7 @@ class _Reader:
                 self.result.kind = _root_kind(localname(self.root.tag))
                 if self.result.kind == "invalid":
                     return False
-            if localname(elem.tag) == "loc":
+            if elem.tag[-3:] == "loc":  # the only watched tag ending so
                 self.loc_closed = not at_eof
                 continue
             if elem.getparent() is not self.root:

@@ -293,9 +293,24 @@ def parse_feed_date(text: str | None, timezone: str | None = None) -> dt.datetim
     """
     if not text or not isinstance(text, str):
         return None
-    text = " ".join(text.split())
+    return _feed_date(" ".join(text.split()), timezone)
+
+
+@lru_cache(maxsize=4096)  # sitemaps repeat their dates; datetimes are immutable
+def _feed_date(text: str, timezone: str | None) -> dt.datetime | None:
     if not text or len(text) > 100:
         return None
+    match = _W3C.fullmatch(text) if len(text) >= 19 else None
+    zone = (match.group("tz") or "") if match else ""
+    if match and not (len(zone) > 3 and zone[-2:] > "59"):
+        try:  # fast path: the full forms most sitemaps and Atom feeds write
+            value = dt.datetime.fromisoformat(text)
+        except ValueError:
+            value = None
+        offset = value.utcoffset() if value is not None else None
+        if offset is not None and abs(offset) <= dt.timedelta(minutes=MAX_OFFSET_MINUTES) \
+                and MIN_FEED_YEAR <= value.year <= MAX_YEAR:
+            return value
     parsed = parse_machine(text, timezone)
     if parsed is None:
         logger.debug("unparseable feed date %r", text[:80])
