@@ -101,10 +101,12 @@ def read_feed(
     if kind == "invalid":
         feed.error = f"root element <{localname(root.tag)}> is not a feed"
         return feed
+    read = _atom_entry if kind == "atom" else _rss_entry
+    seen: set[str] = set()
     for item in items:
-        read = _atom_entry if kind == "atom" else _rss_entry
         entry = read(item, url, timezone)
-        if entry is not None and all(e.url != entry.url for e in feed.entries[-50:]):
+        if entry is not None and entry.url not in seen:
+            seen.add(entry.url)
             feed.entries.append(entry)
         if len(feed.entries) >= max_entries:
             break
@@ -132,27 +134,34 @@ def _text(elem: etree._Element | None) -> str | None:
     return text or None
 
 
-def _children(elem: etree._Element, name: str) -> list[etree._Element]:
-    return [c for c in elem if localname(c.tag) == name]
+Kids = dict[str, list[etree._Element]]
 
 
-def _first_text(elem: etree._Element, *names: str) -> str | None:
+def _kids(elem: etree._Element) -> Kids:
+    """Children by local name, built once per entry instead of a scan per field."""
+    found: Kids = {}
+    for child in elem:
+        found.setdefault(localname(child.tag), []).append(child)
+    return found
+
+
+def _first_text(kids: Kids, *names: str) -> str | None:
     for name in names:
-        for child in _children(elem, name):
+        for child in kids.get(name, ()):
             text = _text(child)
             if text:
                 return text
     return None
 
 
-def _title(elem: etree._Element) -> str | None:
+def _title(kids: Kids) -> str | None:
     """The entry title as plain text.
 
     RSS titles and Atom ``type="html"`` hold escaped HTML, often escaped twice
     (``&amp;#8217;``): tags are stripped and entities decoded once, as a
     browser shows them. Atom ``text`` (the default) and ``xhtml`` are text.
     """
-    for child in _children(elem, "title"):
+    for child in kids.get("title", ()):
         raw = _text(child)
         if not raw:
             continue
@@ -163,11 +172,10 @@ def _title(elem: etree._Element) -> str | None:
     return None
 
 
-def _first_date(elem: etree._Element, names: tuple[str, ...], timezone: str | None
-                ) -> datetime | None:
+def _first_date(kids: Kids, names: tuple[str, ...], timezone: str | None) -> datetime | None:
     """The first of ``names`` (in that order of preference) holding a valid date."""
     for name in names:
-        for child in _children(elem, name):
+        for child in kids.get(name, ()):
             value = parse_feed_date(_text(child), timezone)
             if value is not None:
                 return value
@@ -189,7 +197,7 @@ def _in_atom(elem: etree._Element) -> bool:
     return _namespace(elem.tag) in ATOM_NAMESPACES
 
 
-def _best_link(elem: etree._Element, base: str) -> str | None:
+def _best_link(kids: Kids, base: str) -> str | None:
     """The article URL among an entry's ``<link>`` elements.
 
     Only links of the feed vocabularies count (not ``itunes:link`` or
@@ -200,7 +208,7 @@ def _best_link(elem: etree._Element, base: str) -> str | None:
     """
     best: tuple[int, int] | None = None
     url = None
-    for link in _children(elem, "link"):
+    for link in kids.get("link", ()):
         if _namespace(link.tag) not in LINK_NAMESPACES:
             continue
         rel = (link.get("rel") or "").strip().lower()
@@ -218,21 +226,21 @@ def _best_link(elem: etree._Element, base: str) -> str | None:
 
 
 def _rss_entry(item: etree._Element, feed_url: str, timezone: str | None) -> FeedEntry | None:
-    base = _base(item, feed_url)
-    url = clean_http_url(_first_text(item, "origlink"), base)  # FeedBurner's real link
-    url = url or _best_link(item, base)
+    base, kids = _base(item, feed_url), _kids(item)
+    url = clean_http_url(_first_text(kids, "origlink"), base)  # FeedBurner's real link
+    url = url or _best_link(kids, base)
     if url is None:
         url = clean_http_url(item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"), base)
     if url is None:
-        url = _guid_url(item, base)
+        url = _guid_url(kids, base)
     if url is None:
         return None
-    return FeedEntry(url, _first_date(item, RSS_DATES, timezone), _title(item))
+    return FeedEntry(url, _first_date(kids, RSS_DATES, timezone), _title(kids))
 
 
-def _guid_url(item: etree._Element, base: str) -> str | None:
+def _guid_url(kids: Kids, base: str) -> str | None:
     """A <guid> is a link unless isPermaLink="false" (RSS 2.0 default: true)."""
-    for guid in _children(item, "guid"):
+    for guid in kids.get("guid", ()):
         if (guid.get("isPermaLink") or "true").strip().lower() == "false":
             continue
         text = _text(guid)
@@ -242,15 +250,15 @@ def _guid_url(item: etree._Element, base: str) -> str | None:
 
 
 def _atom_entry(entry: etree._Element, feed_url: str, timezone: str | None) -> FeedEntry | None:
-    base = _base(entry, feed_url)
-    url = _best_link(entry, base)
+    base, kids = _base(entry, feed_url), _kids(entry)
+    url = _best_link(kids, base)
     if url is None:
-        atom_id = _first_text(entry, "id")
+        atom_id = _first_text(kids, "id")
         if atom_id and atom_id.lower().startswith(("http://", "https://")):
             url = clean_http_url(atom_id)
     if url is None:
         return None
-    return FeedEntry(url, _first_date(entry, ATOM_DATES, timezone), _title(entry))
+    return FeedEntry(url, _first_date(kids, ATOM_DATES, timezone), _title(kids))
 
 
 def find_feed_links(html: str | bytes, base_url: str) -> list[str]:
