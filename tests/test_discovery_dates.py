@@ -51,6 +51,15 @@ RFC822 = [
     ("Tue, 05 Mar 2024 10:00:00 IST", datetime(2024, 3, 5, 10, tzinfo=tz(5.5))),
     ("Tue, 05 Mar 2024 10:00:00 JST", datetime(2024, 3, 5, 10, tzinfo=tz(9))),
     ("Tue, 05 Mar 2024 10:00 PM GMT", datetime(2024, 3, 5, 22, tzinfo=UTC)),
+    ("Mon, 26 January 2004 16:31:00 GMT", datetime(2004, 1, 26, 16, 31, tzinfo=UTC)),
+    ("Mon, 13 Feb, 2012 06:28:00 UTC", datetime(2012, 2, 13, 6, 28, tzinfo=UTC)),
+    ("Wed, 19 Aug 2009 18:28:00 Etc/GMT", datetime(2009, 8, 19, 18, 28, tzinfo=UTC)),
+    ("Thu,  5 Apr 2012 10:00:00 GMT", datetime(2012, 4, 5, 10, tzinfo=UTC)),
+    ("Thu, 01 Jan 2004", datetime(2004, 1, 1, tzinfo=UTC)),
+    # asctime / ctime and their Twitter and JavaScript kin
+    ("Sun Jan  4 16:29:06 2004", datetime(2004, 1, 4, 16, 29, 6, tzinfo=UTC)),
+    ("Sun Jul 15 01:16:00 +0000 2012", datetime(2012, 7, 15, 1, 16, tzinfo=UTC)),
+    ("Thu Aug 30 2012 17:26:16 GMT+0200 (CEST)", datetime(2012, 8, 30, 17, 26, 16, tzinfo=tz(2))),
 ]
 
 
@@ -98,7 +107,9 @@ def test_w3c_and_iso_dates(raw: str, expected: datetime) -> None:
     "2013-01-27-01", "10000-01-01", "2024-13-01", "2024-02-30", "2024-03-05T25:00Z",
     "2024-03-05T10:60Z", "2024-03-05T10:00+15:00", "2024-03-05T10:00+05:99",
     "Thu, 31 Jun 2004 19:48:21 GMT", "Thu, 01 Foo 2004 19:48:21 GMT",
-    "Thu, 01 Jan 2004 25:48:21 GMT", "yesterday", "", "   ", "2024-03-05T10:00:00 garbage",
+    "Thu, 01 Jan 2004 25:48:21 GMT", "Sun, 16 Dec 2012 1:2:3:4 GMT",
+    "Sun, 16 Dec 2012 11:47:32 +zz:00", "Sun, 16 Dec 2012 11:47:32 +00:zz",
+    "Sun Jan  4 16:29:06 2004 2005", "yesterday", "", "   ", "2024-03-05T10:00:00 garbage",
     "x" * 500,
 ])
 def test_invalid_dates_are_rejected(raw: str) -> None:

@@ -236,19 +236,31 @@ _ISO_BASIC = re.compile(
 # RFC 822 / 2822 (RSS pubDate), with the zone as a name, a number, both
 # ("GMT+0800") or a number and a comment ("+0500 (PKT)"); seconds optional.
 _RFC822 = re.compile(
-    r"(?:[^\W\d_]{2,9}\.?,?\s*)?(?P<d>\d{1,2})[\s-]+(?P<mon>[^\W\d_]{3,9})\.?[\s-]+"
+    r"(?:[^\W\d_]{2,9}\.?,?\s*)?(?P<d>\d{1,2})[\s-]+(?P<mon>[^\W\d_]{3,9})\.?,?[\s-]+"
     r"(?P<y>\d{4}|\d{2})(?:,?\s+(?P<H>\d{1,2}):(?P<M>\d{1,2})(?::(?P<S>\d{1,2}))?"
-    r"(?:[.,]\d{1,9})?)?\s*(?P<name>[A-Za-z]{1,5})?\s*(?P<off>[+-]\d{1,2}(?::?\d{2})?)?"
+    r"(?:[.,]\d{1,9})?(?:\s*(?P<ampm>[AaPp][Mm]))?)?\s*(?:Etc/)?(?P<name>[A-Za-z]{1,5})?\s*(?P<off>[+-]\d{1,2}(?::?\d{2})?)?"
     r"\s*(?:\([^()]{0,40}\))?"
 )
+# C asctime/ctime ("Sun Jan  4 16:29:06 2004"), and its kin from Twitter and
+# JavaScript's Date.toString ("Thu Aug 30 2012 17:26:16 GMT+0200 (CEST)").
+_ASCTIME = re.compile(
+    r"(?:[^\W\d_]{2,9},?\s+)?(?P<mon>[^\W\d_]{3,9})\s+(?P<d>\d{1,2}),?\s+(?:(?P<y>\d{4})\s+)?"
+    r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<name>[A-Za-z]{1,5})?\s*"
+    r"(?P<off>[+-]\d{2}:?\d{2})?\s*(?:\([^()]{0,40}\)\s*)?(?P<y2>\d{4})?"
+)
+_RFC822_SHAPED = re.compile(r"[^\W\d_]{2,9}\.?,")  # "Tue," : a weekday, so RFC 822 or nothing
 
 
 def parse_rfc822(text: str, timezone: str | None = None) -> ParsedDate | None:
     """An RFC 822/2822 date; a zone name outside the table leaves the time local."""
-    match = _RFC822.fullmatch(text.strip())
+    text = text.strip()
+    match = _RFC822.fullmatch(text) or _ASCTIME.fullmatch(text)
     if not match:
         return None
     g = match.groupdict()
+    g["y"] = g["y"] or g.get("y2")
+    if not g["y"] or (g.get("y2") and match.group("y")):
+        return None
     month = MONTHS.get(g["mon"].lower()) or MONTHS.get(g["mon"][:3].lower())
     if month is None:
         return None
@@ -256,8 +268,6 @@ def parse_rfc822(text: str, timezone: str | None = None) -> ParsedDate | None:
     if len(g["y"]) == 2:  # RFC 2822 4.3: 00-49 are 20xx, 50-99 are 19xx
         year += 2000 if year < 50 else 1900
     name = (g["name"] or "").upper()
-    if name in ("AM", "PM"):
-        g["ampm"], name = name, ""
     if g["off"]:
         g["tz"] = g["off"]  # "GMT+0800": the number is the offset from GMT
     elif len(name) == 1 and name in MILITARY_ZONES:
@@ -270,8 +280,9 @@ def parse_rfc822(text: str, timezone: str | None = None) -> ParsedDate | None:
 def parse_machine(text: str, timezone: str | None = None) -> ParsedDate | None:
     """A feed or sitemap date: W3C-DTF/ISO 8601 or RFC 822, else a printed date.
 
-    Text that starts like an ISO date but is not one (``2013-01-27-01``, a
-    five-digit year) is rejected rather than guessed at.
+    Text that starts like an ISO date (``2013-01-27-01``, a five-digit year)
+    or an RFC 822 one (``Sun, 16 Dec 2012 1:2:3:4 GMT``) but is not one is
+    rejected rather than guessed at.
     """
     for pattern in (_W3C, _ISO_BASIC):
         match = pattern.fullmatch(text)
@@ -280,7 +291,7 @@ def parse_machine(text: str, timezone: str | None = None) -> ParsedDate | None:
             return _build(int(g["y"]), int(g["m"] or 1), int(g["d"] or 1), g,
                           timezone=timezone, strict=True)
     parsed = parse_rfc822(text, timezone)
-    if parsed is not None or re.match(r"\d{4}", text) or _RFC822.fullmatch(text):
+    if parsed is not None or re.match(r"\d{4}", text) or _RFC822_SHAPED.match(text):
         return parsed
     return parse_text(text, timezone)
 
