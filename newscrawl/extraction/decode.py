@@ -50,7 +50,8 @@ _SUPERSETS = {
     "euc_kr": "cp949",
     "big5": "big5hkscs",
 }
-_ALIASES = {"x-sjis": "shift_jis", "windows-31j": "cp932", "x-gbk": "gbk", "unicode": "utf-8"}
+_ALIASES = {"x-sjis": "shift_jis", "windows-31j": "cp932", "x-gbk": "gbk", "unicode": "utf-8",
+            "mac": "mac_roman", "csmacintosh": "mac_roman", "ms-cyrl": "cp1251"}
 
 
 @dataclass(frozen=True)
