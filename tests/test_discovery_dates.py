@@ -144,8 +144,8 @@ def test_ambiguous_names_follow_the_site_zone_that_uses_them() -> None:
 def test_page_and_sitemap_read_the_same_naive_time_as_one_instant() -> None:
     """Issue 12, class 8: one module, one zone table, the site zone everywhere."""
     page = parse_date("2024-03-05 10:00", "Asia/Karachi")
-    body = ("<urlset><url><loc>http://127.0.0.1:8000/a</loc>"
-            "<lastmod>2024-03-05T10:00:00</lastmod></url></urlset>").encode()
+    body = (b"<urlset><url><loc>http://127.0.0.1:8000/a</loc>"
+            b"<lastmod>2024-03-05T10:00:00</lastmod></url></urlset>")
     (entry,) = parse_sitemap(body, "http://127.0.0.1:8000/s.xml", timezone="Asia/Karachi").entries
     assert page is not None and page.value == entry.lastmod
     for name in ("IST", "CST", "PKT", "EST"):  # page bylines and feeds share the table
@@ -161,15 +161,15 @@ def rss_item(dates: str) -> bytes:
 
 @pytest.mark.parametrize(("dates", "expected"), [
     ("<dcterms:modified>2024-03-05T10:00:00Z</dcterms:modified>", datetime(2024, 3, 5, 10, tzinfo=UTC)),
-    ("<dcterms:created>2024-03-04T10:00:00Z</dcterms:created>"
-     "<dcterms:modified>2024-03-05T10:00:00Z</dcterms:modified>", datetime(2024, 3, 4, 10, tzinfo=UTC)),
+    (("<dcterms:created>2024-03-04T10:00:00Z</dcterms:created>"
+     "<dcterms:modified>2024-03-05T10:00:00Z</dcterms:modified>"), datetime(2024, 3, 4, 10, tzinfo=UTC)),
     ("<dcterms:issued>2024-03-03T10:00:00Z</dcterms:issued>", datetime(2024, 3, 3, 10, tzinfo=UTC)),
     ("<dc:date>2024-03-05T07:00:00+08:00</dc:date>", datetime(2024, 3, 4, 23, tzinfo=UTC)),
     # an unreadable pubDate does not hide a readable dc:date
     ("<pubDate>someday</pubDate><dc:date>2024-03-05T10:00:00Z</dc:date>",
      datetime(2024, 3, 5, 10, tzinfo=UTC)),
-    ("<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate>"
-     "<dcterms:modified>2024-04-01T00:00:00Z</dcterms:modified>", datetime(2024, 3, 5, 10, tzinfo=UTC)),
+    (("<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate>"
+     "<dcterms:modified>2024-04-01T00:00:00Z</dcterms:modified>"), datetime(2024, 3, 5, 10, tzinfo=UTC)),
 ])
 def test_rss_item_dublin_core_dates(dates: str, expected: datetime) -> None:
     (entry,) = parse_feed(rss_item(dates), FEED)

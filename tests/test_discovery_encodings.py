@@ -38,10 +38,10 @@ def test_bare_ampersand_in_urls_survives(written: str, expected: str) -> None:
 
 
 def test_bare_ampersand_in_attributes_and_cdata() -> None:
-    body = ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title>'
-            '<link href="http://127.0.0.1:8000/a?p=1&q=2"/></entry>'
-            "<entry><title><![CDATA[Fish &amp; chips & peas]]></title>"
-            "<link href='http://127.0.0.1:8000/b?p=1&amp;q=2'/></entry></feed>").encode()
+    body = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title>'
+            b'<link href="http://127.0.0.1:8000/a?p=1&q=2"/></entry>'
+            b"<entry><title><![CDATA[Fish &amp; chips & peas]]></title>"
+            b"<link href='http://127.0.0.1:8000/b?p=1&amp;q=2'/></entry></feed>")
     first, second = parse_feed(body, FEED)
     assert first.url == "http://127.0.0.1:8000/a?p=1&q=2"
     assert second.url == "http://127.0.0.1:8000/b?p=1&q=2"

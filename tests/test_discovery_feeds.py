@@ -231,13 +231,13 @@ A, B, C = ("http://127.0.0.1:8000/news/1/article", "http://127.0.0.1:8000/news/2
     (f'<link rel="bookmark" href="{C}"/><link href="{B}"/>', B),
     (f'<link rel="bookmark" href="{C}"/>', C),
     # among alternates an HTML page beats another media type
-    (f'<link rel="alternate" type="audio/mpeg" href="{B}"/>'
-     f'<link rel="alternate" type="text/html" href="{A}"/>', A),
+    ((f'<link rel="alternate" type="audio/mpeg" href="{B}"/>'
+     f'<link rel="alternate" type="text/html" href="{A}"/>'), A),
     # never the article: self, edit, replies, enclosure, license, related, via
-    (f'<link rel="self" href="{B}"/><link rel="enclosure" href="{C}"/>'
-     f'<link rel="license" href="{B}"/><link rel="alternate" href="{A}"/>', A),
-    (f'<link rel="license" href="{B}"/><link rel="related" href="{C}"/>'
-     f'<link rel="replies" href="{B}"/><link rel="via" href="{C}"/>', None),
+    ((f'<link rel="self" href="{B}"/><link rel="enclosure" href="{C}"/>'
+     f'<link rel="license" href="{B}"/><link rel="alternate" href="{A}"/>'), A),
+    ((f'<link rel="license" href="{B}"/><link rel="related" href="{C}"/>'
+     f'<link rel="replies" href="{B}"/><link rel="via" href="{C}"/>'), None),
     # links of other vocabularies never count
     (f'<itunes:link href="{B}"/><media:link href="{C}"/><link href="{A}"/>', A),
     (f"<itunes:link>{B}</itunes:link>", None),

@@ -20,7 +20,14 @@ from lxml import html as lxml_html
 
 from newscrawl.extraction.dates import parse_feed_date
 
-from .safexml import PARSER_OPTIONS, UnsafeDocument, clean_http_url, localname, looks_like_html, prepare
+from .safexml import (
+    PARSER_OPTIONS,
+    UnsafeDocument,
+    clean_http_url,
+    localname,
+    looks_like_html,
+    prepare,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,15 @@ from lxml import etree
 from newscrawl.extraction.dates import parse_feed_date
 
 from .feeds import read_feed
-from .safexml import DEFAULT_MAX_BYTES, PARSER_OPTIONS, UnsafeDocument, clean_http_url, localname
-from .safexml import looks_like_html, prepare
+from .safexml import (
+    DEFAULT_MAX_BYTES,
+    PARSER_OPTIONS,
+    UnsafeDocument,
+    clean_http_url,
+    localname,
+    looks_like_html,
+    prepare,
+)
 from .walker import SitemapWalker
 
 logger = logging.getLogger(__name__)
