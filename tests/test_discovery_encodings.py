@@ -161,3 +161,10 @@ def test_sitemap_in_a_legacy_charset() -> None:
 def test_to_utf8_passes_ascii_through_untouched() -> None:
     data = b'<?xml version="1.0" encoding="windows-1252"?><a>x</a>'
     assert to_utf8(data) is data
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_wide_text_after_leading_whitespace_is_decoded_and_still_checked(codec: str) -> None:
+    evil = ' \n<!DOCTYPE r [<!ENTITY a "b">]>' + rss(title="&a;")
+    assert "entities" in (read_feed(evil.encode(codec), FEED).error or "")
+    assert parse_feed((" \n" + rss(title="新闻")).encode(codec), FEED)[0].title == "新闻"

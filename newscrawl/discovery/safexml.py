@@ -111,6 +111,10 @@ def to_utf8(data: bytes, http_charset: str | None = None) -> bytes:
     for start, codec in _WIDE_STARTS:
         if data.startswith(start):
             return data.decode(codec, "replace").encode("utf-8")
+    if b"\x00" in data[:4]:  # wide text that starts with whitespace: NULs give the order
+        wide = "utf-32" if data[1:3] == b"\x00\x00" else "utf-16"
+        order = "-be" if data[:1] == b"\x00" else "-le"
+        return data.decode(wide + order, "replace").encode("utf-8")
     match = _XML_DECL_ENCODING.match(data.lstrip()[:300])
     labels = [c for c in (normalise_charset(http_charset),
                           normalise_charset(match.group(1).decode("ascii")) if match else None) if c]
