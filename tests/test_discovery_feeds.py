@@ -257,3 +257,17 @@ def test_rss_item_link_beats_other_vocabularies_and_enclosures() -> None:
             f'<item><atom:link rel="self" href="{B}"/><atom:link href="{C}"/></item>'
             "</channel></rss>").encode()
     assert [e.url for e in parse_feed(body, FEED_URL)] == [A, C]
+
+
+@pytest.mark.parametrize(("tail", "urls"), [
+    (b"<item><title>Two</title><link>http://127.0.0.1:8000/news/2/tw", 1),  # cut in the URL
+    (b"<item><title>Two</title><link>http://127.0.0.1:8000/news/2/two</li", 1),
+    (b"<item><title>Two</title><link>http://127.0.0.1:8000/news/2/two</link>", 2),
+    (b"<item><link>http://127.0.0.1:8000/news/2/two</link><title>T", 2),
+    (b"<item><guid>http://127.0.0.1:8000/news/2/tw", 1),  # a cut permalink guid too
+])
+def test_cut_feed_never_yields_a_half_url(tail: bytes, urls: int) -> None:
+    head = b"<rss><channel><item><link>http://127.0.0.1:8000/news/1/one</link></item>"
+    entries = parse_feed(head + tail, FEED_URL)
+    assert [e.url for e in entries] == ["http://127.0.0.1:8000/news/1/one",
+                                        "http://127.0.0.1:8000/news/2/two"][:urls]

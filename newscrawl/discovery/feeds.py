@@ -48,6 +48,8 @@ NOT_ARTICLE_RELS = frozenset({"self", "edit", "edit-media", "replies", "enclosur
                               "related", "via", "payment", "hub", "first", "last", "next",
                               "previous", "prev", "alternate-feed", "search", "icon"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+URL_NAMES = frozenset({"link", "origlink", "guid", "id"})
+URL_TAGS = tuple(f"{{*}}{name}" for name in ("link", "origLink", "origlink", "guid", "id"))
 # publication before modification: RSS 2.0, Dublin Core (dc:, dcterms:), Atom in RSS
 RSS_DATES = ("pubdate", "date", "issued", "created", "published", "modified", "updated")
 ATOM_DATES = ("published", "issued", "created", "date", "updated", "modified")
@@ -95,8 +97,7 @@ def read_feed(
         data = prepare(body, max_bytes, http_charset)
         if looks_like_html(data):
             return Feed(url, "invalid", error="an HTML page, not a feed")
-        parser = etree.XMLParser(**PARSER_OPTIONS)
-        root = etree.fromstring(data, parser, base_url=url) if data.strip() else None
+        root, complete = _parse(data, url) if data.strip() else (None, set())
     except UnsafeDocument as exc:
         return Feed(url, "invalid", error=str(exc))
     except (etree.LxmlError, ValueError, LookupError, UnicodeError) as exc:
@@ -111,13 +112,26 @@ def read_feed(
     read = _atom_entry if kind == "atom" else _rss_entry
     seen: set[str] = set()
     for item in items:
-        entry = read(item, url, timezone)
+        entry = read(_kids(item, complete), _base(item, url), item, timezone)
         if entry is not None and entry.url not in seen:
             seen.add(entry.url)
             feed.entries.append(entry)
         if len(feed.entries) >= max_entries:
             break
     return feed
+
+
+def _parse(data: bytes, url: str) -> tuple[etree._Element | None, set[etree._Element]]:
+    """The tree, and the URL-carrying elements whose end tag was in the data.
+
+    Recovery closes whatever is open when a download is cut; a ``<link>``
+    closed that way holds half a URL, so it is not read (the pull parser only
+    reports elements closed by the author before :meth:`close` is called).
+    """
+    parser = etree.XMLPullParser(events=("end",), tag=URL_TAGS, base_url=url, **PARSER_OPTIONS)
+    parser.feed(data)
+    complete = {elem for _, elem in parser.read_events()}
+    return parser.close(), complete
 
 
 def _items(root: etree._Element) -> tuple[FeedKind, list[etree._Element]]:
@@ -144,11 +158,15 @@ def _text(elem: etree._Element | None) -> str | None:
 Kids = dict[str, list[etree._Element]]
 
 
-def _kids(elem: etree._Element) -> Kids:
-    """Children by local name, built once per entry instead of a scan per field."""
+def _kids(elem: etree._Element, complete: set[etree._Element]) -> Kids:
+    """Children by local name, built once per entry instead of a scan per field;
+    URL-carrying children cut off by the end of the data are left out."""
     found: Kids = {}
     for child in elem:
-        found.setdefault(localname(child.tag), []).append(child)
+        name = localname(child.tag)
+        if name in URL_NAMES and child not in complete:
+            continue
+        found.setdefault(name, []).append(child)
     return found
 
 
@@ -232,8 +250,8 @@ def _best_link(kids: Kids, base: str) -> str | None:
     return url
 
 
-def _rss_entry(item: etree._Element, feed_url: str, timezone: str | None) -> FeedEntry | None:
-    base, kids = _base(item, feed_url), _kids(item)
+def _rss_entry(kids: Kids, base: str, item: etree._Element, timezone: str | None
+               ) -> FeedEntry | None:
     url = clean_http_url(_first_text(kids, "origlink"), base)  # FeedBurner's real link
     url = url or _best_link(kids, base)
     if url is None:
@@ -256,8 +274,8 @@ def _guid_url(kids: Kids, base: str) -> str | None:
     return None
 
 
-def _atom_entry(entry: etree._Element, feed_url: str, timezone: str | None) -> FeedEntry | None:
-    base, kids = _base(entry, feed_url), _kids(entry)
+def _atom_entry(kids: Kids, base: str, entry: etree._Element, timezone: str | None
+                ) -> FeedEntry | None:
     url = _best_link(kids, base)
     if url is None:
         atom_id = _first_text(kids, "id")
