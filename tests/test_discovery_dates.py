@@ -95,6 +95,9 @@ W3C = [
     ("20240305T102030Z", datetime(2024, 3, 5, 10, 20, 30, tzinfo=UTC)),  # ISO 8601 basic
     ("20240305", datetime(2024, 3, 5, tzinfo=UTC)),
     ("2024-3-5T9:30Z", datetime(2024, 3, 5, 9, 30, tzinfo=UTC)),  # generators drop zeros
+    ("2024-03-05 10:20:30 PKT", datetime(2024, 3, 5, 10, 20, 30, tzinfo=tz(5))),  # CMS style
+    ("2024-03-05T10:20:30 UTC", datetime(2024, 3, 5, 10, 20, 30, tzinfo=UTC)),
+    ("2024-03-05 10:20 XYZ", datetime(2024, 3, 5, 10, 20, tzinfo=UTC)),  # unknown name: local
 ]
 
 
@@ -114,6 +117,16 @@ def test_w3c_and_iso_dates(raw: str, expected: datetime) -> None:
 ])
 def test_invalid_dates_are_rejected(raw: str) -> None:
     assert parse_feed_date(raw) is None
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("2024/03/05 10:00", datetime(2024, 3, 5, 2, tzinfo=UTC)),  # regional CMS forms
+    ("2024年3月5日 10:00", datetime(2024, 3, 5, 2, tzinfo=UTC)),
+    ("2024.03.05 10:00", datetime(2024, 3, 5, 2, tzinfo=UTC)),
+    ("March 5, 2024 10:00 AM", datetime(2024, 3, 5, 2, tzinfo=UTC)),
+])
+def test_printed_dates_in_feeds_still_parse(raw: str, expected: datetime) -> None:
+    assert parse_feed_date(raw, "Asia/Shanghai") == expected
 
 
 def test_naive_times_take_the_site_timezone() -> None:

@@ -161,8 +161,8 @@ def _build(y: int, m: int, d: int, groups: dict[str, str | None], *,
     value = day.replace(hour=h, minute=mi, second=s, microsecond=micro)
     token = groups.get("tz")
     tzinfo = _offset(token, value, timezone)
-    if strict and token and tzinfo is None:
-        return None
+    if strict and token and tzinfo is None and not token[:1].isalpha():
+        return None  # a broken offset; an unknown zone name leaves the time local
     return ParsedDate(value.replace(tzinfo=tzinfo), True)
 
 
@@ -223,11 +223,12 @@ def parse_date(text: str | None, timezone: str | None = None) -> ParsedDate | No
 
 
 # W3C-DTF (sitemaps.org, Atom's RFC 3339, dc:date) and ISO 8601's basic form.
-# Hours/months may have one digit: generators write "2024-3-5T9:30".
+# Hours/months may have one digit: generators write "2024-3-5T9:30"; CMSs
+# also write a zone name after the time ("2024-03-05 10:00:00 PKT").
 _W3C = re.compile(
     r"(?P<y>\d{4})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2})"
     r"(?:(?:[Tt]|\s+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
-    r"\s*(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?)?)?)?"
+    r"\s*(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?|[A-Za-z]{2,5})?)?)?)?"
 )
 _ISO_BASIC = re.compile(
     r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:[Tt](?P<H>\d{2})(?P<M>\d{2})"
@@ -291,7 +292,7 @@ def parse_machine(text: str, timezone: str | None = None) -> ParsedDate | None:
             return _build(int(g["y"]), int(g["m"] or 1), int(g["d"] or 1), g,
                           timezone=timezone, strict=True)
     parsed = parse_rfc822(text, timezone)
-    if parsed is not None or re.match(r"\d{4}", text) or _RFC822_SHAPED.match(text):
+    if parsed is not None or re.match(r"\d{4}-|\d{5}", text) or _RFC822_SHAPED.match(text):
         return parsed
     return parse_text(text, timezone)
 
