@@ -7,7 +7,13 @@ from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
+from newscrawl.dedup.canonical import (
+    canonicalize_url,
+    remove_dot_segments,
+    resolve_canonical,
+    site_key,
+    strip_tracking,
+)
 
 SAME = [
     # (rule, variant, canonical)
@@ -177,3 +183,57 @@ def test_canonical_form_is_a_fixed_point(scheme: str, host: str, port: str,
 )
 def test_strip_tracking_keeps_the_path_as_written(url: str, expected: str) -> None:
     assert strip_tracking(url) == expected
+
+
+# RFC 3986 5.2.4 and the normal examples of 5.4.1 (base http://a/b/c/d;p?q),
+# as the path each reference resolves to before our rules.
+@pytest.mark.parametrize(("path", "expected"), [
+    ("/a/b/c/./../../g", "/a/g"),
+    ("/b/c/./g", "/b/c/g"),
+    ("/b/c/g/.", "/b/c/g/"),
+    ("/b/c/..", "/b/"),
+    ("/b/c/../..", "/"),
+    ("/../g", "/g"),
+    ("/./g", "/g"),
+    ("/b/c/g.", "/b/c/g."),
+    ("/b/c/..g", "/b/c/..g"),
+    ("/b/c/./../g", "/b/g"),
+    ("/b/c/g;x=1/../y", "/b/c/y"),
+])
+def test_remove_dot_segments_follows_rfc3986(path: str, expected: str) -> None:
+    assert "/".join(remove_dot_segments(path)) == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://example.com/foo/bar/..", "https://example.com/foo"),
+    ("https://example.com/./foo/.", "https://example.com/foo"),
+    ("https://example.com/news/./2024/../story/", "https://example.com/news/story"),
+    ("https://example.com/a/%2e%2E/b", "https://example.com/b"),  # escaped dots are dots
+    ("https://example.com/a//../b", "https://example.com/a/b"),  # RFC order: ".." eats ""
+    ("https://example.com/../../story", "https://example.com/story"),
+    ("https://example.com/story/index.html/..", "https://example.com/story"),
+    ("https://example.com/a/%61mp/b", "https://example.com/a/b"),  # %61 is "a"
+])
+def test_dot_segments_are_resolved_before_the_trailing_slash_rule(url: str, expected: str) -> None:
+    assert canonicalize_url(url) == expected
+    assert canonicalize_url(expected) == expected
+
+
+_tricky_segment = st.sampled_from([".", "..", "%2e", "%2E%2e", ".%2e", "amp", "%61mp", "x.amp",
+                                   "amp.amp", "index.html", "x.amp.html", "", "a", "~b", "%7e",
+                                   "%2F", "ä", "a b", "..g", "g."])
+
+
+@given(host=st.sampled_from(["example.com", "amp.example.com", "amp.amp.example.com"]),
+       segments=st.lists(_tricky_segment, max_size=8), params=st.lists(_param, max_size=3),
+       slash=st.booleans())
+@settings(max_examples=600, deadline=None)
+def test_canonicalising_a_key_again_returns_the_same_key(
+        host: str, segments: list[str], params: list[str], slash: bool) -> None:
+    url = f"https://{host}/" + "/".join(segments) + ("/" if slash else "")
+    url += ("?" + "&".join(params)) if params else ""
+    key = canonicalize_url(url)
+    assert canonicalize_url(key) == key
+    path = key.split("://", 1)[1].partition("/")[2].partition("?")[0]
+    assert path == "" or not path.endswith("/")
+    assert all(s not in (".", "..") for s in path.split("/"))

@@ -208,3 +208,66 @@ def test_fallback_feed_urls():
                 "http://127.0.0.1:8000/atom.xml"]
     assert fallback_feed_urls("http://127.0.0.1:8000/section/page?x=1") == expected
     assert feed_fallbacks("http://127.0.0.1:8000/") == expected
+
+
+def atom_entry(links: str) -> bytes:
+    return ('<feed xmlns="http://www.w3.org/2005/Atom" xmlns:itunes='
+            '"http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:media="http://search.yahoo.com/mrss/">'
+            f"<entry><title>x</title><id>urn:uuid:1</id>{links}</entry></feed>").encode()
+
+
+A, B, C = ("http://127.0.0.1:8000/news/1/article", "http://127.0.0.1:8000/news/2/other",
+           "http://127.0.0.1:8000/news/3/third")
+
+
+@pytest.mark.parametrize(("links", "expected"), [
+    # RFC 4287 4.2.7.2: no rel means alternate
+    (f'<link href="{A}"/>', A),
+    # URL written as the element's text (pre-1.0 habit)
+    (f"<link>{A}</link>", A),
+    (f'<link rel="alternate">{A}</link>', A),
+    # ranking: explicit alternate > no rel > an unknown rel
+    (f'<link rel="bookmark" href="{C}"/><link href="{B}"/><link rel="alternate" href="{A}"/>', A),
+    (f'<link rel="bookmark" href="{C}"/><link href="{B}"/>', B),
+    (f'<link rel="bookmark" href="{C}"/>', C),
+    # among alternates an HTML page beats another media type
+    ((f'<link rel="alternate" type="audio/mpeg" href="{B}"/>'
+     f'<link rel="alternate" type="text/html" href="{A}"/>'), A),
+    # never the article: self, edit, replies, enclosure, license, related, via
+    ((f'<link rel="self" href="{B}"/><link rel="enclosure" href="{C}"/>'
+     f'<link rel="license" href="{B}"/><link rel="alternate" href="{A}"/>'), A),
+    ((f'<link rel="license" href="{B}"/><link rel="related" href="{C}"/>'
+     f'<link rel="replies" href="{B}"/><link rel="via" href="{C}"/>'), None),
+    # links of other vocabularies never count
+    (f'<itunes:link href="{B}"/><media:link href="{C}"/><link href="{A}"/>', A),
+    (f"<itunes:link>{B}</itunes:link>", None),
+    # a javascript: alternate is skipped for the next candidate
+    (f'<link rel="alternate" href="javascript:x()"/><link href="{A}"/>', A),
+])
+def test_atom_link_variants(links: str, expected: str | None) -> None:
+    entries = parse_feed(atom_entry(links), FEED_URL)
+    assert [e.url for e in entries] == ([expected] if expected else [])
+
+
+def test_rss_item_link_beats_other_vocabularies_and_enclosures() -> None:
+    body = ('<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+            'xmlns:atom="http://www.w3.org/2005/Atom"><channel><item>'
+            f'<itunes:link href="{B}"/><atom:link rel="enclosure" href="{C}"/>'
+            f'<enclosure url="{C}" type="audio/mpeg"/><link>{A}</link></item>'
+            f'<item><atom:link rel="self" href="{B}"/><atom:link href="{C}"/></item>'
+            "</channel></rss>").encode()
+    assert [e.url for e in parse_feed(body, FEED_URL)] == [A, C]
+
+
+@pytest.mark.parametrize(("tail", "urls"), [
+    (b"<item><title>Two</title><link>http://127.0.0.1:8000/news/2/tw", 1),  # cut in the URL
+    (b"<item><title>Two</title><link>http://127.0.0.1:8000/news/2/two</li", 1),
+    (b"<item><title>Two</title><link>http://127.0.0.1:8000/news/2/two</link>", 2),
+    (b"<item><link>http://127.0.0.1:8000/news/2/two</link><title>T", 2),
+    (b"<item><guid>http://127.0.0.1:8000/news/2/tw", 1),  # a cut permalink guid too
+])
+def test_cut_feed_never_yields_a_half_url(tail: bytes, urls: int) -> None:
+    head = b"<rss><channel><item><link>http://127.0.0.1:8000/news/1/one</link></item>"
+    entries = parse_feed(head + tail, FEED_URL)
+    assert [e.url for e in entries] == ["http://127.0.0.1:8000/news/1/one",
+                                        "http://127.0.0.1:8000/news/2/two"][:urls]

@@ -83,3 +83,33 @@ def test_links_beyond_the_depth_limit_are_not_marked_requested():
     # the same URL from a sitemap is still fetched
     out = list(frontier.from_sitemap(response(f"{BASE}sitemaps/s0.xml", urlset(1, 1), site.name)))
     assert [r.url for r in out] == [f"{BASE}news/2025/story-1.html"]
+
+
+def test_site_timezone_reaches_sitemap_and_feed_dates():
+    """A naive "10:00" in a Karachi site's sitemap is 05:00 UTC, as on its pages."""
+    import dataclasses
+    from datetime import UTC, datetime
+
+    site = dataclasses.replace(site_from_url(BASE), timezone="Asia/Karachi")
+    stats = MemoryStatsCollector(get_crawler())
+    since = datetime(2024, 3, 5, 5, 30, tzinfo=UTC)  # 10:30 in Karachi
+    frontier = Frontier([site], stats, NoState(), since=since, min_words=40,
+                        max_listing_pages=50)
+    body = ('<urlset><url><loc>http://127.0.0.1:9/news/2024/old-story.html</loc>'
+            "<lastmod>2024-03-05T10:00:00</lastmod></url>"
+            "<url><loc>http://127.0.0.1:9/news/2024/new-story.html</loc>"
+            "<lastmod>2024-03-05T11:00:00</lastmod></url></urlset>")
+    out = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", body, site.name)))
+    assert [r.url for r in out] == ["http://127.0.0.1:9/news/2024/new-story.html"]
+    assert frontier.lastmod_for(["http://127.0.0.1:9/news/2024/new-story.html"]) == \
+        "2024-03-05T11:00:00+05:00"
+    feed = ('<?xml version="1.0"?><rss><channel><item><title>新闻</title>'
+            "<link>http://127.0.0.1:9/news/2024/feed-story.html</link>"
+            "<pubDate>Tue, 05 Mar 2024 10:00:00</pubDate></item><item>"
+            "<link>http://127.0.0.1:9/news/2024/feed-new.html</link>"
+            "<pubDate>Tue, 05 Mar 2024 11:00:00</pubDate></item></channel></rss>")
+    request = Request(f"{BASE}feed/", meta={"newscrawl_site": site.name})
+    resp = XmlResponse(url=f"{BASE}feed/", body=feed.encode("gbk"), request=request,
+                       headers={"Content-Type": "application/rss+xml; charset=GBK"})
+    out = list(frontier.from_feed(resp))
+    assert [r.url for r in out] == ["http://127.0.0.1:9/news/2024/feed-new.html"]

@@ -294,3 +294,102 @@ def test_external_dtd_and_xinclude_are_never_fetched(tripwire_server):
     assert "LEAKED" not in repr(doc) and "LEAKED" not in repr(entries)
     assert "http://127.0.0.1:8000/news/1234567/ok" in [e.loc for e in doc.entries]
     assert [e.url for e in entries] == ["http://127.0.0.1:8000/news/1234567/ok"]
+
+
+# -- feeds listed as sitemaps (sitemaps.org: "RSS 2.0 and Atom 0.3/1.0" are accepted) --
+RSS_AS_SITEMAP = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>
+<item><title>One</title><link>http://127.0.0.1:8000/news/1/one</link>
+<pubDate>Tue, 05 Mar 2024 10:00:00 +0500</pubDate></item>
+<item><title>Two</title><link>http://127.0.0.1:8000/news/2/two</link></item>
+</channel></rss>"""
+ATOM_AS_SITEMAP = b"""<!-- generated --><feed xmlns="http://www.w3.org/2005/Atom">
+<entry><title>A</title><link href="http://127.0.0.1:8000/news/3/a"/>
+<updated>2024-03-05T10:00:00Z</updated></entry></feed>"""
+RDF_AS_SITEMAP = b"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns="http://purl.org/rss/1.0/"><item rdf:about="http://127.0.0.1:8000/news/4/r">
+ <title>R</title></item></rdf:RDF>"""
+
+
+def test_rss_feed_listed_as_sitemap_yields_its_entries():
+    doc = parse_sitemap(RSS_AS_SITEMAP, BASE)
+    assert doc.kind == "urlset" and doc.error is None
+    assert [e.loc for e in doc.entries] == ["http://127.0.0.1:8000/news/1/one",
+                                            "http://127.0.0.1:8000/news/2/two"]
+    assert doc.entries[0].best_date == datetime(2024, 3, 5, 5, tzinfo=UTC)
+    assert doc.entries[0].news_title == "One" and doc.entries[0].lastmod is None
+
+
+@pytest.mark.parametrize(("body", "locs"), [
+    (ATOM_AS_SITEMAP, ["http://127.0.0.1:8000/news/3/a"]),
+    (RDF_AS_SITEMAP, ["http://127.0.0.1:8000/news/4/r"]),
+    (gzip.compress(RSS_AS_SITEMAP), ["http://127.0.0.1:8000/news/1/one",
+                                     "http://127.0.0.1:8000/news/2/two"]),
+])
+def test_atom_rdf_and_gzipped_feeds_listed_as_sitemaps(body, locs):
+    doc = parse_sitemap(body, BASE)
+    assert doc.kind == "urlset" and [e.loc for e in doc.entries] == locs
+
+
+def test_feed_as_sitemap_keeps_the_caps():
+    items = "".join(f"<item><link>http://127.0.0.1:8000/news/{i}</link></item>" for i in range(30))
+    doc = parse_sitemap(f"<rss><channel>{items}</channel></rss>".encode(), BASE, max_urls=10)
+    assert len(doc.entries) == 10 and doc.truncated
+    evil = b'<!DOCTYPE rss [<!ENTITY x "y">]><rss><channel></channel></rss>'
+    assert parse_sitemap(evil, BASE).kind == "invalid"
+
+
+# -- a cut download: the last <loc> never closed -------------------------------------
+@pytest.mark.parametrize(("tail", "kept"), [
+    (b"<url><loc>http://127.0.0.1:8000/news/3/thi", 2),  # cut inside the URL
+    (b"<url><loc>http://127.0.0.1:8000/news/3/third</lo", 2),  # cut inside the end tag
+    (b"<url><loc>http://127.0.0.1:8000/news/3/third</loc>", 3),  # loc complete: kept
+    (b"<url><loc>http://127.0.0.1:8000/news/3/third</loc><lastmod>2024-0", 3),
+    (b"</urlset>", 2),
+])
+def test_truncated_sitemap_never_yields_a_half_url(tail, kept):
+    head = (b"<urlset><url><loc>http://127.0.0.1:8000/news/1/first</loc></url>"
+            b"<url><loc>http://127.0.0.1:8000/news/2/second</loc></url>")
+    doc = parse_sitemap(head + tail, BASE)
+    assert [e.loc for e in doc.entries] == [
+        "http://127.0.0.1:8000/news/1/first", "http://127.0.0.1:8000/news/2/second",
+        "http://127.0.0.1:8000/news/3/third"][:kept]
+    assert (doc.warning is not None) == (kept == 2 and tail != b"</urlset>")
+
+
+def test_truncated_large_sitemap_across_parser_chunks():
+    locs = "".join(f"<url><loc>http://127.0.0.1:8000/news/{i}</loc></url>" for i in range(40_000))
+    cut = f"<urlset>{locs}".encode()[:1_500_000]
+    doc = parse_sitemap(cut, BASE)
+    last = doc.entries[-1].loc
+    assert cut.endswith(b"</loc></url>") or last.encode() + b"</loc>" in cut
+    assert len(doc.entries) == cut.count(b"</loc>")
+
+
+# -- robots.txt (RFC 9309 2.2.4; records are case-insensitive, parsing is lenient) ----
+def test_site_map_spellings_in_robots():
+    robots = (b"Site-map: http://127.0.0.1:8000/a.xml\nSITE-MAP:http://127.0.0.1:8000/b.xml\n"
+              b"sitemaps: http://127.0.0.1:8000/c.xml\n  Sitemap :  http://127.0.0.1:8000/d.xml\n"
+              b"Sitemapx: http://127.0.0.1:8000/no.xml\nDisallow: /sitemap: x\n")
+    assert sitemap_urls_from_robots(robots, "http://127.0.0.1:8000/robots.txt") == [
+        f"http://127.0.0.1:8000/{n}.xml" for n in "abcd"]
+
+
+def test_robots_sitemap_line_with_invalid_utf8_is_skipped():
+    robots = (b"Sitemap: http://127.0.0.1:8000/\xff\xfe-news.xml\n"
+              b"Sitemap: http://127.0.0.1:8000/\xe6\x96\xb0\xe9\x97\xbb.xml\n"
+              b"Sitemap: http://127.0.0.1:8000/ok.xml\r\n")
+    assert sitemap_urls_from_robots(robots, "http://127.0.0.1:8000/robots.txt") == [
+        "http://127.0.0.1:8000/新闻.xml", "http://127.0.0.1:8000/ok.xml"]
+    decoded = robots.decode("utf-8", "replace")  # what a lenient decoder hands over
+    assert sitemap_urls_from_robots(decoded, "http://127.0.0.1:8000/robots.txt") == [
+        "http://127.0.0.1:8000/新闻.xml", "http://127.0.0.1:8000/ok.xml"]
+
+
+def test_bare_ampersand_and_site_timezone_in_a_news_sitemap():
+    body = f"""<urlset {NS} {NEWS_NS}><url><loc>http://127.0.0.1:8000/a.php?id=5&section=3</loc>
+      <lastmod>2024-03-05T10:00:00</lastmod><news:news>
+      <news:publication_date>2024-03-05</news:publication_date></news:news></url></urlset>"""
+    (entry,) = parse_sitemap(body.encode(), BASE, timezone="Asia/Karachi").entries
+    assert entry.loc == "http://127.0.0.1:8000/a.php?id=5&section=3"
+    assert entry.lastmod == datetime(2024, 3, 5, 5, tzinfo=UTC)
+    assert entry.news_published == datetime(2024, 3, 4, 19, tzinfo=UTC)

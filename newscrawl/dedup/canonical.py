@@ -48,6 +48,8 @@ AMP_VALUE_PARAMS = {"outputtype": "amp", "output": "amp", "format": "amp", "view
 INDEX_PAGES = frozenset({"index.html", "index.htm", "index.php", "index.shtml", "default.aspx",
                          "default.asp", "index.asp", "index.aspx"})
 AMP_CACHE_RE = re.compile(r"\.cdn\.ampproject\.org$")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_UNRESERVED_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
 def canonicalize_url(url: str) -> str:
@@ -63,7 +65,8 @@ def canonicalize_url(url: str) -> str:
     if scheme not in DEFAULT_PORTS:
         return raw
     host = (parts.hostname or "").rstrip(".")
-    host = host.removeprefix("amp.")
+    while host.startswith("amp."):
+        host = host.removeprefix("amp.")
     port = _port(parts)
     netloc = _host_for_netloc(host) if port in (None, DEFAULT_PORTS[scheme]) \
         else f"{_host_for_netloc(host)}:{port}"
@@ -189,16 +192,53 @@ def _is_tracking(name: str, value: str) -> bool:
 
 
 def _clean_path(path: str) -> str:
-    """Drop empty segments, AMP markers and index pages; no trailing slash."""
-    segments = [s for s in path.split("/") if s]
-    if segments and segments[-1].endswith(".amp.html"):
-        segments[-1] = segments[-1][: -len(".amp.html")] + ".html"
-    elif segments and segments[-1].endswith(".amp"):
-        segments[-1] = segments[-1][: -len(".amp")]
+    """Resolve dot segments, drop empty segments, AMP markers and index pages;
+    no trailing slash.
+
+    Order matters for a key that must not change when canonicalised again:
+    escaped unreserved characters are decoded first (w3lib would decode
+    ``%2e`` into a new dot segment later), dot segments are resolved before
+    the trailing-slash rule (RFC 3986 5.2.4: ``/a/b/..`` is ``/a``), and the
+    AMP/index rules repeat until nothing changes.
+    """
+    segments = [s for s in remove_dot_segments(_UNRESERVED_ESCAPE.sub(_unescape, path)) if s]
+    while True:
+        cleaned = _strip_amp_and_index(segments)
+        if cleaned == segments:
+            return "/" + "/".join(segments)
+        segments = cleaned
+
+
+def remove_dot_segments(path: str) -> list[str]:
+    """The segments of ``path`` with ``.`` and ``..`` resolved (RFC 3986 5.2.4);
+    ``..`` above the root stays at the root."""
+    out: list[str] = []
+    parts = path.split("/")
+    for i, segment in enumerate(parts):
+        if segment in (".", ".."):
+            if segment == ".." and len(out) > 1:
+                out.pop()
+            if i == len(parts) - 1:
+                out.append("")  # "/a/." names the directory "/a/"
+            continue
+        out.append(segment)
+    return out
+
+
+def _unescape(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else match.group(0).upper()
+
+
+def _strip_amp_and_index(segments: list[str]) -> list[str]:
     segments = [s for s in segments if s.lower() != "amp"]
+    if segments and segments[-1].lower().endswith(".amp.html"):
+        segments[-1] = segments[-1][: -len(".amp.html")] + ".html"
+    elif segments and segments[-1].lower().endswith(".amp"):
+        segments[-1] = segments[-1][: -len(".amp")]
     while segments and segments[-1].lower() in INDEX_PAGES:
         segments.pop()
-    return "/" + "/".join(segments)
+    return [s for s in segments if s]
 
 
 def strip_tracking(url: str) -> str:

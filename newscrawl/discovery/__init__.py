@@ -4,7 +4,6 @@ helpers; nothing here does I/O or imports Scrapy."""
 
 from __future__ import annotations
 
-from newscrawl.discovery.dates import parse_date
 from newscrawl.discovery.feeds import (
     Feed,
     FeedEntry,
@@ -38,6 +37,6 @@ __all__ = [
     "UrlShape", "classify_url", "clean_http_url", "fallback_feed_urls", "feed_fallbacks",
     "find_feed_links",
     "has_repeated_segments", "has_session_id", "is_calendar_trap", "looks_like_article",
-    "pagination_depth", "parse_date", "parse_feed", "parse_sitemap", "read_feed",
+    "pagination_depth", "parse_feed", "parse_sitemap", "read_feed",
     "sitemap_urls_from_robots", "strip_session_ids", "url_shape",
 ]

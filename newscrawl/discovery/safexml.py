@@ -2,16 +2,22 @@
 
 Discovery documents come from servers we do not control: they may be gzip
 bombs, carry XXE / billion-laughs entity declarations, or smuggle
-``javascript:`` and ``file:`` URLs.  Everything that touches raw bytes goes
-through here, so both parsers get the same limits.
+``javascript:`` and ``file:`` URLs; hand-written ones put bare ``&`` in URLs,
+HTML entity names in titles and legacy charsets in the XML declaration.
+Everything that touches raw bytes goes through :func:`prepare`, so both
+parsers get the same limits and the same repairs.
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 import zlib
+from html.entities import html5
 from urllib.parse import urljoin, urlsplit
+
+from newscrawl.extraction.decode import decode_html, normalise_charset
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +28,20 @@ GZIP_MAGIC = b"\x1f\x8b"
 _ENTITY_DECL = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]")
 _HOSTNAME = re.compile(r"^(?:[\w-]+\.)*[\w-]+\.?$|^[0-9a-f:.]+$")
+_XML_DECL_ENCODING = re.compile(
+    rb"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+         (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
+# XML 1.0 appendix F: a document without BOM still starts with "<?" or "<".
+_WIDE_STARTS = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+                (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
+# 7-bit charsets whose bytes look like ASCII: only the label tells them apart.
+_SEVEN_BIT = ("iso2022", "hz", "utf_7")
+# A reference XML knows without a DTD; any other "&" is repaired.
+_XML_REF = rb"(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});"
+_BARE_AMP = re.compile(rb"&(?!" + _XML_REF + rb")(?:(#X[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)?")
+_CDATA_OR_AMP = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|" + _BARE_AMP.pattern, re.DOTALL)
 
 
 class UnsafeDocument(ValueError):
@@ -65,21 +85,94 @@ def _gunzip_capped(body: bytes, max_bytes: int) -> bytes:
     return bytes(out)
 
 
+def prepare(body: bytes, max_bytes: int = DEFAULT_MAX_BYTES,
+            http_charset: str | None = None) -> bytes:
+    """Raw response bytes → UTF-8 XML for lxml (parse it with ``PARSER_OPTIONS``).
+
+    Capped and gunzipped, decoded from the charset the document really uses,
+    refused when it declares entities, and with references repaired.
+    """
+    data = to_utf8(read_body(body, max_bytes), http_charset)
+    refuse_entity_declarations(data)
+    return repair_references(data)
+
+
+def to_utf8(data: bytes, http_charset: str | None = None) -> bytes:
+    """The document as UTF-8, read in the charset it is in, as pages are.
+
+    Order of trust: a BOM (or a UTF-16/32 first ``<``), valid UTF-8, then the
+    HTTP charset and the XML declaration if the bytes decode cleanly with
+    them, then the page decoder's detection. lxml is then told "utf-8", so a
+    declaration naming another charset no longer matters.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, "replace").encode("utf-8")
+    for start, codec in _WIDE_STARTS:
+        if data.startswith(start):
+            return data.decode(codec, "replace").encode("utf-8")
+    if b"\x00" in data[:4]:  # wide text that starts with whitespace: NULs give the order
+        wide = "utf-32" if data[1:3] == b"\x00\x00" else "utf-16"
+        order = "-be" if data[:1] == b"\x00" else "-le"
+        return data.decode(wide + order, "replace").encode("utf-8")
+    match = _XML_DECL_ENCODING.match(data.lstrip()[:300])
+    labels = [c for c in (normalise_charset(http_charset),
+                          normalise_charset(match.group(1).decode("ascii")) if match else None) if c]
+    seven_bit = any(c.startswith(_SEVEN_BIT) for c in labels)
+    if data.isascii() and not seven_bit:
+        return data
+    if not seven_bit and _decodes(data, "utf-8"):
+        return data
+    for codec in labels:
+        if _decodes(data, codec):
+            return data.decode(codec).encode("utf-8")
+    return decode_html(data, labels[0] if labels else None).text.encode("utf-8", "replace")
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def repair_references(data: bytes) -> bytes:
+    """Make every ``&`` in UTF-8 XML a reference XML resolves without a DTD.
+
+    A bare ``&`` (``?a=1&b=2``) becomes ``&amp;`` instead of eating ``&b``
+    in recovery; an HTML entity name (``&aacute;``) becomes its numeric
+    reference, so nothing is ever expanded from a declaration; ``&#X41;``
+    gets the lower-case ``x`` XML requires. CDATA sections are left alone.
+    """
+    if b"&" not in data:
+        return data
+    pattern = _CDATA_OR_AMP if b"<![CDATA[" in data else _BARE_AMP
+    return pattern.sub(_repair, data)
+
+
+def _repair(match: re.Match[bytes]) -> bytes:
+    ref = match.group(1)
+    if match.group(0)[:1] == b"<":
+        return match.group(0)  # a CDATA section
+    if ref is None:
+        return b"&amp;"
+    if ref[:1] == b"#":
+        return b"&#x" + ref[2:] + b";"
+    chars = html5.get(ref.decode("ascii") + ";")
+    if chars is None:
+        return b"&amp;" + ref + b";"
+    return "".join(f"&#{ord(c)};" for c in chars).encode("ascii")
+
+
 def refuse_entity_declarations(data: bytes) -> None:
     """Refuse documents that declare entities (XXE, billion laughs).
 
     Sitemaps and feeds never need them; lxml is also told not to resolve
-    entities, this check just makes the refusal explicit and cheap.
+    entities, this check just makes the refusal explicit and cheap. ``data``
+    is UTF-8 (see :func:`to_utf8`), so UTF-16 tricks cannot hide a declaration.
     """
-    probe = data
-    if b"\x00" in data[:4]:  # UTF-16/32: look at the decoded text instead
-        for codec in ("utf-32", "utf-16"):
-            try:
-                probe = data.decode(codec).encode("utf-8", "replace")
-                break
-            except UnicodeError:
-                continue
-    if _ENTITY_DECL.search(probe):
+    if _ENTITY_DECL.search(data):
         raise UnsafeDocument("document declares XML entities")
 
 
@@ -102,6 +195,7 @@ PARSER_OPTIONS = {
     "recover": True,
     "remove_comments": True,
     "remove_pis": True,
+    "encoding": "utf-8",  # what prepare() hands over, whatever the declaration says
 }
 
 

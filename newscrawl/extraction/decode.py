@@ -50,7 +50,8 @@ _SUPERSETS = {
     "euc_kr": "cp949",
     "big5": "big5hkscs",
 }
-_ALIASES = {"x-sjis": "shift_jis", "windows-31j": "cp932", "x-gbk": "gbk", "unicode": "utf-8"}
+_ALIASES = {"x-sjis": "shift_jis", "windows-31j": "cp932", "x-gbk": "gbk", "unicode": "utf-8",
+            "mac": "mac_roman", "csmacintosh": "mac_roman", "ms-cyrl": "cp1251"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,16 @@ def normalise_charset(label: str | None) -> str | None:
         logger.debug("unknown charset label %r", label)
         return None
     return _SUPERSETS.get(name, name)
+
+
+def header_charset(content_type: str | bytes | None) -> str | None:
+    """The ``charset=`` parameter of a Content-Type header, as written (or None)."""
+    if isinstance(content_type, bytes):
+        content_type = content_type.decode("latin-1")
+    if not content_type or "charset=" not in content_type.lower():
+        return None
+    value = re.split("charset=", content_type, maxsplit=1, flags=re.IGNORECASE)[1]
+    return value.split(";")[0].strip(" \"'") or None
 
 
 def meta_charset(data: bytes) -> str | None:

@@ -24,6 +24,7 @@ from newscrawl.discovery.links import looks_like_article, url_shape
 from newscrawl.discovery.sitemaps import parse_sitemap, sitemap_urls_from_robots
 from newscrawl.discovery.traps import TrapGuard, strip_session_ids
 from newscrawl.discovery.walker import SitemapWalker
+from newscrawl.extraction.decode import header_charset
 from newscrawl.extraction.wordcount import count_words
 from newscrawl.request_meta import HOME_META, KIND_META, SITE_META
 from newscrawl.sites import RegistryError, Site
@@ -138,7 +139,7 @@ class Frontier:
         site = self._site(response)
         urls: list[str] = []
         if response.status == 200 and isinstance(response, TextResponse):
-            urls = sitemap_urls_from_robots(response.text, response.url)
+            urls = sitemap_urls_from_robots(response.body, response.url)
         if not urls and not site.sitemaps:
             urls = [urljoin(site.url, path) for path in GUESSED_SITEMAPS]
         for url in urls:
@@ -159,7 +160,8 @@ class Frontier:
                                CHILD_SITEMAP_PRIORITY)
 
     def _sitemap_entries(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
-        doc = parse_sitemap(response.body, response.url)
+        doc = parse_sitemap(response.body, response.url, timezone=site.timezone,
+                            http_charset=header_charset(response.headers.get(b"Content-Type")))
         if doc.error:
             self.stats.inc_value("newscrawl/discovery/sitemap/invalid")
             logger.info("sitemap %s unusable: %s", response.url, doc.error)
@@ -181,7 +183,9 @@ class Frontier:
         site = self._site(response)
         if not self._usable(response, "feed"):
             return
-        for entry in parse_feed(response.body, response.url):
+        charset = header_charset(response.headers.get(b"Content-Type"))
+        for entry in parse_feed(response.body, response.url, http_charset=charset,
+                                timezone=site.timezone):
             yield from self._candidate(entry.url, site, entry.published, lastmod=None, via="feed")
 
     def from_listing(self, response: TextResponse) -> Iterator[scrapy.Request]:

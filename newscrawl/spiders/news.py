@@ -18,6 +18,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 
+from newscrawl.extraction.decode import header_charset
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
 from newscrawl.request_meta import KIND_META, SITE_META
@@ -170,8 +171,5 @@ def select_sites(sites: str | None, site: str | None, url: str | None) -> list[S
     return [known[n] for n in wanted]
 
 
-def _header_charset(response: TextResponse) -> str | None:
-    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
-    if "charset=" in content_type:
-        return content_type.split("charset=", 1)[1].split(";")[0].strip(" \"'") or None
-    return None
+def _header_charset(response: Response) -> str | None:
+    return header_charset(response.headers.get(b"Content-Type"))
