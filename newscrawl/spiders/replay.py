@@ -1,0 +1,185 @@
+"""``-a warc=PATH[,PATH…]``: stored responses instead of fetched ones (replay and backfill).
+
+The spider turns each usable ``response`` record into a request that carries the
+stored response; :mod:`newscrawl.middlewares.replay` hands it back without a
+download, so the article verdict, extraction, cleaning, dedup, state and export
+are the live crawl's own. Records are read one at a time from a stream (warcio;
+see README "Design"), so memory stays flat whatever the size of the files.
+Every record not replayed is counted under ``newscrawl/warc/skipped/<reason>``.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+import scrapy
+from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
+from warcio.exceptions import ArchiveLoadFailed
+
+from newscrawl.middlewares.archive import REPLAY_META
+from newscrawl.middlewares.content import HTML_TYPES, VAGUE_TYPES
+from newscrawl.sites import Site
+
+logger = logging.getLogger(__name__)
+
+FETCHED_AT_META = "newscrawl_fetched_at"  # the record's WARC-Date, the item's fetched_at
+DROPPED_HEADERS = frozenset({"transfer-encoding", "content-length"})  # framing undone here
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A response record's HTTP response, ready to be served again."""
+
+    url: str
+    site: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes  # the payload, transfer coding removed, content coding as stored
+    date: str | None
+
+
+def expand_paths(spec: str) -> list[Path]:
+    """``PATH[,PATH…]`` with globs → the files, in order; an unmatched entry is an error."""
+    paths: list[Path] = []
+    for entry in (e.strip() for e in spec.split(",")):
+        if not entry:
+            continue
+        matches = sorted(glob.glob(entry)) if glob.has_magic(entry) else [entry]
+        files = [Path(m) for m in matches if Path(m).is_file()]
+        if not files:
+            raise ValueError(f"-a warc: no WARC file at {entry!r}")
+        paths += files
+    if not paths:
+        raise ValueError("-a warc: give at least one .warc or .warc.gz file")
+    return paths
+
+
+class SiteMatcher:
+    """Which registry site a URL belongs to: its host, or a host under an allowed domain.
+
+    A dict look-up per label of the host, so millions of foreign records cost little.
+    """
+
+    def __init__(self, sites: list[Site]) -> None:
+        self.by_host: dict[str, str] = {}
+        self.by_domain: dict[str, str] = {}
+        for site in sites:
+            self.by_host.setdefault(site.host.lower(), site.name)
+            for domain in site.allowed_domains:
+                self.by_domain.setdefault(domain.lower().lstrip("."), site.name)
+
+    def site_of(self, url: str) -> str | None:
+        try:
+            host = (urlsplit(url).hostname or "").rstrip(".")
+        except ValueError:
+            return None
+        if host in self.by_host:
+            return self.by_host[host]
+        labels = host.split(".")
+        for i in range(len(labels) - 1):
+            name = self.by_domain.get(".".join(labels[i:]))
+            if name is not None:
+                return name
+        return None
+
+
+class ArchiveReader:
+    """Streams the usable response records of WARC files, counting what it skips."""
+
+    def __init__(self, sites: list[Site], stats: Any, *, since: datetime | None,
+                 max_bytes: int) -> None:
+        self.matcher = SiteMatcher(sites)
+        self.stats, self.since, self.max_bytes = stats, since, max_bytes
+
+    def responses(self, paths: list[Path]) -> Iterator[StoredResponse]:
+        for path in paths:
+            with open(path, "rb") as fh:
+                try:
+                    yield from self._records(fh)
+                except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
+                    self.stats.inc_value("newscrawl/warc/errors/unreadable")
+                    logger.error("stopped reading %s: %s", path, exc)
+
+    def _records(self, fh: IO[bytes]) -> Iterator[StoredResponse]:
+        for record in ArchiveIterator(fh):
+            self.stats.inc_value(f"newscrawl/warc/records/{_token(record.rec_type)}")
+            if record.rec_type == "revisit":
+                self._skip("revisit")
+            elif record.rec_type == "response":
+                stored = self._stored(record)
+                if stored is not None:
+                    yield stored
+
+    def _stored(self, record: Any) -> StoredResponse | None:
+        url = record.rec_headers.get_header("WARC-Target-URI") or ""
+        site = self.matcher.site_of(url)
+        if site is None:
+            return self._skip("offsite")
+        http = record.http_headers
+        if http is None or not url.lower().startswith(("http://", "https://")):
+            return self._skip("not_http")
+        status = http.get_statuscode()
+        if status != "200":
+            return self._skip(f"status_{status if status.isdigit() else 'other'}")
+        mime = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
+        if mime not in HTML_TYPES and mime not in VAGUE_TYPES:
+            return self._skip("non_html")
+        date = record.rec_headers.get_header("WARC-Date")
+        if self.since is not None and date and _before(date, self.since):
+            return self._skip("before_since")
+        body = self._payload(record, http)
+        if body is None:
+            return self._skip("too_large")
+        headers = [(k, v) for k, v in http.headers if k.lower() not in DROPPED_HEADERS]
+        return StoredResponse(url, site, 200, headers, body, date)
+
+    def _payload(self, record: Any, http: Any) -> bytes | None:
+        """At most ``max_bytes`` of the payload, chunked transfer coding undone."""
+        stream = record.raw_stream
+        if "chunked" in (http.get_header("Transfer-Encoding") or "").lower():
+            stream = ChunkedDataReader(stream)
+        body = stream.read(self.max_bytes + 1)
+        return None if len(body) > self.max_bytes else body
+
+    def _skip(self, reason: str) -> None:
+        self.stats.inc_value(f"newscrawl/warc/skipped/{reason}")
+        return None
+
+
+def replay_request(stored: StoredResponse) -> scrapy.Request:
+    """A page request that the replay middleware answers with the stored response."""
+    return scrapy.Request(stored.url, dont_filter=True, meta={
+        "newscrawl_kind": "page", "newscrawl_site": stored.site, "download_slot": stored.site,
+        REPLAY_META: stored, FETCHED_AT_META: _iso(stored.date)})
+
+
+def _before(warc_date: str, since: datetime) -> bool:
+    when = _parse_date(warc_date)
+    return when is not None and when < since
+
+
+def _parse_date(value: str) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _iso(warc_date: str | None) -> str | None:
+    when = _parse_date(warc_date) if warc_date else None
+    return when.isoformat(timespec="seconds") if when is not None else None
+
+
+def _token(value: str | None) -> str:
+    """A record type fit for a stat name (bounded, no slashes)."""
+    text = (value or "none")[:20].lower()
+    return "".join(c if c.isalnum() else "_" for c in text)
