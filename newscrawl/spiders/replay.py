@@ -25,12 +25,13 @@ from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from newscrawl.middlewares.archive import REPLAY_META
-from newscrawl.middlewares.content import HTML_TYPES, VAGUE_TYPES
+from newscrawl.middlewares.content import HTML_TYPES, VAGUE_TYPES, non_html_type
 from newscrawl.sites import Site
 
 logger = logging.getLogger(__name__)
 
 FETCHED_AT_META = "newscrawl_fetched_at"  # the record's WARC-Date, the item's fetched_at
+DEFAULT_PORTS = (443, 80)
 DROPPED_HEADERS = frozenset({"transfer-encoding", "content-length"})  # framing undone here
 
 
@@ -63,32 +64,46 @@ def expand_paths(spec: str) -> list[Path]:
 
 
 class SiteMatcher:
-    """Which registry site a URL belongs to: its host, or a host under an allowed domain.
+    """Which registry site a URL belongs to: its host and port (http and https alike),
+    or a host under one of the site's allowed domains.
 
-    A dict look-up per label of the host, so millions of foreign records cost little.
+    Dict look-ups only (one per label of the host), so millions of foreign records cost little.
     """
 
     def __init__(self, sites: list[Site]) -> None:
-        self.by_host: dict[str, str] = {}
+        self.by_origin: dict[str, str] = {}
         self.by_domain: dict[str, str] = {}
         for site in sites:
-            self.by_host.setdefault(site.host.lower(), site.name)
+            for origin in _origins(site.url):
+                self.by_origin.setdefault(origin, site.name)
             for domain in site.allowed_domains:
-                self.by_domain.setdefault(domain.lower().lstrip("."), site.name)
+                self.by_domain.setdefault(domain.lower().strip("."), site.name)
 
     def site_of(self, url: str) -> str | None:
-        try:
-            host = (urlsplit(url).hostname or "").rstrip(".")
-        except ValueError:
-            return None
-        if host in self.by_host:
-            return self.by_host[host]
-        labels = host.split(".")
+        origins = _origins(url)
+        for origin in origins:
+            if origin in self.by_origin:
+                return self.by_origin[origin]
+        labels = origins[0].rpartition(":")[0].split(".") if origins else []
         for i in range(len(labels) - 1):
             name = self.by_domain.get(".".join(labels[i:]))
             if name is not None:
                 return name
         return None
+
+
+def _origins(url: str) -> list[str]:
+    """``host:port`` keys of a URL; a default port stands for both schemes' defaults."""
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").rstrip("."), parts.port
+    except ValueError:
+        return []
+    if not host:
+        return []
+    if port is None or port in DEFAULT_PORTS:
+        return [f"{host}:{p}" for p in DEFAULT_PORTS]
+    return [f"{host}:{port}"]
 
 
 class ArchiveReader:
@@ -129,8 +144,8 @@ class ArchiveReader:
         status = http.get_statuscode()
         if status != "200":
             return self._skip(f"status_{status if status.isdigit() else 'other'}")
-        mime = (http.get_header("Content-Type") or "").split(";")[0].strip().lower()
-        if mime not in HTML_TYPES and mime not in VAGUE_TYPES:
+        content_type = http.get_header("Content-Type") or ""
+        if content_type.split(";")[0].strip().lower() not in HTML_TYPES | VAGUE_TYPES:
             return self._skip("non_html")
         date = record.rec_headers.get_header("WARC-Date")
         if self.since is not None and date and _before(date, self.since):
@@ -138,6 +153,8 @@ class ArchiveReader:
         body = self._payload(record, http)
         if body is None:
             return self._skip("too_large")
+        if not http.get_header("Content-Encoding") and non_html_type(content_type, body):
+            return self._skip("non_html")  # an encoded body is sniffed once decoded, later
         headers = [(k, v) for k, v in http.headers if k.lower() not in DROPPED_HEADERS]
         return StoredResponse(url, site, 200, headers, body, date)
 
