@@ -5,7 +5,7 @@ improves, without fetching again. Like the feeds (:mod:`newscrawl.export.files`)
 archive is written under a hidden ``.part`` name and renamed only when complete;
 every record is its own gzip member, so a killed run's ``.part`` is cut back to its
 last complete member on the next start and renamed ``<name>-recovered.warc.gz``
-(or removed when it holds no exchange at all). This module is plain file work;
+(or removed when it holds no record beyond its warcinfo). This module is plain file work;
 the Scrapy glue is :mod:`newscrawl.middlewares.archive`.
 """
 
@@ -91,9 +91,9 @@ class WarcArchive:
             warc_headers_dict=_warc_headers(exchange))
         request = writer.create_warc_record(
             exchange.url, "request", payload=BytesIO(b""), length=0,
-            http_headers=StatusAndHeaders(f"{exchange.method} {_request_target(exchange.url)}",
-                                          exchange.request_headers, protocol=exchange.protocol,
-                                          is_http_request=True))
+            http_headers=StatusAndHeaders(
+                f"{exchange.method} {_request_target(exchange.url)} {exchange.protocol}",
+                exchange.request_headers, is_http_request=True))  # splits off the method
         writer.write_request_response_pair(request, response)
         self.records += 1
         assert self.fh is not None
@@ -188,8 +188,8 @@ def recover_partial_archives(folder: Path) -> list[Path]:
                 logger.info("%s is being written by a live run; not recovering it", part)
                 continue
             end, members = complete_members_end(part)
-            if members < 3:  # warcinfo alone, or not even a whole request/response pair
-                logger.info("removing %s: an interrupted archive with no complete exchange", part)
+            if members < 2:  # no record beyond the warcinfo
+                logger.info("removing %s: an interrupted archive with no complete record", part)
                 part.unlink()
                 continue
             fh.truncate(end)
