@@ -130,31 +130,34 @@ class ArchiveReader:
                 self._skip("revisit")
             elif record.rec_type == "response":
                 stored = self._stored(record)
-                if stored is not None:
+                if isinstance(stored, str):
+                    self._skip(stored)
+                else:
                     yield stored
 
-    def _stored(self, record: Any) -> StoredResponse | None:
+    def _stored(self, record: Any) -> StoredResponse | str:
+        """The stored response, or the reason (a stat name) it is not replayed."""
         url = record.rec_headers.get_header("WARC-Target-URI") or ""
         site = self.matcher.site_of(url)
         if site is None:
-            return self._skip("offsite")
+            return "offsite"
         http = record.http_headers
         if http is None or not url.lower().startswith(("http://", "https://")):
-            return self._skip("not_http")
+            return "not_http"
         status = http.get_statuscode()
         if status != "200":
-            return self._skip(f"status_{status if status.isdigit() else 'other'}")
+            return f"status_{status if len(status) == 3 and status.isdigit() else 'other'}"
         content_type = http.get_header("Content-Type") or ""
         if content_type.split(";")[0].strip().lower() not in HTML_TYPES | VAGUE_TYPES:
-            return self._skip("non_html")
+            return "non_html"
         date = record.rec_headers.get_header("WARC-Date")
         if self.since is not None and date and _before(date, self.since):
-            return self._skip("before_since")
+            return "before_since"
         body = self._payload(record, http)
         if body is None:
-            return self._skip("too_large")
+            return "too_large"
         if not http.get_header("Content-Encoding") and non_html_type(content_type, body):
-            return self._skip("non_html")  # an encoded body is sniffed once decoded, later
+            return "non_html"  # an encoded body is sniffed once decoded, later
         headers = [(k, v) for k, v in http.headers if k.lower() not in DROPPED_HEADERS]
         return StoredResponse(url, site, 200, headers, body, date)
 
@@ -168,7 +171,6 @@ class ArchiveReader:
 
     def _skip(self, reason: str) -> None:
         self.stats.inc_value(f"newscrawl/warc/skipped/{reason}")
-        return None
 
 
 def replay_request(stored: StoredResponse) -> scrapy.Request:
