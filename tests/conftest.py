@@ -28,7 +28,8 @@ class CrawlResult:
 
 
 def run_crawl(tmp: Path, *args: str, registry: Path | None = None, timeout: int = 240,
-              output: str = "out", state: str = "state") -> CrawlResult:
+              output: str = "out", state: str = "state",
+              env: dict[str, str] | None = None) -> CrawlResult:
     """One `scrapy crawl news` subprocess; returns its exit code, log and the new feed's items."""
     out_dir = tmp / output
     before = set((out_dir / "news").glob("*.jsonl")) if (out_dir / "news").exists() else set()
@@ -37,7 +38,7 @@ def run_crawl(tmp: Path, *args: str, registry: Path | None = None, timeout: int 
     if registry is not None:
         command += ["-a", f"sites={registry}"]
     proc = subprocess.run(command + list(args), cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env=env)
     new = sorted(set((out_dir / "news").glob("*.jsonl")) - before) if (out_dir / "news").exists() else []
     feed = new[-1] if new else None
     items = [json.loads(line) for f in new for line in f.open(encoding="utf-8")]
