@@ -12,6 +12,8 @@ import gzip
 import json
 import os
 import re
+import subprocess
+import sys
 from collections import defaultdict
 from datetime import datetime, timedelta
 from io import BytesIO
@@ -157,6 +159,11 @@ def test_cc_news_like_backfill_emits_exactly_the_registry_articles_without_dns(
     dns_log = tmp_path / "dns.log"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(guard), str(ROOT)]),
            "NEWSCRAWL_TEST_DNS_LOG": str(dns_log)}
+    lookup = "import socket; socket.getaddrinfo('www.example.org', 80)"
+    probe = subprocess.run([sys.executable, "-c", lookup], env=env, capture_output=True,
+                           text=True, check=False)
+    assert probe.returncode != 0 and dns_log.read_text() == "getaddrinfo www.example.org\n"
+    dns_log.unlink()  # the guard works in a subprocess; now the backfill
     result = run_crawl(tmp_path, "-a", f"warc={tmp_path}/CC-NEWS-*.warc.gz",
                        registry=tmp_path / "sites.yaml", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -178,9 +185,9 @@ def test_cc_news_like_backfill_emits_exactly_the_registry_articles_without_dns(
     assert titles >= len(result.items) * 0.7
 
     since = "2025-06-01"
-    later = {u for u in expected if truth[u]["published"]
-             and datetime.fromisoformat(truth[u]["published"]) >= datetime.fromisoformat(
-                 f"{since}T00:00:00+00:00")}
+    cut = datetime.fromisoformat(since)
+    later = {u for u in expected if truth[u]["published"] and captured(truth[u]) - timedelta(
+        days=1) >= cut}  # published on or after the cut (captured() is published + 1 day)
     bounded = run_crawl(tmp_path, "-a", f"warc={tmp_path}/CC-NEWS-*.warc.gz", "-a",
                         f"since={since}", "-a", "fresh=1", registry=tmp_path / "sites.yaml",
                         env=env, output="out-since", state="state-since")
