@@ -30,7 +30,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from crawl import ROOT, Result, run_measured  # noqa: E402  (the sibling benchmark's sampler)
+from crawl import ROOT, Result, run_measured  # the sibling benchmark's process sampler
 
 SITE_URL = "https://www.valley-gazette.example"
 
