@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 SITE_META = "newscrawl_site"
 KIND_META = "newscrawl_kind"
 SITE_URL_META = "newscrawl_site_url"
+REPLAY_META = "newscrawl_replay"  # -a warc=: the stored response a request is answered with
 # Requests for these kinds are machine-readable resources, not article pages.
 RESOURCE_KINDS = frozenset({"robots", "sitemap", "feed"})
 

@@ -26,6 +26,7 @@ from scrapy.exceptions import NotConfigured
 from newscrawl import __version__
 from newscrawl.export.files import fresh_stamp
 from newscrawl.export.warc import Exchange, WarcArchive, recover_partial_archives
+from newscrawl.middlewares._common import REPLAY_META
 
 if TYPE_CHECKING:
     from typing import Self
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-REPLAY_META = "newscrawl_replay"  # a stored response served by the replay middleware
 ARCHIVE_DIR = "warc"
 FRAMING_HEADERS = (b"Transfer-Encoding",)  # undone by the download handler: renamed
 INFO_SETTINGS = ("USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_MAXSIZE", "DEPTH_LIMIT",
@@ -134,7 +134,10 @@ def exchange_of(request: Request, response: Response) -> Exchange:
         response_headers.append((name, value))
     response_headers.append(("Content-Length", str(len(response.body))))
     status = response.status
-    reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:  # a status code outside the standard's list
+        reason = ""
     ip = getattr(response, "ip_address", None)
     return Exchange(
         url=request.url, method=request.method, request_headers=request_headers,

@@ -17,8 +17,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from newscrawl.middlewares._common import refuse
-from newscrawl.middlewares.archive import REPLAY_META
+from newscrawl.middlewares._common import REPLAY_META, refuse
 
 if TYPE_CHECKING:
     from typing import Self

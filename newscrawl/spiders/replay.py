@@ -24,7 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 
-from newscrawl.middlewares.archive import REPLAY_META
+from newscrawl.middlewares._common import REPLAY_META
 from newscrawl.middlewares.content import HTML_TYPES, VAGUE_TYPES, non_html_type
 from newscrawl.sites import Site
 
