@@ -28,6 +28,7 @@ bench: setup
 	$(PY) bench/extraction.py
 	$(PY) bench/crawl.py
 	$(PY) bench/state.py
+	$(PY) bench/warc.py
 
 clean:
 	rm -rf $(VENV) .newscrawl output/news

@@ -14,6 +14,8 @@ HOME_META = "newscrawl_home"  # set on the site's homepage request: look for fee
 NOT_BEFORE_META = "newscrawl_not_before"  # monotonic time a Retry-After retry may go out
 RETRY_AFTER_TIMES_META = "newscrawl_retry_after_times"  # Retry-After retries spent on the URL
 BUDGET_COUNTED_META = "newscrawl_budget_counted"  # already counted against the page budget
+REPLAY_META = "newscrawl_replay"  # -a warc=: the stored response a request is answered with
+FETCHED_AT_META = "newscrawl_fetched_at"  # replay: the record's WARC-Date, the item's fetched_at
 ACK_META = "newscrawl_ack"  # scale-out: token of the shared-queue entry the request came from
 
 # Requests of these kinds fetch machine-readable resources, not article pages.

@@ -45,6 +45,7 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.ArticleLimitPipeline": 900,  # -a max_articles=N: at most N items
 }
 DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.middlewares.replay.ReplayMiddleware": 10,  # -a warc=: stored responses, no fetch
     # never touch file:/ftp:/LAN/cloud-metadata targets or off-site redirect targets
     "newscrawl.middlewares.safety.TargetFilterMiddleware": 60,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -61,6 +62,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newscrawl.middlewares.safety.SafeRedirectMiddleware": 600,  # loops / max / non-HTTP counted
     "newscrawl.middlewares.redirects.RedirectAliasMiddleware": 650,  # sees 3xx before the redirect middleware
+    "newscrawl.middlewares.archive.WarcArchiveMiddleware": 950,  # NEWSCRAWL_WARC: bodies as received
 }
 EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 50,  # exit-code monitors at close
@@ -107,4 +109,8 @@ NEWSCRAWL_MAX_CRAWL_DELAY = 10  # cap (s) on robots Crawl-delay; -s DOWNLOAD_DEL
 NEWSCRAWL_MAX_RETRY_AFTER = 120  # longest Retry-After honoured (s); longer: site given up for this run
 NEWSCRAWL_RETRY_AFTER_TIMES = 3  # Retry-After waits per URL before giving it up
 NEWSCRAWL_RETRY_AFTER_DEFAULT = 5  # wait (s) for a 429 without Retry-After
+NEWSCRAWL_WARC = False  # archive every fetched response with its request: <output>/warc/<stamp>.warc.gz
+NEWSCRAWL_WARC_MAX_BYTES = 1024**3  # start a new archive file past this size (0: never)
+NEWSCRAWL_WARC_ROBOTS = True  # archive robots.txt responses too
+NEWSCRAWL_REPLAY = False  # set by -a warc=PATH: serve stored responses, fetch nothing
 NEWSCRAWL_TARGET_RESOLVE_HOSTS = True  # resolve host names; refuse those pointing at private addresses

@@ -64,11 +64,13 @@ def scrapy_env() -> dict[str, str]:
 
 
 def run_scrapy(command: str, *args: str, settings: Mapping[str, object] | None = None,
-               timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run a ``scrapy`` command to its end; exit code and output are the caller's to check."""
+               timeout: float = 120,
+               env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a ``scrapy`` command to its end; exit code and output are the caller's to check.
+    *env* adds to (and overrides) the test environment."""
     return subprocess.run(scrapy_command(command, *args, settings=settings), cwd=ROOT,
-                          env=scrapy_env(), capture_output=True, text=True, timeout=timeout,
-                          check=False)
+                          env={**scrapy_env(), **(env or {})}, capture_output=True, text=True,
+                          timeout=timeout, check=False)
 
 
 def start_scrapy(command: str, *args: str, settings: Mapping[str, object] | None = None,
@@ -93,13 +95,14 @@ class CrawlResult:
 
 
 def run_crawl(tmp: Path, *args: str, registry: Path | None = None, timeout: int = 240,
-              output: str = "out", state: str = "state") -> CrawlResult:
+              output: str = "out", state: str = "state",
+              env: dict[str, str] | None = None) -> CrawlResult:
     """One `scrapy crawl news` subprocess; returns its exit code, log and the new feed's items."""
     out_dir = tmp / output
     before = set((out_dir / "news").glob("*.jsonl")) if (out_dir / "news").exists() else set()
     sites = ["-a", f"sites={registry}"] if registry is not None else []
     proc = run_scrapy("crawl", "news", *sites, *args,
-                      settings=crawl_settings(out_dir, tmp / state), timeout=timeout)
+                      settings=crawl_settings(out_dir, tmp / state), timeout=timeout, env=env)
     new = sorted(set((out_dir / "news").glob("*.jsonl")) - before) if (out_dir / "news").exists() else []
     feed = new[-1] if new else None
     items = [json.loads(line) for f in new for line in f.open(encoding="utf-8")]

@@ -25,3 +25,15 @@ def test_bench_crawl_runs_both_crawlers(tmp_path: Path):
     for run in runs.values():
         assert run["items"] == 20  # every generated article, once
         assert run["responses"] >= 20 and run["peak_rss_mb"] > 0 and run["cpu_s"] > 0
+
+
+def test_bench_warc_backfills_every_registry_article(tmp_path: Path):
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "warc.py"), "--articles", "15", "--foreign", "1",
+         "--workdir", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "| records/s |" in proc.stdout and "ratio to warcio" in proc.stdout
+    result = json.loads((tmp_path / "results.json").read_text())
+    assert result["items"] == 15 and result["records"] == 1 + 15 * 2 * 2 + 2 * 2 * 2
+    assert result["warcio_records_per_s"] > 0 and result["peak_rss_mb"] > 0

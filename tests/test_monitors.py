@@ -144,6 +144,23 @@ def test_site_went_silent_fires_when_a_productive_site_is_down() -> None:
     assert statuses["SiteWentSilentMonitor"] == "FAIL"
 
 
+def test_a_replay_without_records_of_a_site_is_neither_unreachable_nor_silent() -> None:
+    """-a warc=: a file with no record of ours (or of one site) says nothing about the sites;
+    a replayed site whose pages yield no article still fires."""
+    stats = {k: v for k, v in normal_stats().items() if "/beta/" not in k}
+    replay = {"NEWSCRAWL_REPLAY": True}
+    assert run(stats, history={"beta": PAST}, settings=replay)[1]["SiteWentSilentMonitor"] == "OK"
+    nothing = {"finish_reason": "finished", "newscrawl/warc/skipped/offsite": 40}
+    _, statuses = run(nothing, history={"alpha": PAST, "beta": PAST}, settings=replay)
+    assert statuses["NoSiteReachableMonitor"] == "SKIPPED"
+    assert statuses["SiteWentSilentMonitor"] == "OK"
+    assert run(nothing)[1]["NoSiteReachableMonitor"] == "FAIL"  # a live run: it fires
+    silent = stats | {"newscrawl/site/beta/pages": 12,
+                       "newscrawl/site/beta/status/200": 14}
+    assert run(silent, history={"beta": PAST}, settings=replay)[1][
+        "SiteWentSilentMonitor"] == "FAIL"
+
+
 def test_incremental_run_with_nothing_new_is_quiet() -> None:
     """Known URLs are skipped before fetching: no pages, no articles, no alarm."""
     stats = {"finish_reason": "finished", "downloader/request_count": 8,

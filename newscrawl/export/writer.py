@@ -85,6 +85,11 @@ class FeedWriter:
         uri = next(iter(self.crawler.settings.getdict("FEEDS")), None)
         return Path(str(uri).removeprefix("file://")) if uri else None
 
+    @property
+    def stamp(self) -> str | None:
+        """This run's UTC stamp (the default feed's name), which its WARC archive shares."""
+        return self.final.stem if self.final is not None and not self.user_feeds else None
+
     def spider_opened(self, spider: Any) -> None:
         """Recover what killed runs left, then open this run's hidden feed.
 

@@ -25,22 +25,31 @@ from newscrawl.request_meta import KIND_META, SITE_META
 from newscrawl.sites import RegistryError, Site, load_registry, site_from_url
 from newscrawl.spiders.extractor import PageExtractor
 from newscrawl.spiders.frontier import Frontier, parse_since
+from newscrawl.spiders.replay import FETCHED_AT_META, ArchiveReader, expand_paths, replay_request
 
 logger = logging.getLogger(__name__)
 
+REPLAY_SETTINGS = {"NEWSCRAWL_REPLAY": True, "ROBOTSTXT_OBEY": False,
+                   "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
+                   "NEWSCRAWL_TARGET_RESOLVE_HOSTS": False}
 
 
 class NewsSpider(scrapy.Spider):
     """``scrapy crawl news [-a sites=FILE] [-a site=A,B] [-a url=HOMEPAGE] [-a since=YYYY-MM-DD]
-    [-a max_articles=N] [-a fresh=1]``."""
+    [-a max_articles=N] [-a fresh=1] [-a warc=PATH[,PATH…]]``.
+
+    With ``-a warc=`` the pages come from WARC files instead of the network (replay,
+    backfill): see :mod:`newscrawl.spiders.replay`.
+    """
 
     name = "news"
 
     def __init__(self, sites: str | None = None, site: str | None = None, url: str | None = None,
                  since: str | None = None, max_articles: str | int | None = None,
-                 fresh: str | None = None, **kwargs: Any) -> None:
+                 fresh: str | None = None, warc: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sites = select_sites(sites, site, url)
+        self.warc_paths = expand_paths(warc) if warc else []
         self.since = parse_since(since)
         self.max_articles = int(max_articles) if max_articles else 0
         self.fresh = str(fresh or "").lower() in ("1", "true", "yes")
@@ -51,9 +60,12 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def check_arguments(cls, sites: str | None = None, site: str | None = None,
                         url: str | None = None, since: str | None = None,
-                        max_articles: str | None = None, **_: Any) -> None:
+                        max_articles: str | None = None, warc: str | None = None,
+                        **_: Any) -> None:
         """Fail before the crawl starts (the crawl command prints one line, exit 2)."""
         select_sites(sites, site, url)
+        if warc is not None:
+            expand_paths(warc)
         parse_since(since)
         if max_articles is not None and not str(max_articles).isdigit():
             raise ValueError(f"-a max_articles: expected a whole number, got {max_articles!r}")
@@ -71,6 +83,9 @@ class NewsSpider(scrapy.Spider):
                 if site.download_delay is not None:
                     slots.setdefault(site.name, {"delay": site.download_delay})
             settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        if spider.warc_paths:  # replay: nothing may reach the network, so nothing to pace
+            for name, value in REPLAY_SETTINGS.items():
+                settings.set(name, value, priority="cmdline")
         return spider
 
     # -- start ---------------------------------------------------------------------------
@@ -78,9 +93,24 @@ class NewsSpider(scrapy.Spider):
         self.frontier = Frontier.from_crawler(self.crawler, self.sites, since=self.since)
         self.extractor = PageExtractor(self.crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS"))
         self.crawler.signals.connect(self.extractor.close, signals.spider_closed)
+        if self.warc_paths:
+            async for request in self._replay():
+                yield request
+            return
         for site in self.sites:
             for request in self.frontier.start_requests(site):
                 yield self._bind(request)
+
+    async def _replay(self) -> AsyncIterator[scrapy.Request]:
+        """One request per usable stored response, pulled only when the engine has room:
+        however large the files, a few dozen records are in memory at a time."""
+        reader = ArchiveReader(self.sites, self.crawler.stats, since=self.since,
+                               max_bytes=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        engine = self.crawler.engine
+        for stored in reader.responses(self.warc_paths):
+            if engine.needs_backout():
+                await self.crawler.signals.wait_for(signals.scheduler_empty)
+            yield self._bind(replay_request(stored))
 
     def _bind(self, request: scrapy.Request) -> scrapy.Request:
         """Attach the callback that matches the request's kind."""
@@ -121,7 +151,7 @@ class NewsSpider(scrapy.Spider):
         fields = await self.extractor.extract(response.body, response.url,
                                               _header_charset(response), self.hints[site.name])
         verdict = self.frontier.judge_page(response, fields)
-        if verdict == "listing":
+        if verdict == "listing" and not self.warc_paths:  # a replay follows no link
             for request in self._follow(self.frontier.from_listing(response)):
                 yield request
             return
@@ -137,7 +167,8 @@ class NewsSpider(scrapy.Spider):
             language=fields.language or site.language, section=fields.section,
             tags=list(fields.tags), description=fields.description, image=fields.image,
             site_name=fields.site_name, provenance=dict(fields.provenance),
-            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            fetched_at=response.meta.get(FETCHED_AT_META)
+            or datetime.now(UTC).isoformat(timespec="seconds"),
             aliases=aliases, lastmod=self.frontier.lastmod_for(aliases),
         )
 
