@@ -66,7 +66,13 @@ def _parse_line(raw: bytes, index: NearDuplicateIndex | None) -> ArticleRecord |
         doc = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None
-    if not isinstance(doc, dict) or not all(isinstance(doc.get(k), str) for k in REQUIRED):
+    return record_from_row(doc, index) if isinstance(doc, dict) else None
+
+
+def record_from_row(doc: dict, index: NearDuplicateIndex | None = None) -> ArticleRecord | None:
+    """The state record of one feed line (None for a foreign one); with ``index``, its
+    body's near-duplicate signature too. Rebuild and recovery read lines alike."""
+    if not all(isinstance(doc.get(k), str) for k in REQUIRED):
         return None
     url = doc["url"]
     canonical = canonicalize_url(doc.get("canonical_url") or url)

@@ -21,7 +21,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
-from newscrawl.export.writer import write_atomically
+from newscrawl import exitcodes
+from newscrawl.export.files import write_atomically
+from newscrawl.export.writer import FeedWriter
 from newscrawl.sites.registry import site_key
 
 logger = logging.getLogger(__name__)
@@ -95,7 +97,9 @@ def build_summary(stats: dict[str, Any], feed: Path | None, duration: float) -> 
         "spider": "news", "feed": str(feed) if feed else None,
         "started": _iso(stats.get("start_time")), "finished": _iso(stats.get("finish_time")),
         "duration_s": round(duration, 1), "finish_reason": stats.get("finish_reason"),
-        "exit_code": stats.get("newscrawl/exit_code", 0),
+        "exit_code": exitcodes.OUTPUT_FAILED if stats.get("newscrawl/export/failed")
+        else stats.get(exitcodes.STAT, 0),
+        "output_failed": stats.get("newscrawl/export/failed"),
         "total": totals(sites, stats),
         "sites": {name: {k: v for k, v in entry.items() if k != "field"}
                   for name, entry in sorted(sites.items())},
@@ -115,6 +119,8 @@ def format_summary(summary: dict[str, Any]) -> str:
              f"exit {summary['exit_code']}): {summary['total']['items']} items -> "
              f"{summary['feed']}")
     lines = [title, head]
+    if summary.get("output_failed"):
+        lines.insert(1, f"output failed, nothing of it marked seen: {summary['output_failed']}")
     rows = list(summary["sites"].items()) + [("TOTAL", summary["total"])]
     for name, s in rows:
         lines.append(f"{name[:23]:<24}{s['discovered']:>7}{s['fetched']:>8}{s['articles']:>9}"
@@ -236,7 +242,6 @@ class RunSummary:
         if self.task is not None and self.task.running:
             self.task.stop()
         if self.user_feed is None:
-            from newscrawl.export.writer import FeedWriter
             writer = self.crawler.get_extension(FeedWriter)
             feed = writer.final if writer is not None and not writer.failed else None
             self.write(feed)

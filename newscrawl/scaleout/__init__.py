@@ -35,6 +35,7 @@ class RedisScaleOut:
             "SCHEDULER_SERIALIZER": f"{pkg}.serializer",  # JSON, never pickle
             "SCHEDULER_QUEUE_KEY": f"{KEY_PREFIX}:%(spider)s:requests",
             "SCHEDULER_DUPEFILTER_KEY": f"{KEY_PREFIX}:%(spider)s:dupefilter",
+            "NEWSCRAWL_REDIS_NEARDUP_KEY": f"{KEY_PREFIX}:%(spider)s:neardup",  # the ledger's log
             "NEWSCRAWL_WORKER_ID": settings.get("NEWSCRAWL_WORKER_ID") or new_worker_id(),
         }.items():
             settings.set(key, value, priority=PRIORITY)

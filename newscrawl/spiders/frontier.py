@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
@@ -22,6 +23,7 @@ from newscrawl.discovery.feeds import fallback_feed_urls, find_feed_links, parse
 from newscrawl.discovery.links import looks_like_article, url_shape
 from newscrawl.discovery.sitemaps import SitemapWalker, parse_sitemap, sitemap_urls_from_robots
 from newscrawl.discovery.traps import TrapGuard, strip_session_ids
+from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.sites import Site
 
 logger = logging.getLogger(__name__)
@@ -57,7 +59,7 @@ class Frontier:
                  min_words: int, max_listing_pages: int, depth_limit: int = 0) -> None:
         self.sites = {s.name: s for s in sites}
         self.stats = stats
-        self.state = state  # the StateExtension (its look-ups miss with -a fresh=1)
+        self.state = state  # the run's dedup ledger (its look-ups miss with -a fresh=1)
         self.since = since
         self.min_words = min_words
         self.depth_limit = depth_limit  # DEPTH_LIMIT: links on a page this deep are not followed
@@ -71,11 +73,17 @@ class Frontier:
     @classmethod
     def from_crawler(cls, crawler: Any, sites: list[Site], *,
                      since: datetime | None) -> Frontier:
-        from newscrawl.dedup.ledger import StateExtension
-        return cls(sites, crawler.stats, crawler.get_extension(StateExtension), since=since,
-                   min_words=crawler.settings.getint("NEWSCRAWL_MIN_WORDS"),
-                   max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"),
-                   depth_limit=crawler.settings.getint("DEPTH_LIMIT"))
+        ledger = crawler.get_extension(LedgerExtension).ledger
+        frontier = cls(sites, crawler.stats, ledger, since=since,
+                       min_words=crawler.settings.getint("NEWSCRAWL_MIN_WORDS"),
+                       max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"),
+                       depth_limit=crawler.settings.getint("DEPTH_LIMIT"))
+        crawler.signals.connect(frontier.spider_closed, signals.spider_closed)
+        return frontier
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Hand the validators read this run to the ledger (stored if the run completes)."""
+        self.state.note_validators(self.validators)
 
     # -- requests ---------------------------------------------------------------------
     def request(self, url: str, site: Site, kind: str, priority: int | None = None,
