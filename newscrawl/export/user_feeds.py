@@ -128,6 +128,7 @@ class UserFeedCommitter:
         self.pending: list[dict[str, Any]] = []
         self.exported: dict[str, int] = dict.fromkeys(feeds, 0)
         self.failed: str | None = None
+        self.ledger: Any = None  # the run's ledger, found at the commit
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> UserFeedCommitter:
@@ -174,7 +175,8 @@ class UserFeedCommitter:
         if self.failed:
             return
         try:
-            self.crawler.get_extension(LedgerExtension).ledger.commit(pending)
+            ledger = self.ledger or self.crawler.get_extension(LedgerExtension).ledger
+            ledger.commit(pending)
         except Exception as exc:  # noqa: BLE001 (sqlite3, Redis, CorruptState: "not recorded")
             self._record("the state", f"{type(exc).__name__}: {exc}")
 

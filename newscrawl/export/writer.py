@@ -106,7 +106,7 @@ class FeedWriter:
         A failure here (disk full while recovering) stops the run before it crawls:
         crawling on would fetch pages whose items could not be written.
         """
-        self.ledger = ledger_of(self.crawler)
+        self.ledger = self.ledger or ledger_of(self.crawler)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._recover()

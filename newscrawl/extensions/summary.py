@@ -117,7 +117,7 @@ def format_summary(summary: dict[str, Any]) -> str:
            f"{'dup':>5}{'errors':>7}"
     title = (f"run summary ({summary['finish_reason']}, {summary['duration_s']}s, "
              f"exit {summary['exit_code']}): {summary['total']['items']} items -> "
-             f"{summary['feed']}")
+             f"{summary['feed']}" + (" (NOT written)" if summary.get("output_failed") else ""))
     lines = [title, head]
     if summary.get("output_failed"):
         lines.insert(1, f"output failed, nothing of it marked seen: {summary['output_failed']}")
