@@ -19,11 +19,11 @@ from typing import IO, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.extensions.feedexport import FileFeedStorage, StdoutFeedStorage
-from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.dedup.ledger import record_fields
 from newscrawl.export.files import fsync_dir
 from newscrawl.export.signals import feed_failed
+from newscrawl.export.writer import stop_run
 from newscrawl.extensions.ledger import LedgerExtension
 
 logger = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ class UserFeedCommitter:
     def feed_failed(self, feed: str, reason: str) -> None:
         """A storage reported an error: the run stops, and commits nothing."""
         if self._record(feed, reason):
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="export_failed"))
+            stop_run(self.crawler)
 
     def _record(self, feed: str, reason: str) -> bool:
         if self.failed:

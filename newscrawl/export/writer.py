@@ -62,6 +62,12 @@ def sanitised(value: Any) -> Any:
     return value
 
 
+def stop_run(crawler: Any) -> None:
+    """Close the spider with ``export_failed`` (exit 8): output is failing, crawling on
+    would fetch pages whose items cannot be written."""
+    deferred_from_coro(crawler.engine.close_spider_async(reason="export_failed"))
+
+
 def ledger_of(crawler: Any) -> Any:
     """The run's dedup ledger (opened by :class:`LedgerExtension`)."""
     return crawler.get_extension(LedgerExtension).ledger
@@ -177,7 +183,7 @@ class FeedWriter:
         if self.failed:
             return
         self._record_failure(exc, what)
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason="export_failed"))
+        stop_run(self.crawler)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         """Last sync and commit (with the notes of items dropped since), then the rename."""
