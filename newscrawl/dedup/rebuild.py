@@ -80,7 +80,9 @@ def record_from_row(doc: dict, index: NearDuplicateIndex | None = None) -> Artic
     signature = index.signature(body) if index is not None and isinstance(body, str) else None
     return ArticleRecord(
         canonical_url=canonical, site=doc["site"], content_hash=doc.get("content_hash"),
-        version=int(doc.get("version") or 1), lastmod=doc.get("lastmod") or doc.get("modified"),
+        # the sitemap date is not in the feed; the page's own ``modified`` is no stand-in
+        # (sitemaps often date a page later): the fetch time decides instead
+        version=int(doc.get("version") or 1), lastmod=doc.get("lastmod"),
         story_id=doc.get("story_id"), first_seen=doc.get("fetched_at"),
         last_seen=doc.get("fetched_at"), aliases=(url,) if url != canonical else (),
         signature=signature,
