@@ -23,6 +23,7 @@ from newscrawl.discovery.feeds import fallback_feed_urls, find_feed_links, parse
 from newscrawl.discovery.links import looks_like_article, url_shape
 from newscrawl.discovery.sitemaps import SitemapWalker, parse_sitemap, sitemap_urls_from_robots
 from newscrawl.discovery.traps import TrapGuard, strip_session_ids
+from newscrawl.exceptions import RegistryError
 from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.sites import Site
 
@@ -47,7 +48,6 @@ def parse_since(value: str | None) -> datetime | None:
     try:
         day = datetime.strptime(value.strip(), "%Y-%m-%d")
     except ValueError:
-        from newscrawl.exceptions import RegistryError
         raise RegistryError(f"-a since: expected YYYY-MM-DD, got {value!r}") from None
     return day.replace(tzinfo=UTC)
 
