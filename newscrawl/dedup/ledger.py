@@ -202,13 +202,17 @@ class Ledger:
         about items not yet durable wait for those items' own commit.
         """
         records = [self._item_record(item) for item in items]
-        self.durable.update(r.canonical_url for r in records)
-        records += self._note_records({r.canonical_url for r in records})
-        if records:
-            self.store.commit_articles(records)
-        committed = len(records)
-        self.stats.inc_value("newscrawl/state/committed", committed)
-        return committed
+        written = {r.canonical_url for r in records}
+        self.durable.update(written)  # notes about these now go with them, below
+        notes = self._note_records(written)
+        try:
+            self.store.commit_articles(records + notes)
+        except BaseException:
+            self.durable -= written  # not recorded: the writer fails the run
+            raise
+        self.stats.inc_value("newscrawl/state/committed", len(records))
+        self.stats.inc_value("newscrawl/state/notes_committed", len(notes))
+        return len(records) + len(notes)
 
     def _item_record(self, item: Any) -> ArticleRecord:
         record = item_record(item)
