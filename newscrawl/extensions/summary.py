@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -141,7 +142,7 @@ class RunSummary:
     """Counts per site from signals, logs progress while running, writes the summary at close."""
 
     def __init__(self, crawler: Any, *, min_words: int, progress_interval: float,
-                 user_feed: Path | None) -> None:
+                 user_feed: Path | None, user_feeds: bool = False) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.min_words = min_words
@@ -151,6 +152,7 @@ class RunSummary:
         self.started = time.monotonic()
         self.task: LoopingCall | None = None
         self.written: Path | None = None
+        self.user_feeds = user_feeds  # -o/-O: Scrapy's exporter writes (a file, stdout, ...)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunSummary:
@@ -158,11 +160,12 @@ class RunSummary:
         if not settings.getbool("NEWSCRAWL_SUMMARY_ENABLED", True):
             raise NotConfigured
         feeds = settings.getdict("FEEDS")
-        uri = next(iter(feeds), None)
-        user_feed = Path(str(uri).removeprefix("file://")) if uri else None
+        uri = str(next(iter(feeds), ""))
+        local = bool(uri) and urlsplit(uri).scheme in ("", "file")  # not stdout:, s3:, ...
         ext = cls(crawler, min_words=settings.getint("NEWSCRAWL_HEALTH_MIN_WORDS", 40),
                   progress_interval=settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 60.0),
-                  user_feed=user_feed)
+                  user_feed=Path(uri.removeprefix("file://")) if local else None,
+                  user_feeds=bool(feeds))
         for handler, signal in ((ext.spider_opened, signals.spider_opened),
                                 (ext.request_scheduled, signals.request_scheduled),
                                 (ext.request_dropped, signals.request_dropped),
@@ -241,14 +244,14 @@ class RunSummary:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
-        if self.user_feed is None:
+        if not self.user_feeds:
             writer = self.crawler.get_extension(FeedWriter)
             feed = writer.final if writer is not None and not writer.failed else None
             self.write(feed)
 
     def feeds_closed(self) -> None:
         """-o/-O: Scrapy's exporter has closed the file, so its lines can be counted."""
-        if self.user_feed is not None:
+        if self.user_feeds:  # stdout or a remote feed: the summary is only logged
             self.write(self.user_feed)
 
     def write(self, feed: Path | None) -> dict[str, Any]:
