@@ -35,10 +35,12 @@ class RedisScaleOut:
             "SCHEDULER_SERIALIZER": f"{pkg}.serializer",  # JSON, never pickle
             "SCHEDULER_QUEUE_KEY": f"{KEY_PREFIX}:%(spider)s:requests",
             "SCHEDULER_DUPEFILTER_KEY": f"{KEY_PREFIX}:%(spider)s:dupefilter",
-            "NEWSCRAWL_REDIS_NEARDUP_KEY": f"{KEY_PREFIX}:%(spider)s:neardup",  # the ledger's log
             "NEWSCRAWL_WORKER_ID": settings.get("NEWSCRAWL_WORKER_ID") or new_worker_id(),
         }.items():
             settings.set(key, value, priority=PRIORITY)
+        if not settings.get("NEWSCRAWL_REDIS_NEARDUP_KEY"):  # declared empty in the project
+            settings.set("NEWSCRAWL_REDIS_NEARDUP_KEY", f"{KEY_PREFIX}:%(spider)s:neardup",
+                         priority="project")  # the dedup ledger's shared log of signatures
         for name, path, order in (
                 ("SPIDER_MIDDLEWARES", f"{pkg}.middlewares.AckSpiderMiddleware", 1),
                 ("DOWNLOADER_MIDDLEWARES", f"{pkg}.middlewares.AckDownloaderMiddleware", 90),
