@@ -15,6 +15,8 @@ from conftest import FAST, ROOT, run_crawl
 from newscrawl import exitcodes
 from newscrawl.demo.server import DemoHTTPServer, Resource, ServerThread
 
+pytestmark = pytest.mark.e2e
+
 
 def _crawl(tmp: Path, registry: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "scrapy", "crawl", "news", *FAST,

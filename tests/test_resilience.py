@@ -351,6 +351,7 @@ def body_duplicates(env: Env) -> int:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # a clean baseline, 4 killed runs and a clean run of 18 sites
 @pytest.mark.parametrize("target", ["group", "main process"])
 def test_sigkill_loop_on_real_pages(real_net, tmp_path: Path, target: str) -> None:
     """Kills land after a random number of feed lines (between a write and its fsync +
