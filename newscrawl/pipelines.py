@@ -1,4 +1,4 @@
-"""Item pipelines, in order: clean → validate → deduplicate.
+"""Item pipelines, in order: clean → validate → encodable → deduplicate → limit.
 
 Each drops with a typed reason (see :mod:`newscrawl.exceptions`), so Scrapy
 counts ``item_dropped_reasons_count/<Reason>`` and the URL is logged.
