@@ -39,7 +39,7 @@ DNS_TIMEOUT = 20
 
 # --- the flow -------------------------------------------------------------------
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.CleanPipeline": 100,  # sanitise every string, normalise text, word count, hash
+    "newscrawl.pipelines.CleanPipeline": 100,  # sanitise strings, normalise text, word count, hash
     "newscrawl.pipelines.ValidatePipeline": 200,  # drop half-empty or schema-invalid items
     "newscrawl.pipelines.EncodablePipeline": 250,  # drop an item no feed could encode (counted)
     "newscrawl.pipelines.DeduplicatePipeline": 300,  # URL, body hash, near-duplicates, versions

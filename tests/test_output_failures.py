@@ -20,7 +20,8 @@ pytestmark = pytest.mark.e2e
 
 def _crawl(tmp: Path, registry: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "scrapy", "crawl", "news", *FAST,
-            "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp / 'out'}", "-s", f"NEWSCRAWL_STATE_DIR={tmp / 'state'}",
+            "-s", f"NEWSCRAWL_OUTPUT_DIR={tmp / 'out'}",
+            "-s", f"NEWSCRAWL_STATE_DIR={tmp / 'state'}",
             "-a", f"sites={registry}", *args]
 
 

@@ -30,7 +30,8 @@ from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.dedup.ledger import record_fields
-from newscrawl.export.files import PART_SUFFIX, fresh_stamp, fsync_dir, recover_partial_feeds, try_lock
+from newscrawl.export.files import (PART_SUFFIX, fresh_stamp, fsync_dir, recover_partial_feeds,
+                                    try_lock)
 from newscrawl.export.signals import feed_running
 from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.items import export_fields
