@@ -30,7 +30,7 @@ def test_unwritable_o_fails_the_run_and_marks_nothing_seen(demo, tmp_path: Path)
     target = tmp_path / "afile" / "all.jsonl"  # its parent is a regular file
     failed = run_crawl(tmp_path, "-O", str(target), registry=demo.registry_path)
     assert failed.returncode == exitcodes.OUTPUT_FAILED, failed.stderr[-3000:]
-    assert f"output failed, nothing of it marked seen: {target}: NotADirectoryError" \
+    assert f"output failed (nothing unwritten marked seen): {target}: NotADirectoryError" \
         in failed.stderr
     again = run_crawl(tmp_path, registry=demo.registry_path)
     assert again.returncode == 0, again.stderr[-3000:]
@@ -49,7 +49,7 @@ def test_broken_pipe_on_stdout_fails_the_run_and_marks_nothing_seen(demo, tmp_pa
     _, err = crawl.communicate(timeout=240)
     assert json.loads(head.stdout)["url"]
     assert crawl.returncode == exitcodes.OUTPUT_FAILED, err.decode()[-3000:]
-    assert b"output failed, nothing of it marked seen: stdout: BrokenPipeError" in err
+    assert b"output failed (nothing unwritten marked seen): stdout: BrokenPipeError" in err
     again = run_crawl(tmp_path, registry=demo.registry_path)
     print(f"-o - | head -n 1: exit {crawl.returncode}; "
           f"next run emitted {len(again.items)} of {len(demo.truth())} articles")

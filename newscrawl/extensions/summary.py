@@ -121,7 +121,7 @@ def format_summary(summary: dict[str, Any]) -> str:
              f"{summary['feed']}" + (" (NOT written)" if summary.get("output_failed") else ""))
     lines = [title, head]
     if summary.get("output_failed"):
-        lines.insert(1, f"output failed, nothing of it marked seen: {summary['output_failed']}")
+        lines.insert(1, f"output failed (nothing unwritten marked seen): {summary['output_failed']}")
     rows = list(summary["sites"].items()) + [("TOTAL", summary["total"])]
     for name, s in rows:
         lines.append(f"{name[:23]:<24}{s['discovered']:>7}{s['fetched']:>8}{s['articles']:>9}"
