@@ -39,3 +39,7 @@ class TooOld(DropItem):
 
 class ArticleLimitReached(DropItem):
     """The run already emitted ``-a max_articles`` items (pages in flight finish late)."""
+
+
+class UnencodableArticle(DropItem):
+    """A field no feed can encode even after sanitising (never half-written)."""

@@ -1,4 +1,4 @@
-"""Item pipelines, in order: clean → validate → deduplicate.
+"""Item pipelines, in order: clean → validate → encodable → deduplicate → limit.
 
 Each drops with a typed reason (see :mod:`newscrawl.exceptions`), so Scrapy
 counts ``item_dropped_reasons_count/<Reason>`` and the URL is logged.
@@ -20,7 +20,7 @@ from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.exceptions import NotConfigured
 
-from newscrawl.dedup.fingerprint import content_hash
+from newscrawl.dedup.fingerprint import content_hash, story_id
 from newscrawl.exceptions import (
     ArticleLimitReached,
     DuplicateArticle,
@@ -29,7 +29,10 @@ from newscrawl.exceptions import (
     NearDuplicateArticle,
     TooOld,
     UnchangedArticle,
+    UnencodableArticle,
 )
+from newscrawl.export.writer import feed_line, sanitised
+from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.extraction.wordcount import count_words
 from newscrawl.items import export_fields
 
@@ -68,6 +71,8 @@ class CleanPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
+        for name in adapter.field_names():  # every string, nested too: no lone surrogate
+            adapter[name] = sanitised(adapter.get(name))
         for name in ("title", "description", "section", "site_name", "language"):
             adapter[name] = clean_line(adapter.get(name))
         adapter["body"] = clean_text(adapter.get("body"))
@@ -112,61 +117,80 @@ class ValidatePipeline:
         return item
 
 
+class EncodablePipeline:
+    """Drop, with its reason, an item no feed could encode (the writer never half-writes)."""
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> EncodablePipeline:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        try:
+            feed_line(item)
+        except (ValueError, TypeError) as exc:
+            self.stats.inc_value("newscrawl/export/unencodable")
+            raise UnencodableArticle(f"{exc}: {ItemAdapter(item).get('url')}") from exc
+        return item
+
+
 class DeduplicatePipeline:
     """One item per article: canonical URL, exact body hash, near-duplicates, versions.
 
-    Looks are read-only against the state; :mod:`newscrawl.export.writer` records what was
-    emitted only after it is durably in the output.
+    It only asks the ledger and leaves it notes; the output side commits what was
+    emitted once it is durably written (:mod:`newscrawl.dedup.ledger`).
     """
 
     def __init__(self, crawler: Any, stats: Any, near_mode: str) -> None:
         if near_mode not in ("mark", "drop"):
             raise NotConfigured(f"NEWSCRAWL_NEAR_DUPLICATES must be mark or drop, not {near_mode!r}")
         self.crawler, self.stats, self.near_mode = crawler, stats, near_mode
-        self.urls: set[str] = set()
-        self.hashes: dict[str, str] = {}
+        self.ledger: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DeduplicatePipeline:
         return cls(crawler, crawler.stats, crawler.settings.get("NEWSCRAWL_NEAR_DUPLICATES"))
 
     def open_spider(self) -> None:
-        from newscrawl.dedup.ledger import StateExtension
-        self.state = self.crawler.get_extension(StateExtension)
+        self.ledger = self.crawler.get_extension(LedgerExtension).ledger
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         key, digest = adapter["canonical_url"], adapter["content_hash"]
-        if key in self.urls or digest in self.hashes:
-            first = key if key in self.urls else self.hashes[digest]
-            self.state.add_aliases(first, [*adapter.get("aliases", []), adapter["url"], key])
+        urls = [*adapter.get("aliases", []), adapter["url"], key]
+        first = self.ledger.twin_of(key, digest)
+        if first is not None:
+            self.ledger.note_alias(first, urls)
             raise DuplicateArticle(f"already emitted as {first}: {adapter['url']}")
-        known = self.state.known(key)
+        known = self.ledger.known(key)
         if known is not None:
             if known.content_hash == digest:
-                self.state.touch(key, adapter)
+                self.ledger.note_unchanged(known, item)
                 raise UnchangedArticle(f"unchanged since an earlier run: {key}")
             adapter["version"] = (known.version or 1) + 1
             adapter["updated"] = True
             self.stats.inc_value("newscrawl/dedup/updated")
+        elif digest and (twin := self.ledger.known_body(digest)) is not None:
+            self.ledger.note_alias(twin.canonical_url, urls)
+            raise DuplicateArticle(f"emitted by an earlier run as {twin.canonical_url}: {key}")
         self._near(adapter, known)
-        self.urls.add(key)
-        self.hashes[digest] = key
+        self.ledger.accept(key, digest, adapter["story_id"])
         return item
 
     def _near(self, adapter: ItemAdapter, known: Any) -> None:
         key = adapter["canonical_url"]
-        first = self.state.near_duplicate_of(key, adapter["body"])
+        first = self.ledger.near_duplicate_of(key, adapter["body"])
         if first is None or first == key:
             adapter["story_id"] = (known.story_id if known is not None and known.story_id
-                                   else self.state.new_story_id(key))
+                                   else story_id(key))
             return
         self.stats.inc_value("newscrawl/dedup/near")
         if self.near_mode == "drop":
             raise NearDuplicateArticle(f"copy of {first}: {key}")
         adapter["duplicate_of"] = first
-        adapter["story_id"] = self.state.story_of(first)
-        self.state.stories[key] = adapter["story_id"]
+        adapter["story_id"] = self.ledger.story_of(first)
 
 
 class ArticleLimitPipeline:

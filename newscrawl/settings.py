@@ -39,8 +39,9 @@ DNS_TIMEOUT = 20
 
 # --- the flow -------------------------------------------------------------------
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.CleanPipeline": 100,  # normalise text, word count, content hash
+    "newscrawl.pipelines.CleanPipeline": 100,  # sanitise strings, normalise text, word count, hash
     "newscrawl.pipelines.ValidatePipeline": 200,  # drop half-empty or schema-invalid items
+    "newscrawl.pipelines.EncodablePipeline": 250,  # drop an item no feed could encode (counted)
     "newscrawl.pipelines.DeduplicatePipeline": 300,  # URL, body hash, near-duplicates, versions
     "newscrawl.pipelines.ArticleLimitPipeline": 900,  # -a max_articles=N: at most N items
 }
@@ -66,8 +67,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 50,  # exit-code monitors at close
-    "newscrawl.dedup.ledger.StateExtension": 100,  # opens the state store (SQLite or Redis) for the run
-    "newscrawl.export.writer.FeedWriter": 500,  # atomic default feed; marks articles seen once durable
+    "newscrawl.extensions.ledger.LedgerExtension": 100,  # the run's dedup ledger over the state store
+    "newscrawl.export.writer.FeedWriter": 500,  # atomic default feed; commits articles once durable
+    "newscrawl.export.user_feeds.UserFeedCommitter": 500,  # -o/-O: commits once every feed is stored
     "newscrawl.extensions.summary.RunSummary": 900,  # per-site summary; X.stats.json beside the feed X.jsonl
     "newscrawl.extensions.gctune.GcTuning": 0,  # freeze start-up objects, rarer young-generation GC passes
 }
@@ -77,6 +79,11 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawl.extensions.monitors.RunMonitors"] 
 CONCURRENT_ITEMS = 8  # tasks per response; Scrapy's 100 cost ~9 ms/page for our one item per page
 FEED_EXPORT_FIELDS = export_fields()  # public Article fields only, in schema order
 FEED_EXPORT_ENCODING = "utf-8"  # -o/-O feeds in UTF-8, not ASCII-escaped
+FEED_STORAGES = {  # -o/-O/-o -: failures reported (exit 8, nothing seen), stored files fsynced
+    "": "newscrawl.export.user_feeds.WatchedFileStorage",
+    "file": "newscrawl.export.user_feeds.WatchedFileStorage",
+    "stdout": "newscrawl.export.user_feeds.WatchedStdoutStorage",
+}
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 
@@ -84,6 +91,7 @@ LOG_LEVEL = "INFO"
 NEWSCRAWL_OUTPUT_DIR = "output"  # default feeds: <dir>/<spider>/<UTC timestamp>.jsonl
 NEWSCRAWL_STATE_DIR = ".newscrawl"  # SQLite state (seen URLs, hashes, validators, health)
 NEWSCRAWL_REDIS_URL = ""  # redis://host:port/db: share frontier and state across machines
+NEWSCRAWL_REDIS_NEARDUP_KEY = ""  # set by the scale-out add-on: the crawl's shared near-dup log
 NEWSCRAWL_NEAR_DUPLICATES = "mark"  # "mark" (duplicate_of + story_id) or "drop"
 NEWSCRAWL_FSYNC_EVERY = 50  # items between fsync+state commits of the default feed
 NEWSCRAWL_GC_THRESHOLD = 50000  # allocations between young-generation GC passes (0: Python's default)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.dedup import ArticleRecord, NearDuplicateIndex, open_state
+from newscrawl.dedup import ArticleRecord, NearDuplicateIndex, open_state, story_id
 
 BODY = ("The provincial government on Monday announced a new programme to repair rural "
         "roads damaged by the monsoon floods, with work to begin in the Swat valley first "
@@ -186,26 +186,23 @@ class _Stats:
 
 
 def _worker(redis_url: str, prefix: str) -> object:
-    """One worker's StateExtension on the shared Redis state, as scale-out opens it."""
-    from newscrawl.dedup.ledger import StateExtension
+    """One worker's ledger on the shared Redis state, as scale-out opens it."""
+    from newscrawl.dedup.ledger import Ledger
     from newscrawl.dedup.redis_store import RedisStateStore
 
     store = RedisStateStore.open(redis_url, prefix=prefix)
-    return StateExtension(store, _Stats(), fresh=False, shared_log=f"{prefix}:news:neardup")
+    return Ledger(store, _Stats(), shared_log=f"{prefix}:news:neardup")
 
 
 def _link(worker: object, key: str, body: str) -> tuple[str | None, str]:
     """What DeduplicatePipeline does with an accepted item: duplicate_of and story_id."""
     first = worker.near_duplicate_of(key, body)  # type: ignore[attr-defined]
-    if first is None:
-        return None, worker.new_story_id(key)  # type: ignore[attr-defined]
-    story = worker.stories[key] = worker.story_of(first)  # type: ignore[attr-defined]
+    story = story_id(key) if first is None else worker.story_of(first)  # type: ignore[attr-defined]
+    worker.accept(key, None, story)  # type: ignore[attr-defined]
     return first, story
 
 
 def test_workers_link_copies_accepted_by_each_other(redis_url: str) -> None:
-    from newscrawl.dedup.fingerprint import story_id
-
     prefix = f"t-{uuid.uuid4().hex}"
     one, two = _worker(redis_url, prefix), _worker(redis_url, prefix)
     a, b, c = (f"http://127.0.0.1:800{i}/news/roads" for i in (1, 2, 3))
@@ -249,9 +246,9 @@ def test_unreadable_log_entries_are_skipped_not_unpickled(redis_url: str, tmp_pa
 
 
 def test_single_process_path_uses_no_shared_log(tmp_path: Path) -> None:
-    from newscrawl.dedup.ledger import StateExtension
+    from newscrawl.dedup.ledger import Ledger
 
-    ext = StateExtension(open_state(tmp_path / "state"), _Stats(), fresh=False)
+    ext = Ledger(open_state(tmp_path / "state"), _Stats())
     a = "http://127.0.0.1:8001/news/roads"
     assert ext.shared_log is None and ext.near_duplicate_of(a, STORY) is None
     assert ext.near_duplicate_of("http://127.0.0.1:8002/news/roads", COPY) == a

@@ -15,13 +15,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "newscrawl"
 
 # Packages that do no crawling: they must work (and be testable) without Scrapy or Twisted.
 PURE = ("newscrawl.discovery", "newscrawl.extraction", "newscrawl.dedup", "newscrawl.sites")
-# The run ledger is the dedup stage's Scrapy glue (an extension); it is the one exception.
-PURE_EXCEPTIONS = {"newscrawl.dedup.ledger"}
+PURE_EXCEPTIONS: set[str] = set()  # the ledger is plain; its Scrapy glue is extensions/ledger.py
 CRAWL_FRAMEWORKS = ("scrapy", "twisted")
 
-# TODO(issue 10): the ledger <-> export circle is being removed by the ledger redesign; the
-# integrator deletes this allowance once that lands (the test then demands no circle at all).
-KNOWN_CIRCLE_MEMBERS = {"newscrawl.dedup.ledger", "newscrawl.export.writer"}
+KNOWN_CIRCLE_MEMBERS: set[str] = set()  # none: the ledger <-> writer circle is gone
 
 
 def module_name(path: Path) -> str:

@@ -50,7 +50,8 @@ class FakeCrawler:
         self.store = store
 
     def get_extension(self, cls: type) -> Any:
-        return SimpleNamespace(store=self.store) if self.store is not None else None
+        ledger = SimpleNamespace(store=self.store)
+        return SimpleNamespace(ledger=ledger) if self.store is not None else None
 
 
 def run(stats: dict[str, Any], *, history: dict[str, list[dict[str, float]]] | None = None,

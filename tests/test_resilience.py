@@ -261,9 +261,10 @@ def test_live_feeds_and_temporaries_are_left_alone(tmp_path: Path, monkeypatch) 
 KILLS = 8  # the default run; 20 under the "slow" marker
 
 
-def _wait_for_lines(env: Env, proc: subprocess.Popen, old: set[Path], lines: int) -> None:
+def _wait_for_lines(env: Env, proc: subprocess.Popen, old: set[Path], lines: int,
+                    timeout: float = 120) -> None:
     """Until this run's own feed holds ``lines`` complete lines (or the run ends)."""
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + timeout
     while proc.poll() is None and time.monotonic() < deadline:
         mine = [p for p in env.feeds.glob(".*.jsonl.part") if p not in old]
         if mine and sum(p.read_bytes().count(b"\n") for p in mine) >= lines:
@@ -314,6 +315,67 @@ def test_sigkill_loop_loses_and_doubles_nothing(large_net, env: Env, kills: int)
     assert torn == 0
     result.assert_clean()
     assert result.keys == truth
+
+
+# -- 1b. kill -9 on a network of real pages it has never seen -------------------------------
+REAL_KILLS = 4
+# Real pages link to sections the network does not serve: a run that finds little new
+# fails on the error rate (exit 4) or, its 404 "pages" holding no article, as a silent site
+# (exit 5); neither is what these tests check.
+REAL = ("-s", "NEWSCRAWL_MAX_ERROR_RATE=1", "-s", "NEWSCRAWL_SILENT_MIN_PAGES=1000000")
+
+
+@pytest.fixture(scope="module")
+def real_net(tmp_path_factory: pytest.TempPathFactory):
+    from support.realnet import SKIP_REASON, RealNetwork, available
+
+    if not available():
+        pytest.skip(SKIP_REASON)
+    with RealNetwork() as net:
+        net.registry_path = net.write_registry(tmp_path_factory.mktemp("real") / "sites.yaml")
+        clean = Env(tmp_path_factory.mktemp("real-clean"), net.registry_path)
+        code, log = clean.run(*REAL, timeout=600)
+        assert code == 0, log[-3000:]
+        net.clean_keys = audit(clean, set()).keys  # what one uninterrupted run emits
+        yield net
+
+
+def body_duplicates(env: Env) -> int:
+    """Lines whose body (and version) an earlier line of the finished feeds already had:
+    the same article emitted twice under two URLs (a syndicated copy, a twin URL)."""
+    counts: Counter = Counter()
+    for path in sorted(env.feeds.glob("*.jsonl")):
+        for row in (json.loads(raw) for raw in path.read_bytes().splitlines()):
+            counts[(row["content_hash"], row["version"])] += 1
+    return sum(n - 1 for n in counts.values() if n > 1)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)  # a clean baseline, 4 killed runs and a clean run of 18 sites
+@pytest.mark.parametrize("target", ["group", "main process"])
+def test_sigkill_loop_on_real_pages(real_net, tmp_path: Path, target: str) -> None:
+    """Kills land after a random number of feed lines (between a write and its fsync +
+    commit too); "main process" kills only the crawl's main process, as the OOM killer
+    does (its leftover workers are then ended: they hold no feed and no lock)."""
+    rng = random.Random(SEED)
+    env = Env(tmp_path, real_net.registry_path)
+    for _ in range(REAL_KILLS):
+        old = set(env.feeds.glob(".*.jsonl.part")) if env.feeds.exists() else set()
+        proc = env.start(*REAL)
+        _wait_for_lines(env, proc, old, rng.randint(1, 200), timeout=400)
+        time.sleep(rng.uniform(0.0, 0.3))
+        if target == "main process" and proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+        kill_group(proc, signal.SIGKILL)
+    code, log = env.run(*REAL, timeout=600)
+    assert code == 0, log[-3000:]
+    result = audit(env, real_net.clean_keys)
+    doubled = body_duplicates(env)
+    print(result.line(f"kill -9 of the {target}, real pages: {REAL_KILLS} kills + a clean run")
+          + f", {doubled} same-body duplicates")
+    result.assert_clean()
+    assert doubled == 0
 
 
 # -- 2. SIGTERM: graceful stop ----------------------------------------------------------------

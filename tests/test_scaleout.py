@@ -121,6 +121,13 @@ def test_addon_changes_nothing_without_the_setting() -> None:
     assert settings["SCHEDULER"].endswith("ReliableScheduler")
     assert settings.getbool("SCHEDULER_PERSIST")
     assert settings["SCHEDULER_SERIALIZER"] == "newscrawl.scaleout.serializer"
+    # the ledger learns its shared near-duplicate log from a setting, not from scale-out code
+    assert settings["NEWSCRAWL_REDIS_NEARDUP_KEY"] == "newscrawl:%(spider)s:neardup"
+    project = Settings({"NEWSCRAWL_REDIS_URL": "redis://127.0.0.1:1/0"})
+    project.setmodule("newscrawl.settings", priority="project")  # declares the key empty
+    project.set("NEWSCRAWL_REDIS_URL", "redis://127.0.0.1:1/0", priority="cmdline")
+    RedisScaleOut().update_settings(project)
+    assert project["NEWSCRAWL_REDIS_NEARDUP_KEY"] == "newscrawl:%(spider)s:neardup"
 
 
 def make_scheduler(redis_url: str, worker: str, grace: float = 0.0) -> Any:

@@ -3,6 +3,7 @@ one run at a time per state folder, and an exit code that says how the run went.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -52,6 +53,7 @@ class Command(ScrapyCrawl):
             self.crawler_process.start()
             _handle_stop_signals(signal.SIG_IGN)
             self.exitcode = exit_code(crawler, self.crawler_process.bootstrap_failed)
+            _quiet_closed_stdout()
         except StopRequested:
             self.exitcode = exitcodes.INTERRUPTED
         finally:
@@ -102,6 +104,15 @@ def _hold_stop_until_engine_runs(process: Any, crawler: Any) -> None:
 
 
 HOLD_STEP, HOLD_TRIES = 0.05, 400  # hold a stop signal for at most 20 s of engine start-up
+
+
+def _quiet_closed_stdout() -> None:
+    """``-o - | head -n 1``: the reader is gone and the run already failed (exit 8); the
+    bytes still buffered go to /dev/null, so Python's exit does not turn 8 into 120."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def exit_code(crawler: Any, bootstrap_failed: bool) -> int:

@@ -1,9 +1,15 @@
-"""The run's view of the state across runs (SQLite by default, Redis for scale-out).
+"""The run's dedup ledger: the one owner of what this run and earlier runs emitted.
 
-One extension opens the store for the run and offers the few questions the
-frontier, the dedup pipeline and the feed writer ask of it. ``-a fresh=1``
-makes every look-up miss, so the run behaves like the first one, while what it
-emits is still recorded.
+It answers questions (known? validators? twin of? near-duplicate of? story of?),
+queues notes (an alias, a redirect, an unchanged article) and writes to the store
+only in :meth:`Ledger.commit`, which the output side calls once the items' bytes
+are durable. So "seen" follows "written" by construction: a run killed, or whose
+output failed, leaves behind no article marked seen that no finished feed holds.
+
+It knows no caller: the writer tells it the running feed (for a mid-run rebuild),
+the frontier hands over its validators, scale-out names its shared log through a
+setting. ``fresh`` makes every question about earlier runs miss (and starts an
+empty near-duplicate index), while this run's own memory works as always.
 """
 
 from __future__ import annotations
@@ -15,94 +21,53 @@ from pathlib import Path
 from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy import signals
 
-from newscrawl.dedup import ArticleRecord, CorruptState, StateStore, canonicalize_url, open_state
-from newscrawl.dedup.backend import rebuild_state
+from newscrawl.dedup.canonical import canonicalize_url
+from newscrawl.dedup.errors import CorruptState
 from newscrawl.dedup.fingerprint import story_id
+from newscrawl.dedup.neardup import NearDuplicateIndex
+from newscrawl.dedup.rebuild import record_from_row
+from newscrawl.dedup.records import ArticleRecord, Validators, utcnow
 
 logger = logging.getLogger(__name__)
 
-
-def _state_dir(settings: Any) -> Path:
-    return Path(settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl")
-
-
-def _finished_feeds(settings: Any, unfinished: Iterable[Path] = ()) -> list[Path]:
-    out = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output")
-    return [*sorted(out.glob("*/*.jsonl")), *unfinished]
+RECORD_FIELDS = ("url", "canonical_url", "site", "content_hash", "version", "lastmod",
+                 "story_id", "aliases")
 
 
-def open_store(settings: Any) -> Any:
-    """The configured store: Redis when NEWSCRAWL_REDIS_URL is set, else SQLite
-    (quarantined and rebuilt from the finished feeds when corrupt)."""
-    return open_state(_state_dir(settings), settings.get("NEWSCRAWL_REDIS_URL") or None,
-                      feeds=lambda: _finished_feeds(settings))
+def record_fields(item: Any) -> dict[str, Any]:
+    """What the ledger needs of an item, without its body: cheap to hold until commit."""
+    adapter = ItemAdapter(item)
+    return {name: adapter.get(name) for name in RECORD_FIELDS}
 
 
-def rebuild_store(settings: Any, exc: CorruptState, unfinished: Iterable[Path] = ()) -> StateStore:
-    """Move a corrupt SQLite state aside and refill it from the finished feeds.
+class Ledger:
+    """Questions, notes and one commit over a state store (see the module docstring)."""
 
-    Mid-run, ``unfinished`` adds the running feed: its fsynced lines are items
-    this run already recorded, so they must stay "seen".
-    """
-    logger.error("%s; rebuilding the state from the finished feeds", exc)
-    return rebuild_state(_state_dir(settings), _finished_feeds(settings, unfinished))
-
-
-def _shared_log(crawler: Any) -> str | None:
-    """The Redis key of this crawl's near-duplicate log; None without scale-out."""
-    if not crawler.settings.get("NEWSCRAWL_REDIS_URL"):
-        return None
-    from newscrawl.scaleout.queue import Keys
-    from newscrawl.scaleout.scheduler import KEY_PREFIX
-    return Keys(KEY_PREFIX, crawler.spidercls.name).neardup
-
-
-def _running_feed(crawler: Any) -> list[Path]:
-    from newscrawl.export.writer import FeedWriter
-    writer = crawler.get_extension(FeedWriter)
-    if writer is None or writer.fh is None or writer.failed:
-        return []
-    try:
-        writer.fh.flush()
-    except OSError as exc:  # the writer meets the same error and stops the run
-        logger.warning("could not flush %s before the rebuild: %s", writer.part, exc)
-    return [writer.part]
-
-
-class StateExtension:
-    """Holds the store and the near-duplicate index for the duration of a run."""
-
-    def __init__(self, store: Any, stats: Any, fresh: bool,
-                 rebuild: Callable[[CorruptState], Any] | None = None,
-                 shared_log: str | None = None) -> None:
+    def __init__(self, store: Any, stats: Any, *, fresh: bool = False,
+                 rebuild: Callable[[CorruptState, list[Path]], Any] | None = None,
+                 shared_log: str | None = None, index: Any = None) -> None:
         self.store = store
         self.stats = stats
         self.fresh = fresh
         self.rebuild = rebuild  # SQLite only: a corrupt row found mid-run rebuilds the store
-        self.index = store.load_neardup_index()
+        self.running_feed: Path | None = None  # the writer's unfinished feed, for a rebuild
+        if index is None:
+            index = NearDuplicateIndex() if fresh else store.load_neardup_index()
+        self.index = index
         self.shared_log = shared_log  # Redis only: this crawl's signature log, all workers
         self.cursor = 0  # entries of the shared log already in the index
         self.remote: set[str] = set()  # keys indexed from other workers' entries
+        self.urls: set[str] = set()  # canonical URLs emitted in this run
+        self.hashes: dict[str, str] = {}  # body hash -> canonical URL emitted in this run
         self.stories: dict[str, str] = {}  # canonical URL -> story id, for this run's items
-        self.signatures: dict[str, Any] = {}  # canonical URL -> near-dup signature, not yet committed
+        self.signatures: dict[str, Any] = {}  # canonical URL -> signature, not yet committed
         self.roots: dict[str, str] = {}  # a copy's canonical URL -> its story's first copy
         self.durable: set[str] = set()  # canonical URLs committed in this run
-        self.pending_aliases: dict[str, set[str]] = {}  # canonical URL -> aliases to commit with it
+        self.aliases: dict[str, set[str]] = {}  # canonical URL -> aliases for the next commit
         self.redirects: dict[str, set[str]] = {}  # redirect target key -> source keys
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> StateExtension:
-        fresh = bool(getattr(crawler.spider, "fresh", False))
-        settings = crawler.settings
-        rebuild = None if settings.get("NEWSCRAWL_REDIS_URL") else \
-            (lambda exc: rebuild_store(settings, exc, _running_feed(crawler)))
-        ext = cls(open_store(settings), crawler.stats, fresh, rebuild, _shared_log(crawler))
-        crawler.signals.connect(ext.spider_closed, signals.spider_closed)
-        crawler.signals.connect(ext.engine_stopped, signals.engine_stopped)
-        ext.crawler = crawler  # type: ignore[attr-defined]  # RedirectAliasMiddleware finds it
-        return ext
+        self.unchanged: dict[str, ArticleRecord] = {}  # refreshed records for the next commit
+        self.validators_seen: dict[str, tuple] = {}  # discovery URL -> (etag, last_modified)
 
     # -- questions ------------------------------------------------------------------------
     def _read(self, read: Callable[[Any], Any]) -> Any:
@@ -115,15 +80,26 @@ class StateExtension:
                 raise
             self.stats.set_value("newscrawl/state/corrupt", exc.reason)
             self.store.close()
-            self.store = self.rebuild(exc)
+            self.store = self.rebuild(exc, [self.running_feed] if self.running_feed else [])
             return read(self.store)
 
     def known(self, url: str) -> ArticleRecord | None:
+        """The article an earlier run emitted under this URL (or an alias of it)."""
         return None if self.fresh else self._read(lambda store: store.known_url(url))
 
-    def validators(self, url: str) -> Any:
+    def known_body(self, digest: str) -> ArticleRecord | None:
+        """The article an earlier run emitted with exactly this normalised body."""
+        return None if self.fresh else self._read(lambda store: store.known_hash(digest))
+
+    def validators(self, url: str) -> Validators | None:
         """The ETag / Last-Modified recorded for a discovery document, or None."""
         return None if self.fresh else self._read(lambda store: store.validators(url))
+
+    def twin_of(self, key: str, digest: str | None) -> str | None:
+        """This run's item with the same canonical URL or the same body, if any."""
+        if key in self.urls:
+            return key
+        return self.hashes.get(digest) if digest else None
 
     def near_duplicate_of(self, key: str, body: str) -> str | None:
         """The first copy of this story seen (this run or before), then index this copy.
@@ -179,99 +155,120 @@ class StateExtension:
         self.stats.inc_value("newscrawl/dedup/shared_entries", len(entries) - 1)
         return self._link(key, sig)
 
-    def new_story_id(self, key: str) -> str:
-        self.stories[key] = story_id(key)
-        return self.stories[key]
-
     def story_of(self, key: str) -> str:
         """The story id of an emitted copy (this run's, else the state's)."""
         if key not in self.stories:
-            record = self._read(lambda store: store.get(key))
+            record = None if self.fresh else self._read(lambda store: store.get(key))
             self.stories[key] = record.story_id if record is not None and record.story_id \
                 else story_id(key)
         return self.stories[key]
 
-    def touch(self, key: str, adapter: ItemAdapter) -> None:
-        """An unchanged article was fetched again: remember its new aliases and lastmod."""
-        self.store.commit_articles([_record(adapter.item)])
+    # -- this run's decisions -----------------------------------------------------------
+    def accept(self, key: str, digest: str | None, story: str) -> None:
+        """The pipeline lets this item out: later twins in this run are its duplicates."""
+        self.urls.add(key)
+        if digest:
+            self.hashes.setdefault(digest, key)
+        self.stories[key] = story
+
+    # -- notes, written by the next commit ------------------------------------------------
+    def note_alias(self, key: str, aliases: Iterable[str]) -> None:
+        """More URLs lead to an emitted article (a second section path, a body-hash twin)."""
+        self.aliases.setdefault(key, set()).update(canonicalize_url(a) for a in aliases)
 
     def note_redirect(self, source: str, target: str) -> None:
         """A page URL redirected: the source becomes an alias of whatever the target is."""
         self.redirects.setdefault(canonicalize_url(target), set()).add(canonicalize_url(source))
 
-    def add_aliases(self, key: str, aliases: Iterable[str]) -> None:
-        """More URLs lead to an emitted article (a second section path, a body-hash twin)."""
-        aliases = set(aliases)
-        for alias in list(aliases):
-            aliases |= self.redirects.pop(canonicalize_url(alias), set())
-        if key in self.durable:
-            record = self._read(lambda store: store.get(key))
-            if record is not None:
-                record.aliases = tuple(record.aliases) + tuple(aliases)
-                self.store.commit_articles([record])
-                return
-        self.pending_aliases.setdefault(key, set()).update(aliases)
+    def note_unchanged(self, known: ArticleRecord, item: Any) -> None:
+        """An article of an earlier run was fetched again, same body: its record keeps
+        its version and story, and gains the new URLs and sitemap date."""
+        adapter = ItemAdapter(item)
+        urls = (*(adapter.get("aliases") or ()), adapter["url"])
+        known.aliases = tuple(dict.fromkeys((*known.aliases, *urls)))
+        known.lastmod = adapter.get("lastmod") or known.lastmod
+        known.last_seen = utcnow()
+        self.unchanged[known.canonical_url] = known
 
-    # -- writes (only for items durably in the output) -------------------------------------
-    def commit_items(self, items: Iterable[Any]) -> None:
-        records = [_record(item) for item in items]
-        for record in records:
-            record.signature = self.signatures.pop(record.canonical_url, None)
-            extra = self.pending_aliases.pop(record.canonical_url, set())
-            for alias in (*record.aliases, record.canonical_url):
-                extra |= self.redirects.pop(canonicalize_url(alias), set())
-            record.aliases = tuple(record.aliases) + tuple(sorted(extra))
-        self.store.commit_articles(records)
-        self.durable.update(r.canonical_url for r in records)
+    def note_validators(self, validators: dict[str, tuple]) -> None:
+        """The frontier hands over the validators of the documents it read this run."""
+        self.validators_seen.update(validators)
+
+    # -- the one write ------------------------------------------------------------------
+    def commit(self, items: Iterable[Any]) -> int:
+        """Record durable items as seen, with every note that can go with them.
+
+        Only the output side calls this, after the items' bytes are durable. Notes
+        about items not yet durable wait for those items' own commit.
+        """
+        records = [self._item_record(item) for item in items]
+        written = {r.canonical_url for r in records}
+        self.durable.update(written)  # notes about these now go with them, below
+        notes = self._note_records(written)
+        try:
+            self.store.commit_articles(records + notes)
+        except BaseException:
+            self.durable -= written  # not recorded: the writer fails the run
+            raise
         self.stats.inc_value("newscrawl/state/committed", len(records))
+        self.stats.inc_value("newscrawl/state/notes_committed", len(notes))
+        return len(records) + len(notes)
 
-    def _flush_redirects(self) -> None:
-        """Redirects whose target was emitted earlier (or filtered as already requested)."""
-        for target, sources in self.redirects.items():
-            record = self._read(partial(_known_url, url=target))
-            if record is not None and record.canonical_url in self.durable | {target}:
-                record.aliases = tuple(record.aliases) + tuple(sorted(sources))
-                self.store.commit_articles([record])
-        self.redirects.clear()
+    def _item_record(self, item: Any) -> ArticleRecord:
+        record = item_record(item)
+        key = record.canonical_url
+        record.signature = self.signatures.pop(key, None)
+        extra = self.aliases.pop(key, set())
+        for alias in (*record.aliases, key, *extra):
+            extra |= self.redirects.pop(canonicalize_url(alias), set())
+        record.aliases = tuple(dict.fromkeys((*record.aliases, *sorted(extra))))
+        return record
 
-    def commit_rows(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Record items recovered from an interrupted run's feed."""
-        self.store.commit_articles([_record(row) for row in rows])
+    def _note_records(self, just_written: set[str]) -> list[ArticleRecord]:
+        """Records updated by notes about articles already durable (this run or before)."""
+        updates = dict(self.unchanged)
+        self.unchanged.clear()
+        for key in [k for k in self.aliases if not self._waiting(k) and k not in just_written]:
+            record = updates.get(key) or self._read(partial(_get, key=key))
+            aliases = self.aliases.pop(key)
+            if record is not None:
+                record.aliases = (*record.aliases, *sorted(aliases))
+                updates[key] = record
+        for target in [t for t in self.redirects if not self._waiting(t)]:
+            record = updates.get(target) or self._read(partial(_known_url, url=target))
+            if record is not None:
+                record.aliases = (*record.aliases, *sorted(self.redirects.pop(target)))
+                updates[record.canonical_url] = record
+        return list(updates.values())
 
-    def spider_closed(self, spider: Any, reason: str) -> None:
-        self.close_reason = reason
-        self.frontier = getattr(spider, "frontier", None)
+    def _waiting(self, key: str) -> bool:
+        """Emitted in this run but not yet durable: its own commit takes its notes."""
+        return key in self.urls and key not in self.durable
 
-    def engine_stopped(self) -> None:
-        """Last: the feed writer has committed its final batch at spider_closed."""
-        self._flush_redirects()
-        stats = self.stats.get_stats()
-        complete = getattr(self, "close_reason", None) == "finished" \
-            and not stats.get("newscrawl/export/failed") \
-            and not any(k.startswith("newscrawl/budget/exhausted") for k in stats)
-        if complete and self.frontier is not None:
-            # Only a complete run may say "this sitemap is done": else a 304 next time
-            # would hide the pages this run did not reach.
-            for url, (etag, modified) in self.frontier.validators.items():
+    def recover(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Record the complete lines of a killed run's feed (already in a finished feed).
+
+        Their bodies give their near-duplicate signatures back, so copies met later
+        still link to them; the index of this run learns them too.
+        """
+        records = [r for r in (record_from_row(row, self.index) for row in rows) if r]
+        for record in records:
+            if record.signature is not None:
+                self.index.add_signature(record.canonical_url, record.signature)
+        self.store.commit_articles(records)
+        return len(records)
+
+    def close(self, complete: bool) -> None:
+        """End of run. Only a complete run may say "this sitemap is done": else a 304
+        next time would hide the pages this run did not reach."""
+        if complete:
+            for url, (etag, modified) in self.validators_seen.items():
                 self.store.set_validators(url, etag, modified)
         self.store.close()
 
 
-RECORD_FIELDS = ("url", "canonical_url", "site", "content_hash", "version", "lastmod",
-                 "story_id", "aliases")
-
-
-def record_fields(item: Any) -> dict[str, Any]:
-    """What the state needs of an item, without its body: cheap to hold until commit."""
-    adapter = ItemAdapter(item)
-    return {name: adapter.get(name) for name in RECORD_FIELDS}
-
-
-def _known_url(store: Any, url: str) -> Any:
-    return store.known_url(url)
-
-
-def _record(item: Any) -> ArticleRecord:
+def item_record(item: Any) -> ArticleRecord:
+    """The state record of an emitted item (or of its :func:`record_fields`)."""
     adapter = ItemAdapter(item)
     return ArticleRecord(
         canonical_url=adapter.get("canonical_url") or adapter["url"],
@@ -282,3 +279,11 @@ def _record(item: Any) -> ArticleRecord:
         story_id=adapter.get("story_id"),
         aliases=tuple(adapter.get("aliases") or ()) + (adapter["url"],),
     )
+
+
+def _get(store: Any, key: str) -> ArticleRecord | None:
+    return store.get(key)
+
+
+def _known_url(store: Any, url: str) -> ArticleRecord | None:
+    return store.known_url(url)

@@ -66,7 +66,13 @@ def _parse_line(raw: bytes, index: NearDuplicateIndex | None) -> ArticleRecord |
         doc = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError):
         return None
-    if not isinstance(doc, dict) or not all(isinstance(doc.get(k), str) for k in REQUIRED):
+    return record_from_row(doc, index) if isinstance(doc, dict) else None
+
+
+def record_from_row(doc: dict, index: NearDuplicateIndex | None = None) -> ArticleRecord | None:
+    """The state record of one feed line (None for a foreign one); with ``index``, its
+    body's near-duplicate signature too. Rebuild and recovery read lines alike."""
+    if not all(isinstance(doc.get(k), str) for k in REQUIRED):
         return None
     url = doc["url"]
     canonical = canonicalize_url(doc.get("canonical_url") or url)
@@ -74,7 +80,9 @@ def _parse_line(raw: bytes, index: NearDuplicateIndex | None) -> ArticleRecord |
     signature = index.signature(body) if index is not None and isinstance(body, str) else None
     return ArticleRecord(
         canonical_url=canonical, site=doc["site"], content_hash=doc.get("content_hash"),
-        version=int(doc.get("version") or 1), lastmod=doc.get("lastmod") or doc.get("modified"),
+        # the sitemap date is not in the feed; the page's own ``modified`` is no stand-in
+        # (sitemaps often date a page later): the fetch time decides instead
+        version=int(doc.get("version") or 1), lastmod=doc.get("lastmod"),
         story_id=doc.get("story_id"), first_seen=doc.get("fetched_at"),
         last_seen=doc.get("fetched_at"), aliases=(url,) if url != canonical else (),
         signature=signature,

@@ -1,17 +1,18 @@
 """The default feed: atomic JSON Lines files, and "seen" only once durable.
 
 Scrapy writes feeds after the pipelines, so marking an article seen in a
-pipeline loses it on a kill. Here each item is written, flushed and fsynced
-before the state records it; a feed is written under a hidden name and renamed
-to ``<UTC timestamp>.jsonl`` only when complete. A run killed mid-way leaves a
-hidden ``.part`` file; the next run promotes its complete lines into a new
-finished feed, ``<stamp>-recovered.jsonl``, and records them (see
-:mod:`newscrawl.export.files`). A write error (disk full) or a state that cannot
+pipeline loses it on a kill. Here each item is encoded, written, flushed and
+fsynced before the ledger commits it; a feed is written under a hidden name and
+renamed to ``<UTC timestamp>.jsonl`` only when complete. A run killed mid-way
+leaves a hidden ``.part`` file; the next run promotes its complete lines into a
+new finished feed, ``<stamp>-recovered.jsonl``, and records them (see
+:mod:`newscrawl.export.files`). A write error (disk full) or a ledger that cannot
 record stops the run with ``newscrawl/export/failed`` (exit 8); its feed stays
-unfinished for the next run to recover.
+unfinished for the next run to recover. An item that cannot be encoded is
+skipped (counted), never half-written.
 
-With ``-o``/``-O`` Scrapy's own feed exporter writes the file and the run's
-items are recorded when that exporter has closed its feeds.
+With ``-o``/``-O`` Scrapy's own feed exporter writes the files and
+:mod:`newscrawl.export.user_feeds` commits the run's items once they are stored.
 """
 
 from __future__ import annotations
@@ -19,71 +20,97 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from pathlib import Path
 from typing import IO, Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from newscrawl.dedup.ledger import record_fields
-from newscrawl.export.files import (  # noqa: F401  (write_atomically: for newscrawl.extensions.summary)
+from newscrawl.export.files import (
     PART_SUFFIX,
     fresh_stamp,
     fsync_dir,
     recover_partial_feeds,
     try_lock,
-    write_atomically,
 )
+from newscrawl.export.signals import feed_running
+from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.items import export_fields
 
 logger = logging.getLogger(__name__)
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
-def feed_line(item: Any) -> str:
+
+def feed_line(item: Any) -> bytes:
+    """One JSON line in UTF-8. Raises ValueError (UnicodeEncodeError: a lone surrogate)
+    or TypeError for an item that cannot be encoded, before anything is written."""
     adapter = ItemAdapter(item)
-    return json.dumps({k: adapter.get(k) for k in export_fields()}, ensure_ascii=False) + "\n"
+    line = json.dumps({k: adapter.get(k) for k in export_fields()}, ensure_ascii=False)
+    return (line + "\n").encode("utf-8")
+
+
+def sanitised(value: Any) -> Any:
+    """``value`` with every string (nested in lists and dicts too) encodable as UTF-8:
+    a lone surrogate (a JSON-LD ``"\\ud83d"``) becomes U+FFFD, a split pair is joined."""
+    if isinstance(value, str):
+        if not _SURROGATE.search(value):
+            return value
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list | tuple):
+        return [sanitised(v) for v in value]
+    if isinstance(value, dict):
+        return {sanitised(k): sanitised(v) for k, v in value.items()}
+    return value
+
+
+def stop_run(crawler: Any) -> None:
+    """Close the spider with ``export_failed`` (exit 8): output is failing, crawling on
+    would fetch pages whose items cannot be written."""
+    deferred_from_coro(crawler.engine.close_spider_async(reason="export_failed"))
+
+
+def ledger_of(crawler: Any) -> Any:
+    """The run's dedup ledger (opened by :class:`LedgerExtension`)."""
+    return crawler.get_extension(LedgerExtension).ledger
 
 
 class FeedWriter:
-    """Writes the default feed (when no -o/-O is given) and records durable items as seen."""
+    """Writes the default feed (when no -o/-O is given) and commits durable items."""
 
-    def __init__(self, crawler: Any, output_dir: Path, fsync_every: int, user_feeds: bool) -> None:
+    def __init__(self, crawler: Any, output_dir: Path, fsync_every: int) -> None:
         self.crawler = crawler
+        self.stats = crawler.stats
         self.folder = output_dir
         self.fsync_every = max(1, fsync_every)
-        self.user_feeds = user_feeds
-        self.pending: list[Any] = []
+        self.pending: list[dict[str, Any]] = []  # written, not yet durable and committed
         self.count = 0
-        self.fh: IO[str] | None = None
+        self.fh: IO[bytes] | None = None
+        self.part: Path | None = None
         self.final: Path | None = None
         self.failed: str | None = None
+        self.ledger: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> FeedWriter:
         settings = crawler.settings
+        if settings.getdict("FEEDS"):
+            raise NotConfigured("-o/-O: Scrapy's feed exporter writes the feeds")
         folder = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output") / crawler.spidercls.name
-        ext = cls(crawler, folder, settings.getint("NEWSCRAWL_FSYNC_EVERY"),
-                  user_feeds=bool(settings.getdict("FEEDS")))
+        ext = cls(crawler, folder, settings.getint("NEWSCRAWL_FSYNC_EVERY"))
         crawler.signals.connect(ext.spider_opened, signals.spider_opened)
         crawler.signals.connect(ext.item_scraped, signals.item_scraped)
         crawler.signals.connect(ext.spider_closed, signals.spider_closed)
-        crawler.signals.connect(ext.feeds_closed, signals.feed_exporter_closed)
         return ext
 
     @property
-    def state(self) -> Any:
-        from newscrawl.dedup.ledger import StateExtension
-        return self.crawler.get_extension(StateExtension)
-
-    @property
     def feed_path(self) -> Path | None:
-        """Where this run's items are (the default feed, or the first -o/-O file)."""
-        if not self.user_feeds:
-            return self.final
-        uri = next(iter(self.crawler.settings.getdict("FEEDS")), None)
-        return Path(str(uri).removeprefix("file://")) if uri else None
+        """Where this run's items are (None until the feed is finished)."""
+        return self.final
 
     @property
     def stamp(self) -> str | None:
@@ -96,108 +123,103 @@ class FeedWriter:
         A failure here (disk full while recovering) stops the run before it crawls:
         crawling on would fetch pages whose items could not be written.
         """
-        if self.user_feeds:
-            return
+        self.ledger = self.ledger or ledger_of(self.crawler)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._recover()
             stamp = fresh_stamp(self.folder)
             self.final = self.folder / f"{stamp}.jsonl"
             self.part = self.folder / f".{stamp}.jsonl{PART_SUFFIX}"
-            self.fh = open(self.part, "w", encoding="utf-8")  # noqa: SIM115 (open all run)
+            self.fh = open(self.part, "wb")  # noqa: SIM115 (open all run)
             try_lock(self.fh.fileno())  # tells a concurrent recovery this feed is live
-        except Exception as exc:  # the disk, or the state refusing the recovered rows
+        except Exception as exc:  # the disk, or the ledger refusing the recovered rows
             self._record_failure(exc)
             raise CloseSpider("export_failed") from exc
+        self.crawler.signals.send_catch_log(feed_running, path=self.part)
 
     def _recover(self) -> None:
         """Promote, record as seen, and only then remove each killed run's ``.part``."""
         recovered = 0
         for recovery in recover_partial_feeds(self.folder):
             if recovery.rows:
-                self.state.commit_rows(recovery.rows)
-                recovered += len(recovery.rows)
+                recovered += self.ledger.recover(recovery.rows)
             recovery.part.unlink()
         if recovered:
             fsync_dir(self.folder)
-            self.crawler.stats.set_value("newscrawl/export/recovered", recovered)
+            self.stats.set_value("newscrawl/export/recovered", recovered)
 
     def item_scraped(self, item: Any, spider: Any) -> None:
         self.count += 1
-        if self.failed:
+        if self.failed or self.fh is None:
             return
-        if self.user_feeds:  # Scrapy's exporter writes it; keep only what the state needs
-            self.pending.append(record_fields(item))
-            return
-        self.pending.append(item)
         try:
-            assert self.fh is not None
-            self.fh.write(feed_line(item))
+            line = feed_line(item)
+        except (ValueError, TypeError) as exc:  # the pipeline drops these; never half-write
+            self.stats.inc_value("newscrawl/export/unencodable")
+            logger.error("not written (cannot encode): %s: %s", ItemAdapter(item).get("url"), exc)
+            return
+        try:
+            self.fh.write(line)
+            self.pending.append(record_fields(item))
             if len(self.pending) >= self.fsync_every:
                 self._sync()
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # disk full, file too large, closed file
             self._fail(exc)
 
     def _sync(self) -> None:
-        """Make written lines durable, then record them as seen (that order)."""
-        if self.fh is None or self.failed:
-            return
+        """Make written lines durable, then commit them (that order)."""
+        assert self.fh is not None
         self.fh.flush()
         os.fsync(self.fh.fileno())
-        if self.pending:
-            self._commit()
+        self._commit()
 
     def _commit(self) -> None:
-        """Record durable items as seen. If the store cannot (its disk is full, it broke),
+        """Commit durable items. If the ledger cannot (its disk is full, the store broke),
         the run stops and its feed stays unfinished: the next run recovers the lines and
         records them, where a finished feed with unrecorded items would be emitted twice."""
         try:
-            self.state.commit_items(self.pending)
+            self.ledger.commit(self.pending)
         except Exception as exc:  # noqa: BLE001 (sqlite3, Redis, CorruptState: "not recorded")
             self._fail(exc, what="to the state")
             return
         self.pending = []
 
     def _record_failure(self, exc: BaseException, what: str = "the feed") -> None:
-        self.failed = f"{type(exc).__name__}: {exc}"
-        self.crawler.stats.set_value("newscrawl/export/failed", self.failed)
-        where = "" if what != "the feed" else f" {getattr(self, 'part', self.folder)}"
-        logger.error("cannot write %s%s: %s; stopping the run", what, where, exc)
+        where = f"{what} {self.part or self.folder}" if what == "the feed" else what
+        self.failed = f"{where}: {type(exc).__name__}: {exc}"
+        self.stats.set_value("newscrawl/export/failed", self.failed)
+        logger.error("cannot write %s; stopping the run", self.failed)
 
     def _fail(self, exc: BaseException, what: str = "the feed") -> None:
         if self.failed:
             return
         self._record_failure(exc, what)
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason="export_failed"))
-
-    def feeds_closed(self) -> None:
-        """-o/-O: Scrapy's exporter has stored its files; now the items are durable."""
-        if self.user_feeds and self.pending and not self.crawler.stats.get_value(
-                "feedexport/failed_count"):
-            self.state.commit_items(self.pending)
-            self.pending = []
+        stop_run(self.crawler)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        if self.user_feeds or self.fh is None:
+        """Last sync and commit (with the notes of items dropped since), then the rename."""
+        if self.fh is None:
             return
-        try:
-            self._sync()
-        except OSError as exc:
-            self._fail(exc)
+        if not self.failed:
+            try:
+                self._sync()
+            except (OSError, ValueError) as exc:
+                self._fail(exc)
         if self.failed:
             _close_quietly(self.fh)  # the .part stays; the next run recovers its lines
             return
         try:
             self.fh.close()
-            assert self.final is not None
+            assert self.final is not None and self.part is not None
             os.replace(self.part, self.final)
             fsync_dir(self.folder)
             logger.info("wrote %d items to %s", self.count, self.final)
         except OSError as exc:
             self._fail(exc)
+        self.crawler.signals.send_catch_log(feed_running, path=None)
 
 
-def _close_quietly(fh: IO[str]) -> None:
+def _close_quietly(fh: IO[bytes]) -> None:
     """Close a feed whose writes already failed: flushing its buffer would fail again,
     and a torn last line is what recovery expects anyway."""
     try:

@@ -17,7 +17,7 @@ from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.core.actions import Action
 
 from newscrawl import exitcodes
-from newscrawl.dedup.ledger import StateExtension
+from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.extensions.summary import HEALTH_FIELDS, IGNORED_ERRORS, figures_from_stats
 
 logger = logging.getLogger(__name__)
@@ -97,8 +97,8 @@ def history_of(crawler: Any, site: str, n: int) -> list[dict[str, float]]:
 
 
 def _store(crawler: Any) -> Any:
-    ext = crawler.get_extension(StateExtension)
-    return getattr(ext, "store", None)
+    ext = crawler.get_extension(LedgerExtension)
+    return ext.ledger.store if ext is not None else None
 
 
 @monitors.name("No site reachable")

@@ -15,14 +15,17 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
+from newscrawl import exitcodes
 from newscrawl.dedup.canonical import site_key
-from newscrawl.export.writer import FeedWriter, write_atomically
+from newscrawl.export.files import write_atomically
+from newscrawl.export.writer import FeedWriter
 from newscrawl.extraction.wordcount import count_words
 from newscrawl.request_meta import KIND_META, SITE_META
 
@@ -97,7 +100,9 @@ def build_summary(stats: dict[str, Any], feed: Path | None, duration: float) -> 
         "spider": "news", "feed": str(feed) if feed else None,
         "started": _iso(stats.get("start_time")), "finished": _iso(stats.get("finish_time")),
         "duration_s": round(duration, 1), "finish_reason": stats.get("finish_reason"),
-        "exit_code": stats.get("newscrawl/exit_code", 0),
+        "exit_code": exitcodes.OUTPUT_FAILED if stats.get("newscrawl/export/failed")
+        else stats.get(exitcodes.STAT, 0),
+        "output_failed": stats.get("newscrawl/export/failed"),
         "total": totals(sites, stats),
         "sites": {name: {k: v for k, v in entry.items() if k != "field"}
                   for name, entry in sorted(sites.items())},
@@ -115,8 +120,10 @@ def format_summary(summary: dict[str, Any]) -> str:
            f"{'dup':>5}{'errors':>7}"
     title = (f"run summary ({summary['finish_reason']}, {summary['duration_s']}s, "
              f"exit {summary['exit_code']}): {summary['total']['items']} items -> "
-             f"{summary['feed']}")
+             f"{summary['feed']}" + (" (NOT written)" if summary.get("output_failed") else ""))
     lines = [title, head]
+    if summary.get("output_failed"):
+        lines.insert(1, f"output failed (nothing unwritten marked seen): {summary['output_failed']}")
     rows = list(summary["sites"].items()) + [("TOTAL", summary["total"])]
     for name, s in rows:
         lines.append(f"{name[:23]:<24}{s['discovered']:>7}{s['fetched']:>8}{s['articles']:>9}"
@@ -137,7 +144,7 @@ class RunSummary:
     """Counts per site from signals, logs progress while running, writes the summary at close."""
 
     def __init__(self, crawler: Any, *, min_words: int, progress_interval: float,
-                 user_feed: Path | None) -> None:
+                 user_feed: Path | None, user_feeds: bool = False) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.min_words = min_words
@@ -147,6 +154,7 @@ class RunSummary:
         self.started = time.monotonic()
         self.task: LoopingCall | None = None
         self.written: Path | None = None
+        self.user_feeds = user_feeds  # -o/-O: Scrapy's exporter writes (a file, stdout, ...)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunSummary:
@@ -154,11 +162,12 @@ class RunSummary:
         if not settings.getbool("NEWSCRAWL_SUMMARY_ENABLED", True):
             raise NotConfigured
         feeds = settings.getdict("FEEDS")
-        uri = next(iter(feeds), None)
-        user_feed = Path(str(uri).removeprefix("file://")) if uri else None
+        uri = str(next(iter(feeds), ""))
+        local = bool(uri) and urlsplit(uri).scheme in ("", "file")  # not stdout:, s3:, ...
         ext = cls(crawler, min_words=settings.getint("NEWSCRAWL_HEALTH_MIN_WORDS", 40),
                   progress_interval=settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 60.0),
-                  user_feed=user_feed)
+                  user_feed=Path(uri.removeprefix("file://")) if local else None,
+                  user_feeds=bool(feeds))
         for handler, signal in ((ext.spider_opened, signals.spider_opened),
                                 (ext.request_scheduled, signals.request_scheduled),
                                 (ext.request_dropped, signals.request_dropped),
@@ -237,14 +246,14 @@ class RunSummary:
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.task is not None and self.task.running:
             self.task.stop()
-        if self.user_feed is None:
+        if not self.user_feeds:
             writer = self.crawler.get_extension(FeedWriter)
             feed = writer.final if writer is not None and not writer.failed else None
             self.write(feed)
 
     def feeds_closed(self) -> None:
         """-o/-O: Scrapy's exporter has closed the file, so its lines can be counted."""
-        if self.user_feed is not None:
+        if self.user_feeds:  # stdout or a remote feed: the summary is only logged
             self.write(self.user_feed)
 
     def write(self, feed: Path | None) -> dict[str, Any]:

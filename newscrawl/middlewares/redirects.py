@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
-from newscrawl.dedup.ledger import StateExtension
+from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.request_meta import KIND_META
 
 
@@ -25,8 +25,8 @@ class RedirectAliasMiddleware:
         location = response.headers.get(b"Location")
         if 300 <= response.status < 400 and location and \
                 request.meta.get(KIND_META) == "page":
-            state = self.crawler.get_extension(StateExtension)
+            ledger = self.crawler.get_extension(LedgerExtension)
             target = urljoin(request.url, location.decode("latin-1"))
-            if state is not None:
-                state.note_redirect(request.url, target)
+            if ledger is not None:
+                ledger.ledger.note_redirect(request.url, target)
         return response

@@ -38,6 +38,9 @@ class RedisScaleOut:
             "NEWSCRAWL_WORKER_ID": settings.get("NEWSCRAWL_WORKER_ID") or new_worker_id(),
         }.items():
             settings.set(key, value, priority=PRIORITY)
+        if not settings.get("NEWSCRAWL_REDIS_NEARDUP_KEY"):  # declared empty in the project
+            settings.set("NEWSCRAWL_REDIS_NEARDUP_KEY", f"{KEY_PREFIX}:%(spider)s:neardup",
+                         priority="project")  # the dedup ledger's shared log of signatures
         for name, path, order in (
                 ("SPIDER_MIDDLEWARES", f"{pkg}.middlewares.AckSpiderMiddleware", 1),
                 ("DOWNLOADER_MIDDLEWARES", f"{pkg}.middlewares.AckDownloaderMiddleware", 90),

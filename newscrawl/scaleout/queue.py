@@ -72,7 +72,7 @@ class Keys:
 
     @property
     def neardup(self) -> str:
-        """This crawl's shared log of near-duplicate signatures (see ``StateExtension``)."""
+        """This crawl's shared log of near-duplicate signatures (see ``newscrawl.dedup.ledger``)."""
         return self._k("neardup")
 
     @property

@@ -15,15 +15,16 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
-from newscrawl.dedup.ledger import StateExtension
 from newscrawl.discovery.feeds import fallback_feed_urls, find_feed_links, parse_feed
 from newscrawl.discovery.links import looks_like_article, url_shape
 from newscrawl.discovery.sitemaps import parse_sitemap, sitemap_urls_from_robots
 from newscrawl.discovery.traps import TrapGuard, strip_session_ids
 from newscrawl.discovery.walker import SitemapWalker
+from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.extraction.decode import header_charset
 from newscrawl.extraction.wordcount import count_words
 from newscrawl.request_meta import HOME_META, KIND_META, SITE_META
@@ -61,7 +62,7 @@ class Frontier:
                  min_words: int, max_listing_pages: int, depth_limit: int = 0) -> None:
         self.sites = {s.name: s for s in sites}
         self.stats = stats
-        self.state = state  # the StateExtension (its look-ups miss with -a fresh=1)
+        self.state = state  # the run's dedup ledger (its look-ups miss with -a fresh=1)
         self.since = since
         self.min_words = min_words
         self.depth_limit = depth_limit  # DEPTH_LIMIT: links on a page this deep are not followed
@@ -75,10 +76,17 @@ class Frontier:
     @classmethod
     def from_crawler(cls, crawler: Any, sites: list[Site], *,
                      since: datetime | None) -> Frontier:
-        return cls(sites, crawler.stats, crawler.get_extension(StateExtension), since=since,
-                   min_words=crawler.settings.getint("NEWSCRAWL_MIN_WORDS"),
-                   max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"),
-                   depth_limit=crawler.settings.getint("DEPTH_LIMIT"))
+        ledger = crawler.get_extension(LedgerExtension).ledger
+        frontier = cls(sites, crawler.stats, ledger, since=since,
+                       min_words=crawler.settings.getint("NEWSCRAWL_MIN_WORDS"),
+                       max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"),
+                       depth_limit=crawler.settings.getint("DEPTH_LIMIT"))
+        crawler.signals.connect(frontier.spider_closed, signals.spider_closed)
+        return frontier
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Hand the validators read this run to the ledger (stored if the run completes)."""
+        self.state.note_validators(self.validators)
 
     # -- requests ---------------------------------------------------------------------
     def request(self, url: str, site: Site, kind: str, priority: int | None = None,

@@ -1,0 +1,187 @@
+"""``-o``/``-O``/``-o -``: Scrapy's feed exporter writes; seen follows written.
+
+Scrapy logs a feed's write errors and carries on, so an unwritable ``-O`` or a
+broken pipe used to end the run with exit 0 and every article marked seen. Here
+the storages (FEED_STORAGES) report every failure of open, write, flush and
+store with the ``feed_failed`` signal, and make a stored file durable (fsync).
+:class:`UserFeedCommitter` stops the run on such a signal (exit 8) and commits
+the run's items only after Scrapy closed every feed, each without error and
+holding every item.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.extensions.feedexport import FileFeedStorage, StdoutFeedStorage
+
+from newscrawl.dedup.ledger import record_fields
+from newscrawl.export.files import fsync_dir
+from newscrawl.export.signals import feed_failed
+from newscrawl.export.writer import stop_run
+from newscrawl.extensions.ledger import LedgerExtension
+
+logger = logging.getLogger(__name__)
+
+
+class _Watched:
+    """A feed's file: every error of write/flush/close is reported, then raised."""
+
+    def __init__(self, fh: IO[bytes], report: Any) -> None:
+        self._fh, self._report = fh, report
+
+    def _call(self, name: str, *args: Any) -> Any:
+        try:
+            return getattr(self._fh, name)(*args)
+        except (OSError, ValueError) as exc:
+            self._report(exc)
+            raise
+
+    def write(self, data: bytes) -> int:
+        return self._call("write", data)
+
+    def flush(self) -> None:
+        self._call("flush")
+
+    def close(self) -> None:
+        self._call("close")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fh, name)
+
+
+class _Reporting:
+    """The reporting half both storages share: which feed, and the signal to send."""
+
+    crawler: Any
+    feed: str
+
+    def report(self, exc: BaseException) -> None:
+        self.crawler.signals.send_catch_log(feed_failed, feed=self.feed,
+                                            reason=f"{type(exc).__name__}: {exc}")
+
+    def watched_open(self, opener: Any, spider: Any) -> _Watched:
+        try:
+            return _Watched(opener(spider), self.report)
+        except (OSError, ValueError) as exc:  # parent is a file, no permission, disk full
+            self.report(exc)
+            raise
+
+
+class WatchedFileStorage(_Reporting, FileFeedStorage):
+    """FEED_STORAGES "" and "file": a stored feed is fsynced, and its failures reported."""
+
+    def __init__(self, uri: str, crawler: Any, *, feed_options: dict[str, Any] | None = None):
+        super().__init__(uri, feed_options=feed_options)
+        self.crawler, self.feed = crawler, self.path
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, uri: str, *,
+                     feed_options: dict[str, Any] | None = None) -> WatchedFileStorage:
+        return cls(uri, crawler, feed_options=feed_options)
+
+    def open(self, spider: Any) -> Any:
+        return self.watched_open(super().open, spider)
+
+    def store(self, file: Any) -> None:
+        file.flush()
+        try:
+            os.fsync(file.fileno())
+        except OSError as exc:
+            self.report(exc)
+            raise
+        file.close()
+        fsync_dir(Path(self.path).resolve().parent)
+
+
+class WatchedStdoutStorage(_Reporting, StdoutFeedStorage):
+    """FEED_STORAGES "stdout" (``-o -``): a broken pipe or a full disk is a failed feed."""
+
+    def __init__(self, uri: str, crawler: Any, *, feed_options: dict[str, Any] | None = None):
+        super().__init__(uri, feed_options=feed_options)
+        self.crawler, self.feed = crawler, "stdout"
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, uri: str, *,
+                     feed_options: dict[str, Any] | None = None) -> WatchedStdoutStorage:
+        return cls(uri, crawler, feed_options=feed_options)
+
+    def open(self, spider: Any) -> Any:
+        return self.watched_open(super().open, spider)
+
+    def store(self, file: Any) -> None:
+        file.flush()  # what a pipe reader got is all the run may call seen
+
+
+class UserFeedCommitter:
+    """EXTENSIONS entry with -o/-O: commit this run's items once every feed is stored."""
+
+    def __init__(self, crawler: Any, feeds: list[str]) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.feeds = feeds  # FEEDS keys, as Scrapy's exporter names them
+        self.pending: list[dict[str, Any]] = []
+        self.exported: dict[str, int] = dict.fromkeys(feeds, 0)
+        self.failed: str | None = None
+        self.ledger: Any = None  # the run's ledger, found at the commit
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> UserFeedCommitter:
+        feeds = crawler.settings.getdict("FEEDS")
+        if not feeds:
+            raise NotConfigured("no -o/-O: the default feed writer commits")
+        ext = cls(crawler, [str(Path(k).absolute()) if isinstance(k, Path) else str(k)
+                            for k in feeds])
+        for handler, signal in ((ext.item_scraped, signals.item_scraped),
+                                (ext.feed_failed, feed_failed),
+                                (ext.slot_closed, signals.feed_slot_closed),
+                                (ext.feeds_closed, signals.feed_exporter_closed)):
+            crawler.signals.connect(handler, signal=signal)
+        return ext
+
+    def item_scraped(self, item: Any, spider: Any) -> None:
+        if not self.failed:
+            self.pending.append(record_fields(item))
+
+    def feed_failed(self, feed: str, reason: str) -> None:
+        """A storage reported an error: the run stops, and commits nothing."""
+        if self._record(feed, reason):
+            stop_run(self.crawler)
+
+    def _record(self, feed: str, reason: str) -> bool:
+        if self.failed:
+            return False
+        self.failed = f"{feed}: {reason}"
+        self.stats.set_value("newscrawl/export/failed", self.failed)
+        logger.error("cannot write the feed %s; stopping the run, nothing marked seen",
+                     self.failed)
+        return True
+
+    def slot_closed(self, slot: Any) -> None:
+        self.exported[slot.uri_template] = self.exported.get(slot.uri_template, 0) + slot.itemcount
+
+    def feeds_closed(self) -> None:
+        """Every feed stored: commit, unless one failed or lost items on the way."""
+        for feed in self.feeds:
+            missing = len(self.pending) - self.exported.get(feed, 0)
+            if missing > 0 and _takes_all(self.crawler, feed):
+                self._record(feed, f"{missing} of {len(self.pending)} items were not exported")
+        pending, self.pending = self.pending, []
+        if self.failed:
+            return
+        try:
+            ledger = self.ledger or self.crawler.get_extension(LedgerExtension).ledger
+            ledger.commit(pending)
+        except Exception as exc:  # noqa: BLE001 (sqlite3, Redis, CorruptState: "not recorded")
+            self._record("the state", f"{type(exc).__name__}: {exc}")
+
+
+def _takes_all(crawler: Any, feed: str) -> bool:
+    """A feed with no item filter must hold every scraped item."""
+    options = crawler.settings.getdict("FEEDS").get(feed) or {}
+    return not options.get("item_classes") and not options.get("item_filter")
