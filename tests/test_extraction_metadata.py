@@ -212,6 +212,24 @@ def test_url_date_is_the_last_resort() -> None:
     assert result.published == "2024-05-03" and result.provenance["published"] == "url"
 
 
+def test_page_search_answers_when_no_source_states_the_date() -> None:
+    body = "<div><h1>Vereinsfest</h1><p>Eingestellt am 14.03.2021 von der Redaktion.</p><p>Text.</p></div>"
+    result = _extract("<title>Vereinsfest</title>", body)
+    assert result.published == "2021-03-14" and result.provenance["published"] == "htmldate"
+
+
+def test_full_url_date_overrules_a_source_naming_another_day() -> None:
+    head = '<meta property="article:published_time" content="2019-06-17T18:28:00+02:00">'
+    result = _extract(head, "<p>x</p>", url="https://blog.example/home/2017/7/12/story")
+    assert result.published == "2017-07-12" and result.provenance["published"] == "url"
+
+
+def test_url_date_accepts_an_instant_on_that_local_day() -> None:
+    head = '<meta property="article:published_time" content="2020-02-18T02:18:11+00:00">'
+    result = _extract(head, "<p>x</p>", url="https://paper.example/2020/02/17/story/")
+    assert result.published == "2020-02-18T02:18:11+00:00" and result.provenance["published"] == "meta"
+
+
 def test_modified_from_meta() -> None:
     head = '<meta property="article:modified_time" content="2024-05-03T10:00:00Z">'
     assert _extract(head).modified == "2024-05-03T10:00:00+00:00"
