@@ -144,6 +144,26 @@ def test_choose_title_prefers_visible_h1_over_jsonld_copy_of_seo_title() -> None
     assert chosen == ("Shown headline", "h1")
 
 
+def test_choose_title_keeps_the_visible_headline_when_twitter_contradicts_og() -> None:
+    candidates = {"jsonld": "Iran pulls out of talks", "h1": "Iran pulls out of talks",
+                  "twitter": "Iran pulls out of talks", "og": "End of talks? Tehran is clear"}
+    assert choose_title(candidates) == ("Iran pulls out of talks", "jsonld")
+    del candidates["twitter"]  # uncontradicted, the distinct social title is the editorial one
+    assert choose_title(candidates) == ("End of talks? Tehran is clear", "og")
+
+
+def test_h1_kicker_span_glues_hidden_colon() -> None:
+    body = ('<article><h1><span class="kicker">Draft law</span><span class="hide">: </span>'
+            "<span>A bit of progress</span></h1></article>")
+    assert _extract("", body).title == "Draft law: A bit of progress"
+
+
+def test_title_drops_a_tail_naming_a_url_directory() -> None:
+    head = '<meta property="og:title" content="Firefighters retire later - Landespolitik - Nachrichten">'
+    result = _extract(head, "<p>x</p>", url="https://paper.example/nachrichten/landespolitik/story-1")
+    assert result.title == "Firefighters retire later"
+
+
 def test_title_ignores_logo_h1_outside_article() -> None:
     body = "<header><h1>PAPER</h1></header><article><h1>The council votes today</h1></article>"
     result = _extract("<title>Something else entirely</title>", body)
