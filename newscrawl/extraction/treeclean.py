@@ -153,6 +153,93 @@ def drop_teaser_lists(tree: lxml.html.HtmlElement) -> int:
     return len(doomed)
 
 
+# A caption or credit is a few sentences at most; a longer "caption" block is a wrapper.
+CAPTION_MAX_WORDS = 60
+_CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:caption|credit|copyright)s?(?:$|[\s_-])", re.IGNORECASE)
+
+
+def _is_caption(element: lxml.html.HtmlElement) -> bool:
+    if element.tag == "figcaption":
+        return True
+    marker = f"{element.get('class', '')} {element.get('id', '')}"
+    return bool(_CAPTION_CLASS.search(marker)) and not _holds_article(element) and (
+        len(element.text_content().split()) <= CAPTION_MAX_WORDS
+    )
+
+
+_HIDDEN_CLASS = re.compile(
+    r"(?:^|\s)(?:sr-only|screen-reader-text|visually-?hidden|u?-?a11y-hidden)(?:$|\s)",
+    re.IGNORECASE,
+)
+
+
+def drop_hidden(tree: lxml.html.HtmlElement) -> int:
+    """Remove text only screen readers get ("Opens in a new window", a teaser headline
+    repeated for accessibility): not what readers see. (``hidden``/``aria-hidden``
+    also mark collapsed article parts, so they stay.)"""
+    doomed = [
+        el for el in tree.iter("span", "div", "p", "a", "section")
+        if _HIDDEN_CLASS.search(el.get("class") or "") and not _holds_article(el)
+    ]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(doomed)
+
+
+def drop_captions(tree: lxml.html.HtmlElement) -> int:
+    """Remove image captions and photo credits: they describe a picture, not the story,
+    and engines keep them as paragraphs when a figure sits inside the article text."""
+    doomed = [el for el in tree.iter("figcaption", "div", "p", "span", "small") if _is_caption(el)]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(doomed)
+
+
+# a teaser card (image + headline + dek) of another story is short
+CARD_MAX_WORDS = 80
+# how far up from the image link the card's headline link is looked for
+CARD_MAX_DEPTH = 4
+
+
+def _card_of(image_link: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The smallest container holding an image link and a text link to the same page."""
+    href = image_link.get("href")
+    node = image_link
+    for _ in range(CARD_MAX_DEPTH):
+        node = node.getparent()
+        if node is None or _holds_article(node):
+            return None
+        if len(node.text_content().split()) > CARD_MAX_WORDS:
+            return None
+        for link in node.iter("a"):
+            if link is not image_link and link.get("href") == href and link.text_content().strip():
+                return node
+    return None
+
+
+def drop_teaser_cards(tree: lxml.html.HtmlElement) -> int:
+    """Remove cards linking another story twice, by its picture and by its headline.
+
+    Templates put "more stories" cards inside and below the article; their deks
+    are full sentences, so only this double link tells them from article text.
+    """
+    doomed = []
+    for link in tree.iter("a"):
+        href = link.get("href") or ""
+        if href.startswith(("http", "/")) and link.find(".//img") is not None:
+            if link.text_content().strip():
+                continue
+            card = _card_of(link)
+            if card is not None:
+                doomed.append(card)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(doomed)
+
+
 def _merge_into_text(element: lxml.html.HtmlElement, text: str) -> None:
     """Replace an element by plain text (plus its tail) inside its parent."""
     parent = element.getparent()
@@ -222,8 +309,8 @@ def prepare_for_engine(tree: lxml.html.HtmlElement) -> None:
     Boilerplate containers and teasers go first (they are judged on links and
     classes), then markup engines mishandle is normalised, then code is dropped.
     """
-    pruned = prune_boilerplate(tree)
-    teasers = drop_link_paragraphs(tree) + drop_teaser_lists(tree)
+    pruned = prune_boilerplate(tree) + drop_hidden(tree) + drop_captions(tree)
+    teasers = drop_teaser_cards(tree) + drop_link_paragraphs(tree) + drop_teaser_lists(tree)
     flatten_ruby(tree)
     promote_subheadings(tree)
     strip_code(tree)
