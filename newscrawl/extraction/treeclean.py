@@ -33,6 +33,14 @@ _BOILERPLATE_TOKENS = (
 )
 
 
+# Calls to action (subscription offers, messenger channels, comment prompts) are
+# short widgets; a long element with such a class wraps the article instead.
+_PROMPT_TOKENS = ("cta", "whatsapp", "show-comments", "notification", "promo")
+PROMPT_BLOCK_MAX_WORDS = 120
+
+_PROMPT_BLOCK = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(_PROMPT_TOKENS) + r")(?:$|[\s_-])", re.IGNORECASE
+)
 _BOILERPLATE = re.compile(
     r"(?:^|[\s_-])(?:" + "|".join(re.escape(t) for t in _BOILERPLATE_TOKENS) + r")", re.IGNORECASE
 )
@@ -65,7 +73,12 @@ def prune_boilerplate(tree: lxml.html.HtmlElement) -> int:
     doomed = []
     for element in tree.iter(*_PRUNABLE_TAGS):
         marker = f"{element.get('class', '')} {element.get('id', '')}"
-        if marker.strip() and _BOILERPLATE.search(marker) and not _holds_article(element):
+        if not marker.strip() or _holds_article(element):
+            continue
+        if _BOILERPLATE.search(marker) or (
+            _PROMPT_BLOCK.search(marker)
+            and len(element.text_content().split()) <= PROMPT_BLOCK_MAX_WORDS
+        ):
             doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:
