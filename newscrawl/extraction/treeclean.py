@@ -33,9 +33,12 @@ _BOILERPLATE_TOKENS = (
 )
 
 
-# Calls to action (subscription offers, messenger channels, comment prompts) are
-# short widgets; a long element with such a class wraps the article instead.
-_PROMPT_TOKENS = ("cta", "whatsapp", "show-comments", "notification", "promo")
+# Calls to action (subscription offers, messenger channels, comment prompts) and
+# fact boxes beside the story are short widgets; a long element with such a class
+# wraps the article instead.
+_PROMPT_TOKENS = (
+    "cta", "whatsapp", "show-comments", "notification", "promo", "infobox", "factbox", "fact-box",
+)
 PROMPT_BLOCK_MAX_WORDS = 120
 
 _PROMPT_BLOCK = re.compile(
