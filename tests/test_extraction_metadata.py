@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gzip
 import json
-import sys
 from pathlib import Path
 
 import lxml.html
@@ -19,7 +17,6 @@ from newscrawl.extraction.metadata import Metadata, extract_metadata
 from newscrawl.extraction.titles import choose_title, site_labels, strip_site_name
 
 FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
-SHARED_NEWS = Path(__file__).resolve().parents[2] / "shared" / "data" / "news"
 
 
 def _tree(html: str) -> lxml.html.HtmlElement:
@@ -331,40 +328,7 @@ def test_same_input_same_output() -> None:
     assert first == second
 
 
-# --- quality gate on the shared corpus (skips cleanly without it) -----------------------
-
-FLOORS = {"title": 0.92, "authors": 0.89, "date_day": 0.98, "date_instant": 0.93}
-
-
-@pytest.mark.skipif(
-    not (SHARED_NEWS / "truth.jsonl").exists(), reason="../shared/data/news corpus not present"
-)
-def test_corpus_floors(tmp_path: Path) -> None:
-    from newscrawl.extraction.page import load_page
-
-    sys.path.insert(0, str(SHARED_NEWS.parents[1] / "tools"))
-    score = pytest.importorskip("score")
-    out = tmp_path / "out.jsonl"
-    with out.open("w", encoding="utf-8") as handle:
-        for line in (SHARED_NEWS / "truth.jsonl").open(encoding="utf-8"):
-            row = json.loads(line)
-            with gzip.open(SHARED_NEWS / "pages" / f"{row['id']}.html.gz") as page:
-                raw = page.read()
-            meta = extract_metadata(load_page(raw, row["url"]).tree, row["url"])
-            handle.write(
-                json.dumps(
-                    {
-                        "id": row["id"],
-                        "title": meta.title,
-                        "authors": meta.authors,
-                        "published": meta.published,
-                    }
-                )
-                + "\n"
-            )
-    result = score.score(str(SHARED_NEWS), str(out))
-    for name, floor in FLOORS.items():
-        assert result[name] >= floor, (name, result[name])
+# the quality gate on the shared corpora is tests/test_extraction_corpus.py
 
 
 _JSON = st.recursive(

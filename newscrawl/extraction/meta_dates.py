@@ -170,7 +170,7 @@ def _on_day(value: str | None, day: ParsedDate) -> bool:
         return False
     if not (parsed.aware and parsed.has_time):
         return parsed.value.date() == day.value.date()
-    start = dt.datetime.combine(day.value.date(), dt.time(), tzinfo=dt.timezone.utc)
+    start = dt.datetime.combine(day.value.date(), dt.time(), tzinfo=dt.UTC)
     window = dt.timedelta(hours=MAX_OFFSET_HOURS)
     return start - window <= parsed.value < start + dt.timedelta(days=1) + window
 
