@@ -25,8 +25,7 @@ from newscrawl.extraction.clean import (
 from newscrawl.extraction.treeclean import (
     decode_cfemail,
     decode_cloudflare_emails,
-    drop_captions,
-    drop_hidden,
+    drop_hidden_and_captions,
     drop_teaser_cards,
     prune_boilerplate,
 )
@@ -241,7 +240,7 @@ def test_screen_reader_text_and_captions_are_dropped() -> None:
         "<figure><img src='a.jpg'><figcaption>The mayor on Monday.</figcaption></figure>"
         "<div class='image-credit'>Photo: Agency</div></body></html>"
     )
-    assert drop_hidden(tree) == 1 and drop_captions(tree) == 2
+    assert drop_hidden_and_captions(tree) == 3
     assert " ".join(tree.text_content().split()) == "Text goes on."
 
 
