@@ -176,14 +176,23 @@ def _on_day(value: str | None, day: ParsedDate) -> bool:
 
 
 def search_page(ctx: MetaContext) -> ParsedDate | None:
-    """htmldate's extensive search of the parsed page (it copies the tree it is given)."""
-    try:
-        # no URL: the date in the path is our own last step (provenance "url")
-        day = find_date(ctx.tree, extensive_search=True, original_date=True, outputformat="%Y-%m-%d")
-    except Exception as exc:  # noqa: BLE001 - a third-party search must not lose the field
-        logger.debug("htmldate failed on %s: %r", ctx.url, exc)
-        return None
-    return parse_date(day) if day else None
+    """htmldate's search of the parsed page (it copies the tree it is given).
+
+    Its quick search first; the extensive one, whose free-text date parser costs
+    seconds per new language, only when the quick one finds nothing.
+    """
+    for extensive in (False, True):
+        try:
+            # no URL: the date in the path is our own last step (provenance "url")
+            day = find_date(
+                ctx.tree, extensive_search=extensive, original_date=True, outputformat="%Y-%m-%d"
+            )
+        except Exception as exc:  # noqa: BLE001 - a third-party search must not lose the field
+            logger.debug("htmldate failed on %s: %r", ctx.url, exc)
+            return None
+        if day:
+            return parse_date(day)
+    return None
 
 
 def modified(ctx: MetaContext) -> Result:
