@@ -113,3 +113,13 @@ def test_bold_subheading_is_not_a_byline() -> None:
 def test_split_names_never_crashes_and_returns_clean_strings(raw: str) -> None:
     for name in split_names(raw):
         assert name == name.strip() and name and "@" not in name
+
+
+def test_breadcrumbs_and_photo_credits_are_not_bylines() -> None:
+    root = lxml.html.fromstring(
+        "<article><nav class='breadcrumbs'><div class='breadbar _author'><a href='/a/b/'>Home</a>"
+        "<a href='/a/b/c/'>Switzerland</a></div></nav>"
+        "<figure><figcaption itemprop='author'>Foto: Mads Rasmussen</figcaption></figure>"
+        "<div class='byline'>By Jane Doe</div></article>"
+    )
+    assert find_byline(root) == ["Jane Doe"]

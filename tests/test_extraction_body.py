@@ -25,6 +25,8 @@ from newscrawl.extraction.body.main import combine, jsonld_paragraphs
 from newscrawl.extraction.body.treeclean import (
     decode_cfemail,
     decode_cloudflare_emails,
+    drop_hidden_and_captions,
+    drop_teaser_cards,
     prune_boilerplate,
 )
 
@@ -206,6 +208,46 @@ def test_prune_keeps_containers_that_hold_the_headline() -> None:
     assert prune_boilerplate(tree) == 2
     text = tree.text_content()
     assert "Title" in text and "Kept" in text and "Bio" not in text and "Other" not in text
+
+
+def test_prompt_widgets_are_pruned_only_while_short() -> None:
+    story = " ".join(["Long article sentence."] * 60)
+    tree = lxml.html.fromstring(
+        "<html><body><div class='nl-cta'>Join our club. Members get more.</div>"
+        f"<div class='cta float-l'><p>{story}</p></div></body></html>"
+    )
+    assert prune_boilerplate(tree) == 1
+    text = tree.text_content()
+    assert "Join our club" not in text and "Long article sentence." in text
+
+
+def test_teaser_card_linking_picture_and_headline_is_dropped() -> None:
+    tree = lxml.html.fromstring(
+        "<html><body><article><h1>Story</h1><p>Our own paragraph links "
+        "<a href='/other'>another story</a>.</p>"
+        "<div class='card'><a href='/next'><img src='n.jpg'></a><h2><a href='/next'>Next story"
+        "</a></h2><p>A full sentence about the next story.</p></div></article></body></html>"
+    )
+    assert drop_teaser_cards(tree) == 1
+    text = tree.text_content()
+    assert "Next story" not in text and "full sentence about the next" not in text
+    assert "Our own paragraph links another story." in text
+
+
+def test_screen_reader_text_and_captions_are_dropped() -> None:
+    tree = lxml.html.fromstring(
+        "<html><body><p>Text <span class='sr-only'>Opens in a new window</span>goes on.</p>"
+        "<figure><img src='a.jpg'><figcaption>The mayor on Monday.</figcaption></figure>"
+        "<div class='image-credit'>Photo: Agency</div></body></html>"
+    )
+    assert drop_hidden_and_captions(tree) == 3
+    assert " ".join(tree.text_content().split()) == "Text goes on."
+
+
+def test_headline_echo_with_kicker_is_dropped() -> None:
+    ctx = CleanContext(titles=["Kicker: The headline of the day"])
+    paras = ["Kicker The headline of the day", LONG]
+    assert drop_headline(paras, ctx) == [LONG]
 
 
 def test_site_selector_wins_over_the_engine() -> None:

@@ -122,15 +122,33 @@ def words(text: str) -> int:
     return max(spaced, len(text) // 4) if spaced <= 2 else spaced
 
 
+# a headline echo may carry a kicker or section label of up to this many characters
+HEADLINE_EXTRA_CHARS = 60
+
+
+def _key(text: str) -> str:
+    """Letters and digits only: the headline printed with other punctuation or spacing
+    ("Kicker Headline" for "Kicker: Headline") still compares equal."""
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _echoes_headline(para: str, titles: set[str]) -> bool:
+    p = _key(para)
+    if not p or words(para) >= 25:
+        return p in titles
+    return any(
+        t and t in p and len(p) - len(t) <= HEADLINE_EXTRA_CHARS and (p.startswith(t) or p.endswith(t))
+        for t in titles
+    )
+
+
 def drop_headline(paras: list[str], ctx: CleanContext) -> list[str]:
-    """The headline is a field of its own; engines often repeat it as the first line."""
-    titles = {fold(t) for t in ctx.titles if t}
-    out = list(paras)
+    """The headline is a field of its own; engines often repeat it (with its kicker) first."""
+    titles = {_key(t) for t in ctx.titles if t}
     for i, para in enumerate(paras[:HEAD_WINDOW]):
-        p = fold(para)
-        if p in titles or any(t and (p.startswith(t) and len(p) - len(t) < 40 and words(para) < 25) for t in titles):
-            return out[:i] + out[i + 1:]
-    return out
+        if _echoes_headline(para, titles):
+            return paras[:i] + paras[i + 1:]
+    return list(paras)
 
 
 def is_meta_line(para: str, ctx: CleanContext) -> bool:

@@ -33,6 +33,17 @@ _BOILERPLATE_TOKENS = (
 )
 
 
+# Calls to action (subscription offers, messenger channels, comment prompts) and
+# fact boxes beside the story are short widgets; a long element with such a class
+# wraps the article instead.
+_PROMPT_TOKENS = (
+    "cta", "whatsapp", "show-comments", "notification", "promo", "infobox", "factbox", "fact-box",
+)
+PROMPT_BLOCK_MAX_WORDS = 120
+
+_PROMPT_BLOCK = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(_PROMPT_TOKENS) + r")(?:$|[\s_-])", re.IGNORECASE
+)
 _BOILERPLATE = re.compile(
     r"(?:^|[\s_-])(?:" + "|".join(re.escape(t) for t in _BOILERPLATE_TOKENS) + r")", re.IGNORECASE
 )
@@ -65,7 +76,12 @@ def prune_boilerplate(tree: lxml.html.HtmlElement) -> int:
     doomed = []
     for element in tree.iter(*_PRUNABLE_TAGS):
         marker = f"{element.get('class', '')} {element.get('id', '')}"
-        if marker.strip() and _BOILERPLATE.search(marker) and not _holds_article(element):
+        if not marker.strip():
+            continue
+        if (_BOILERPLATE.search(marker) or (
+            _PROMPT_BLOCK.search(marker)
+            and len(element.text_content().split()) <= PROMPT_BLOCK_MAX_WORDS
+        )) and not _holds_article(element):
             doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:
@@ -153,6 +169,95 @@ def drop_teaser_lists(tree: lxml.html.HtmlElement) -> int:
     return len(doomed)
 
 
+# A caption or credit is a few sentences at most; a longer "caption" block is a wrapper.
+CAPTION_MAX_WORDS = 60
+_CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:caption|credit|copyright)s?(?:$|[\s_-])", re.IGNORECASE)
+# text only screen readers get ("Opens in a new window", a teaser headline repeated
+# for accessibility); ``hidden``/``aria-hidden`` also mark collapsed article parts
+_HIDDEN_CLASS = re.compile(
+    r"(?:^|\s)(?:sr-only|screen-reader-text|visually-?hidden|u?-?a11y-hidden)(?:$|\s)",
+    re.IGNORECASE,
+)
+_MARKED_TAGS = ("figcaption", "div", "p", "span", "small", "a", "section")
+
+
+def _is_unseen_or_caption(element: lxml.html.HtmlElement) -> bool:
+    if element.tag == "figcaption":
+        return True
+    classes = element.get("class")
+    if not classes:
+        return False
+    if _HIDDEN_CLASS.search(classes):
+        return not _holds_article(element)
+    return (
+        element.tag != "a"
+        and bool(_CAPTION_CLASS.search(classes))
+        and len(element.text_content().split()) <= CAPTION_MAX_WORDS
+        and not _holds_article(element)
+    )
+
+
+def drop_hidden_and_captions(tree: lxml.html.HtmlElement) -> int:
+    """Remove screen-reader-only text, image captions and photo credits, in one pass.
+
+    None of it is what a reader sees as the story: captions describe a picture and
+    engines keep them as paragraphs when a figure sits inside the article text.
+    """
+    doomed = [el for el in tree.iter(*_MARKED_TAGS) if _is_unseen_or_caption(el)]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(doomed)
+
+
+# a teaser card (image + headline + dek) of another story is short
+CARD_MAX_WORDS = 80
+# how far up from the image link the card's headline link is looked for
+CARD_MAX_DEPTH = 4
+
+
+def _card_of(image_link: lxml.html.HtmlElement, text_link: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The smallest short container holding both links, if it is near the image link."""
+    node = image_link
+    for _ in range(CARD_MAX_DEPTH):
+        node = node.getparent()
+        if node is None:
+            return None
+        if any(a is node for a in text_link.iterancestors()):
+            too_long = len(node.text_content().split()) > CARD_MAX_WORDS
+            return None if too_long or _holds_article(node) else node
+    return None
+
+
+def drop_teaser_cards(tree: lxml.html.HtmlElement) -> int:
+    """Remove cards linking another story twice, by its picture and by its headline.
+
+    Templates put "more stories" cards inside and below the article; their deks
+    are full sentences, so only this double link tells them from article text.
+    Links are grouped by target once, so only pictures with a headline link are
+    walked up.
+    """
+    pictures: dict[str, lxml.html.HtmlElement] = {}
+    texts: dict[str, lxml.html.HtmlElement] = {}
+    for link in tree.iter("a"):
+        href = link.get("href") or ""
+        if not href.startswith(("http", "/")):
+            continue
+        has_text = bool(link.text_content().strip())
+        if not has_text and link.find(".//img") is not None:
+            pictures.setdefault(href, link)
+        elif has_text:
+            texts.setdefault(href, link)
+    doomed = [
+        card for href, picture in pictures.items()
+        if href in texts and (card := _card_of(picture, texts[href])) is not None
+    ]
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return len(doomed)
+
+
 def _merge_into_text(element: lxml.html.HtmlElement, text: str) -> None:
     """Replace an element by plain text (plus its tail) inside its parent."""
     parent = element.getparent()
@@ -222,8 +327,8 @@ def prepare_for_engine(tree: lxml.html.HtmlElement) -> None:
     Boilerplate containers and teasers go first (they are judged on links and
     classes), then markup engines mishandle is normalised, then code is dropped.
     """
-    pruned = prune_boilerplate(tree)
-    teasers = drop_link_paragraphs(tree) + drop_teaser_lists(tree)
+    pruned = prune_boilerplate(tree) + drop_hidden_and_captions(tree)
+    teasers = drop_teaser_cards(tree) + drop_link_paragraphs(tree) + drop_teaser_lists(tree)
     flatten_ruby(tree)
     promote_subheadings(tree)
     strip_code(tree)

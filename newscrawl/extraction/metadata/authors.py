@@ -173,7 +173,8 @@ _SKIP_TAGS = frozenset(
     {"meta", "link", "script", "style", "img", "body", "html", "article", "section"}
 )
 _SKIP_CLASSES = re.compile(
-    r"bio|box|desc|about|avatar|image|img|photo|social|follow|more-|related|comment|teaser|recommend",
+    r"bio|box|desc|about|avatar|image|img|photo|social|follow|more-|related|comment|teaser|recommend"
+    r"|breadcrumb|caption",
     re.IGNORECASE,
 )
 
@@ -202,11 +203,17 @@ def _byline_texts(element: lxml_html.HtmlElement) -> list[str]:
     return [visible_text(element)]
 
 
+# a "byline" inside these is a breadcrumb trail or a photo credit
+_NOT_BYLINE_TAGS = frozenset({"nav", "figcaption", "figure"})
+
+
 def _in_author_box(element: lxml_html.HtmlElement) -> bool:
-    """Whether the element sits in an author bio box / teaser rather than the byline."""
+    """Whether the element sits in an author bio box, teaser, breadcrumb or caption."""
     for depth, node in enumerate([element, *element.iterancestors()]):
         if depth > AUTHOR_BOX_DEPTH:
             return False
+        if node.tag in _NOT_BYLINE_TAGS:
+            return True
         classes = (node.get("class") or "") + " " + (node.get("id") or "")
         if _SKIP_CLASSES.search(classes):
             return True

@@ -34,6 +34,7 @@ from newscrawl.extraction.metadata.titles import (
     find_h1,
     normalize_space,
     strip_site_name,
+    url_directories,
 )
 
 logger = logging.getLogger(__name__)
@@ -93,8 +94,9 @@ def _title(ctx: MetaContext) -> Result:
         "meta": ctx.page.first("dc.title", "title", "sailthru.title", "parsely-title"),
         "title": ctx.page.title_tag,
     }
+    directories = url_directories(ctx.url)
     candidates = {
-        source: strip_site_name(value, labels, ctx.section_hint)
+        source: strip_site_name(value, labels, ctx.section_hint, directories)
         for source, value in raw.items()
         if value
     }

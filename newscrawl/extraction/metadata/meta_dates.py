@@ -1,15 +1,21 @@
 """The date cascade: published and modified from their most trusted sources.
 
 JSON-LD first, then meta tags, microdata, the article's ``<time>``, a date in
-the title, dated byline elements and finally the URL. A less trusted source
-may still *upgrade* the chosen value when it states the same day (and time)
-with an offset, because users need a comparable instant, not a bare local time.
+the title, dated byline elements, htmldate's search of the whole page and
+finally the URL. A less trusted source may still *upgrade* the chosen value
+when it states the same day (and time) with an offset, because users need a
+comparable instant, not a bare local time. htmldate only answers when our own
+sources found nothing: it is slower and only knows the day, but it reads many
+more page layouts (dates in free text, comment-free copyright lines excluded).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
+
+from htmldate import find_date
 
 from newscrawl.extraction.dates import ParsedDate, date_from_url, parse_date, parse_text
 from newscrawl.extraction.metadata.jsonld import text_value
@@ -120,20 +126,31 @@ def _date_candidates(
 
 
 def published(ctx: MetaContext) -> Result:
-    """When the article first appeared (selector, structured data, page, URL)."""
+    """When the article first appeared (selector, structured data, page, search, URL)."""
     selected = ctx.selected_text("published")
     if selected:
         parsed = parse_date(selected, ctx.hints.timezone)
         if parsed:
             return parsed.iso(), "selector"
+    from_url = date_from_url(ctx.url)
+    value, source = _pick_date(_published_candidates(ctx) or ([(from_url, "url")] if from_url else []))
+    if source == "text" and (searched := search_page(ctx)) and not _on_day(value, searched):
+        # a date printed near the byline may be a teaser's or a comment's; htmldate weighs
+        # every date of the page, so its day overrules ours when they disagree
+        value, source = searched.iso(), "htmldate"
+    if from_url and source != "url" and not _on_day(value, from_url):
+        # a full date in the path is stamped when the story is filed; a source naming
+        # another day describes something else (a re-publication, a template default)
+        return from_url.iso(), "url"
+    return value, source
+
+
+def _published_candidates(ctx: MetaContext) -> list[tuple[ParsedDate, str]]:
+    """Our own sources in order of trust; htmldate's search only when they have nothing."""
     found = _date_candidates(ctx, "datePublished", PUBLISHED_META, "datepublished")
     if not found:
-        article = ctx.ld.article or {}
-        found = [
-            (p, "jsonld")
-            for p in [parse_date(text_value(article.get("dateCreated")), ctx.hints.timezone)]
-            if p
-        ]
+        created = parse_date(text_value((ctx.ld.article or {}).get("dateCreated")), ctx.hints.timezone)
+        found = [(created, "jsonld")] if created else []
     found += [(p, "time") for p in ctx.time_dates()]
     if not found:
         titles = (ctx.page.first("og:title"), ctx.page.title_tag)
@@ -141,10 +158,41 @@ def published(ctx: MetaContext) -> Result:
     if not found:
         found += [(p, "text") for p in ctx.text_dates()]
     if not found:
-        from_url = date_from_url(ctx.url)
-        if from_url:
-            found.append((from_url, "url"))
-    return _pick_date(found)
+        found += [(p, "htmldate") for p in [search_page(ctx)] if p]
+    return found
+
+
+def _on_day(value: str | None, day: ParsedDate) -> bool:
+    """Whether an ISO answer can name ``day``: the same date, or an instant that some
+    UTC offset puts on it."""
+    parsed = parse_date(value)
+    if parsed is None:
+        return False
+    if not (parsed.aware and parsed.has_time):
+        return parsed.value.date() == day.value.date()
+    start = dt.datetime.combine(day.value.date(), dt.time(), tzinfo=dt.UTC)
+    window = dt.timedelta(hours=MAX_OFFSET_HOURS)
+    return start - window <= parsed.value < start + dt.timedelta(days=1) + window
+
+
+def search_page(ctx: MetaContext) -> ParsedDate | None:
+    """htmldate's search of the parsed page (it copies the tree it is given).
+
+    Its quick search first; the extensive one, whose free-text date parser costs
+    seconds per new language, only when the quick one finds nothing.
+    """
+    for extensive in (False, True):
+        try:
+            # no URL: the date in the path is our own last step (provenance "url")
+            day = find_date(
+                ctx.tree, extensive_search=extensive, original_date=True, outputformat="%Y-%m-%d"
+            )
+        except Exception as exc:  # noqa: BLE001 - a third-party search must not lose the field
+            logger.debug("htmldate failed on %s: %r", ctx.url, exc)
+            return None
+        if day:
+            return parse_date(day)
+    return None
 
 
 def modified(ctx: MetaContext) -> Result:
