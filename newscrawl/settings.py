@@ -108,3 +108,9 @@ NEWSCRAWL_MAX_RETRY_AFTER = 120  # longest Retry-After honoured (s); longer: sit
 NEWSCRAWL_RETRY_AFTER_TIMES = 3  # Retry-After waits per URL before giving it up
 NEWSCRAWL_RETRY_AFTER_DEFAULT = 5  # wait (s) for a 429 without Retry-After
 NEWSCRAWL_TARGET_RESOLVE_HOSTS = True  # resolve host names; refuse those pointing at private addresses
+
+# --- safety limits (README "Safety and limits") ----------------------------------------
+TELNETCONSOLE_ENABLED = False  # no remote Python console (Scrapy's default logs its password)
+NEWSCRAWL_EXTRACT_TIMEOUT = 20  # s per page in a worker; over it: page failed, worker replaced
+NEWSCRAWL_MAX_PAGE_TAGS = 100_000  # pages with more '<' are failed unparsed (0: no cap)
+NEWSCRAWL_MAX_PAGE_ATTRIBUTES = 100_000  # pages with more '=' are failed unparsed (0: no cap)

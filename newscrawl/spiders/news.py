@@ -21,7 +21,8 @@ from scrapy.http import Response, TextResponse
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
 from newscrawl.sites import Site, load_registry, site_from_url
-from newscrawl.spiders.extractor import PageExtractor
+from newscrawl.spiders.extractor import ExtractionCrashed, ExtractionTimeout, PageExtractor
+from newscrawl.spiders.limits import page_too_complex
 from newscrawl.spiders.frontier import Frontier, parse_since
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,12 @@ class NewsSpider(scrapy.Spider):
     # -- start ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.frontier = Frontier.from_crawler(self.crawler, self.sites, since=self.since)
-        self.extractor = PageExtractor(self.crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS"))
+        settings = self.crawler.settings
+        self.extractor = PageExtractor(settings.getint("NEWSCRAWL_EXTRACT_WORKERS"),
+                                       settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT"),
+                                       self.crawler.stats)
+        self.page_caps = (settings.getint("NEWSCRAWL_MAX_PAGE_TAGS"),
+                          settings.getint("NEWSCRAWL_MAX_PAGE_ATTRIBUTES"))
         self.crawler.signals.connect(self.extractor.close, signals.spider_closed)
         for site in self.sites:
             for request in self.frontier.start_requests(site):
@@ -118,8 +124,16 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             stats.inc_value("newscrawl/pages/skipped/not_html")
             return
-        fields = await self.extractor.extract(response.body, response.url,
-                                              _header_charset(response), self.hints[site.name])
+        if (reason := page_too_complex(response.body, *self.page_caps)) is not None:
+            self._page_failed(response, reason)
+            return
+        try:
+            fields = await self.extractor.extract(response.body, response.url,
+                                                  _header_charset(response), self.hints[site.name])
+        except (ExtractionTimeout, ExtractionCrashed) as exc:
+            self._page_failed(response, type(exc).__name__)
+            logger.warning("page %s not extracted: %s", response.url, exc)
+            return
         verdict = self.frontier.judge_page(response, fields)
         if verdict == "listing":
             for request in self._follow(self.frontier.from_listing(response)):
@@ -140,6 +154,14 @@ class NewsSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
             aliases=aliases, lastmod=self.frontier.lastmod_for(aliases),
         )
+
+    def _page_failed(self, response: Response, reason: str) -> None:
+        """A fetched page that could not be extracted counts as a failed page of its site."""
+        site = response.meta.get(SITE_META)
+        stats = self.crawler.stats
+        stats.inc_value(f"newscrawl/errors/page/{reason}")
+        stats.inc_value(f"newscrawl/site/{site}/errors")
+        stats.inc_value(f"newscrawl/site/{site}/errors/{reason}")
 
     def on_error(self, failure: Any) -> Iterator[scrapy.Request]:
         request = failure.request
