@@ -21,9 +21,9 @@ from newscrawl.discovery.patterns import PatternError, UrlPattern, compile_patte
 from newscrawl.exceptions import RegistryError
 
 DEFAULT_REGISTRY = Path(__file__).with_name("default.yaml")
-MAX_REGISTRY_BYTES = 1 << 20  # a registry of 1,000 sites is ~200 KB; bigger files are refused unread
+MAX_REGISTRY_BYTES = 256 * 1024  # ~3,000 sites; bigger files are refused unread (parse < 1 s)
 MAX_YAML_DEPTH = 10  # nesting of lists/mappings (an entry needs 4)
-MAX_SITES = 5000  # entries per registry file
+MAX_SITES = 10_000  # entries per registry file
 MAX_DOWNLOAD_DELAY = 300.0  # seconds; a larger (or infinite) download_delay is a typo
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 SELECTOR_FIELDS = frozenset({"title", "body", "authors", "published"})
@@ -185,31 +185,28 @@ def load_registry(path: str | Path | None = None) -> list[Site]:
     return sites
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader without anchors/aliases and with a nesting limit.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: ~10x faster
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _check_events(text: str) -> None:
+    """Refuse anchors/aliases and deep nesting from the event stream, before anything is built.
 
     Aliases are what makes a "billion laughs" file of a few hundred bytes expand to
     gigabytes (and its error message with it); a registry never needs them. Deep
     ``[[[...]]]`` nesting would otherwise end in a RecursionError traceback.
     """
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.YAMLError("aliases (*name) are not allowed in a registry")
-        event = self.peek_event()
-        if getattr(event, "anchor", None):
-            raise yaml.YAMLError("anchors (&name) are not allowed in a registry")
-        self._depth += 1
-        try:
-            if self._depth > MAX_YAML_DEPTH:
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.YAMLError("anchors and aliases (&name, *name) are not allowed in a registry")
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
                 raise yaml.YAMLError(f"nested deeper than {MAX_YAML_DEPTH} levels")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        elif isinstance(event, _CLOSE):
+            depth -= 1
 
 
 def _read_yaml(path: Path) -> Any:
@@ -222,11 +219,9 @@ def _read_yaml(path: Path) -> Any:
     if len(raw) > MAX_REGISTRY_BYTES:
         raise RegistryError(f"{path}: registry larger than {MAX_REGISTRY_BYTES} bytes")
     try:
-        loader = _BoundedLoader(raw.decode("utf-8"))
-        try:
-            return loader.get_single_data()
-        finally:
-            loader.dispose()
+        text = raw.decode("utf-8")
+        _check_events(text)
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader, checked above
     except UnicodeDecodeError as exc:
         raise RegistryError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:
