@@ -114,3 +114,8 @@ TELNETCONSOLE_ENABLED = False  # no remote Python console (Scrapy's default logs
 NEWSCRAWL_EXTRACT_TIMEOUT = 20  # s per page in a worker; over it: page failed, worker replaced
 NEWSCRAWL_MAX_PAGE_TAGS = 100_000  # pages with more '<' are failed unparsed (0: no cap)
 NEWSCRAWL_MAX_PAGE_ATTRIBUTES = 100_000  # pages with more '=' are failed unparsed (0: no cap)
+NEWSCRAWL_SITE_MAX_SECONDS = 1200  # wall-clock budget per site per run; later requests refused (0: none)
+NEWSCRAWL_MAX_DISCOVERED_PER_SITE = 10_000  # page requests built per site per run (checked before building)
+NEWSCRAWL_MAX_CHILD_SITEMAPS = 100  # child sitemaps fetched per site per run
+NEWSCRAWL_MAX_SITEMAP_FAILURES = 5  # failed sitemaps after which a site's remaining children are skipped
+NEWSCRAWL_SITEMAP_SECONDS = 300  # s from a site's first child sitemap; later children skipped

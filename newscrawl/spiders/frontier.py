@@ -23,6 +23,7 @@ from newscrawl.discovery.links import looks_like_article, url_shape
 from newscrawl.discovery.sitemaps import SitemapWalker, parse_sitemap, sitemap_urls_from_robots
 from newscrawl.discovery.traps import TrapGuard, strip_session_ids
 from newscrawl.sites import Site
+from newscrawl.spiders.budgets import DiscoveryBudget
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ class Frontier:
     """Per-run discovery state: requested keys, trap guard, sitemap walker, state look-ups."""
 
     def __init__(self, sites: list[Site], stats: Any, state: Any, *, since: datetime | None,
-                 min_words: int, max_listing_pages: int, depth_limit: int = 0) -> None:
+                 min_words: int, max_listing_pages: int, depth_limit: int = 0,
+                 budget: DiscoveryBudget | None = None) -> None:
         self.sites = {s.name: s for s in sites}
         self.stats = stats
         self.state = state  # the StateExtension (its look-ups miss with -a fresh=1)
@@ -67,6 +69,8 @@ class Frontier:
         self.requested: set[str] = set()  # canonical keys of pages requested in this run
         self.lastmods: dict[str, datetime] = {}  # canonical key -> newest sitemap/feed date
         self.validators: dict[str, tuple] = {}  # discovery URL -> (etag, last_modified) seen now
+        self.budget = budget or DiscoveryBudget(stats, max_urls=0, max_sitemaps=0,
+                                                max_sitemap_failures=0, sitemap_seconds=0)
 
     @classmethod
     def from_crawler(cls, crawler: Any, sites: list[Site], *,
@@ -75,7 +79,8 @@ class Frontier:
         return cls(sites, crawler.stats, crawler.get_extension(StateExtension), since=since,
                    min_words=crawler.settings.getint("NEWSCRAWL_MIN_WORDS"),
                    max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"),
-                   depth_limit=crawler.settings.getint("DEPTH_LIMIT"))
+                   depth_limit=crawler.settings.getint("DEPTH_LIMIT"),
+                   budget=DiscoveryBudget.from_settings(crawler.settings, crawler.stats))
 
     # -- requests ---------------------------------------------------------------------
     def request(self, url: str, site: Site, kind: str, priority: int | None = None,
@@ -109,6 +114,8 @@ class Frontier:
     def page_request(self, url: str, site: Site, *, lastmod: datetime | None = None,
                      via: str) -> scrapy.Request | None:
         """A request for a candidate article, or None (counted) when it is not needed."""
+        if not self.budget.urls_left(site.name):
+            return None
         url = strip_tracking(url)
         key = canonicalize_url(url)
         if lastmod is not None:
@@ -122,6 +129,7 @@ class Frontier:
             self.stats.inc_value("newscrawl/discovery/skipped/seen_before")
             return None
         self.requested.add(key)
+        self.budget.take_url(site.name)
         self.stats.inc_value(f"newscrawl/discovery/pages/{via}")
         return self.request(url, site, "page")
 
@@ -152,6 +160,9 @@ class Frontier:
         """Release up to ``count`` pending child sitemaps (also after a failed one)."""
         pending = self.pending_sitemaps.get(site_name)
         while pending and count > 0:
+            if not self.budget.take_sitemap(site_name):
+                pending.clear()
+                return
             count -= 1
             yield self.request(pending.popleft(), self.sites[site_name], "sitemap",
                                CHILD_SITEMAP_PRIORITY)
@@ -172,6 +183,8 @@ class Frontier:
             yield from self.next_sitemaps(site.name, SITEMAP_CHAINS - 1)  # +1 by the caller
             return
         for entry in doc.entries:
+            if not self.budget.urls_left(site.name):
+                return
             yield from self._candidate(entry.loc, site, entry.news_published or entry.lastmod,
                                        lastmod=entry.lastmod, via="sitemap")
 
@@ -198,6 +211,8 @@ class Frontier:
             self.stats.inc_value("newscrawl/discovery/skipped/depth_limit")
             return
         for href in response.css("a::attr(href)").getall():
+            if not self.budget.urls_left(site.name):
+                return
             url = response.urljoin(href.strip())
             if not self._same_site(url, site):
                 continue

@@ -114,6 +114,9 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newscrawl/pages/skipped/not_html")
             return
+        if (reason := page_too_complex(response.body, *self.page_caps)) is not None:
+            self._page_failed(response, reason)  # parsed in the reactor: bounded first
+            return
         yield from self._follow(self.frontier.from_listing(response))
 
     # -- article pages ------------------------------------------------------------------
@@ -174,6 +177,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors/{reason}")
         logger.info("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
         if kind == "sitemap":  # the child sitemaps queued behind it must still come
+            self.frontier.budget.sitemap_failed(site)
             yield from self._follow(self.frontier.next_sitemaps(site, 1))
 
 
