@@ -119,3 +119,7 @@ NEWSCRAWL_MAX_DISCOVERED_PER_SITE = 10_000  # page requests built per site per r
 NEWSCRAWL_MAX_CHILD_SITEMAPS = 100  # child sitemaps fetched per site per run
 NEWSCRAWL_MAX_SITEMAP_FAILURES = 5  # failed sitemaps after which a site's remaining children are skipped
 NEWSCRAWL_SITEMAP_SECONDS = 300  # s from a site's first child sitemap; later children skipped
+NEWSCRAWL_MAX_RUN_SECONDS = 3300  # a run closes (feed + summary written) after this; below an hourly cron
+NEWSCRAWL_RUN_GRACE = 120  # s after NEWSCRAWL_MAX_RUN_SECONDS before the process is ended hard (exit 9)
+NEWSCRAWL_STOP_SECONDS = 10  # s after SIGTERM/SIGINT before the process is ended hard (exit 9)
+NEWSCRAWL_UMASK = "077"  # octal umask of the crawl: log, state and feed files owner-only
