@@ -123,3 +123,5 @@ NEWSCRAWL_MAX_RUN_SECONDS = 3300  # a run closes (feed + summary written) after 
 NEWSCRAWL_RUN_GRACE = 120  # s after NEWSCRAWL_MAX_RUN_SECONDS before the process is ended hard (exit 9)
 NEWSCRAWL_STOP_SECONDS = 10  # s after SIGTERM/SIGINT before the process is ended hard (exit 9)
 NEWSCRAWL_UMASK = "077"  # octal umask of the crawl: log, state and feed files owner-only
+NEWSCRAWL_MAX_LINKS_PER_PAGE = 5000  # <a> elements read per listing page (a big homepage has ~1,000)
+REMOTE_CONTROL_ENABLED = False  # Scrapy's remote-control HTTP server stays off

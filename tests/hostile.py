@@ -31,6 +31,10 @@ def _article(fs: FaultServer, path: str) -> Reply:
     return Reply(200, article_html(f"Story {path}", "en", path).encode(), TEXT)
 
 
+def _stub(fs: FaultServer, path: str) -> Reply:
+    return Reply(200, b"<html><head><title>Stub</title></head><body>no story</body></html>", TEXT)
+
+
 def _rate_limited(fs: FaultServer, path: str) -> Reply:
     """429 + Retry-After: 30 to the first request of every page, then the article."""
     if fs.count(f"limited{path}") == 1:
@@ -75,8 +79,9 @@ ATTACKS: dict[str, list[tuple[str, Callable[[FaultServer, str], Reply]]]] = {
         200, ("User-agent: *\nSitemap: x" + " " * 300_000 + "x \n").encode(),
         {"Content-Type": "text/plain"}))],
     "attrs": [("/", lambda fs, p: Reply(200, _attribute_flood(), TEXT))],
-    "links": [("/", _home([f"/2024/05/01/l{i}.html" for i in range(40_000)]))],
-    "index": [("/sitemap.xml", _index), ("/child-*", _child)],
+    "links": [("/", _home([f"/2024/05/01/l{i}.html" for i in range(40_000)])),
+              ("/2024/*", _stub)],
+    "index": [("/sitemap.xml", _index), ("/child-*", _child), ("/2024/*", _stub)],
     "limited": [("/", _home([f"/2024/05/01/r{i}.html" for i in range(LIMITED_ARTICLES)])),
                 ("/2024/*", _rate_limited)],
 }

@@ -15,6 +15,7 @@ from scrapy.exceptions import UsageError
 
 from newscrawl import exitcodes
 from newscrawl.commands import deadlines
+from newscrawl.dedup.errors import CorruptState, StateUnavailable
 from newscrawl.dedup.lock import AlreadyRunning, RunLock
 from newscrawl.exceptions import RegistryError
 
@@ -57,9 +58,15 @@ class Command(ScrapyCrawl):
                            takeover_after=_takeover_after(self.settings))
             try:
                 lock.acquire()
+                _check_state(self.settings)
             except AlreadyRunning as exc:
                 print(f"newscrawl: {exc}", file=sys.stderr)
                 self.exitcode = exitcodes.ALREADY_RUNNING
+                return
+            except (StateUnavailable, OSError) as exc:
+                lock.release()
+                print(f"newscrawl: error: {_state_message(exc)}", file=sys.stderr)
+                self.exitcode = exitcodes.OUTPUT_FAILED
                 return
         try:
             _arm_run_deadline(self.settings)
@@ -94,6 +101,24 @@ def _handle_stop_signals(handler: Any) -> None:
     a late SIGTERM cannot turn a finished run into a killed one (exit -15)."""
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, handler)
+
+
+def _check_state(settings: Any) -> None:
+    """Open the SQLite state once before the crawl: a state we may not write (permissions,
+    read-only file system, immutable file, busy database) stops the run here with exit 8
+    and is left untouched. Corruption is left to the run, which quarantines and rebuilds."""
+    from newscrawl.dedup.sqlite_store import StateStore
+    try:
+        StateStore.open(settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl").close()
+    except CorruptState:
+        pass
+
+
+def _state_message(exc: BaseException) -> str:
+    if isinstance(exc, StateUnavailable):
+        return f"{exc} (state left untouched)"
+    return f"state folder unusable: {getattr(exc, 'strerror', None) or exc} " \
+           f"({getattr(exc, 'filename', '') or ''})"
 
 
 def _current_umask() -> int:

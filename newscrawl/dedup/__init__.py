@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from newscrawl.dedup.backend import StateBackend, open_state
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key
-from newscrawl.dedup.errors import AlreadyRunning, CorruptState
+from newscrawl.dedup.errors import AlreadyRunning, CorruptState, StateUnavailable
 from newscrawl.dedup.fingerprint import content_hash, normalise_body, shingles, story_id
 from newscrawl.dedup.lock import RunLock
 from newscrawl.dedup.records import ArticleRecord, HealthRecord, Validators
@@ -26,7 +26,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "AlreadyRunning", "ArticleRecord", "CorruptState", "HealthRecord", "Match",
+    "AlreadyRunning", "ArticleRecord", "CorruptState", "StateUnavailable", "HealthRecord", "Match",
     "NearDuplicateIndex", "RunLock", "Signature", "StateBackend", "StateStore", "Validators",
     "canonicalize_url", "content_hash", "normalise_body", "open_state", "resolve_canonical",
     "shingles", "site_key", "story_id",

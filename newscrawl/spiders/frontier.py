@@ -56,7 +56,7 @@ class Frontier:
 
     def __init__(self, sites: list[Site], stats: Any, state: Any, *, since: datetime | None,
                  min_words: int, max_listing_pages: int, depth_limit: int = 0,
-                 budget: DiscoveryBudget | None = None) -> None:
+                 budget: DiscoveryBudget | None = None, max_links: int = 0) -> None:
         self.sites = {s.name: s for s in sites}
         self.stats = stats
         self.state = state  # the StateExtension (its look-ups miss with -a fresh=1)
@@ -69,6 +69,7 @@ class Frontier:
         self.requested: set[str] = set()  # canonical keys of pages requested in this run
         self.lastmods: dict[str, datetime] = {}  # canonical key -> newest sitemap/feed date
         self.validators: dict[str, tuple] = {}  # discovery URL -> (etag, last_modified) seen now
+        self.max_links = max_links  # <a> elements read per listing page (0: all)
         self.budget = budget or DiscoveryBudget(stats, max_urls=0, max_sitemaps=0,
                                                 max_sitemap_failures=0, sitemap_seconds=0)
 
@@ -80,7 +81,8 @@ class Frontier:
                    min_words=crawler.settings.getint("NEWSCRAWL_MIN_WORDS"),
                    max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"),
                    depth_limit=crawler.settings.getint("DEPTH_LIMIT"),
-                   budget=DiscoveryBudget.from_settings(crawler.settings, crawler.stats))
+                   budget=DiscoveryBudget.from_settings(crawler.settings, crawler.stats),
+                   max_links=crawler.settings.getint("NEWSCRAWL_MAX_LINKS_PER_PAGE"))
 
     # -- requests ---------------------------------------------------------------------
     def request(self, url: str, site: Site, kind: str, priority: int | None = None,
@@ -210,7 +212,7 @@ class Frontier:
             # marked them requested, hiding them from the sitemaps that list them too
             self.stats.inc_value("newscrawl/discovery/skipped/depth_limit")
             return
-        for href in response.css("a::attr(href)").getall():
+        for href in self._hrefs(response):
             if not self.budget.urls_left(site.name):
                 return
             url = response.urljoin(href.strip())
@@ -255,6 +257,20 @@ class Frontier:
         return sorted({canonicalize_url(u) for u in urls})
 
     # -- helpers ------------------------------------------------------------------------
+    def _hrefs(self, response: TextResponse) -> Iterator[str]:
+        """The page's ``<a href>`` values, at most ``max_links`` of them.
+
+        Straight from the lxml tree: parsel's ``a::attr(href)`` built one Selector per
+        link (1.5 s of reactor time for a 40,000-link homepage).
+        """
+        for count, anchor in enumerate(response.selector.root.iter("a")):
+            if self.max_links and count >= self.max_links:
+                self.stats.inc_value("newscrawl/discovery/budget/links_per_page")
+                return
+            href = anchor.get("href")
+            if href:
+                yield href
+
     def _candidate(self, url: str, site: Site, date: datetime | None, *,
                    lastmod: datetime | None, via: str) -> Iterator[scrapy.Request]:
         if self._too_old(date):
