@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -37,6 +37,7 @@ LISTING_PRIORITY = 50
 # frontier, and a run stopped by max_articles fetches no more of them.
 CHILD_SITEMAP_PRIORITY = -10
 SITEMAP_CHAINS = 2  # child sitemaps of one site in flight at once
+FUTURE_SLACK = timedelta(days=1)  # lastmods later than now + this are ignored (clock skew allowed)
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -120,8 +121,8 @@ class Frontier:
             return None
         url = strip_tracking(url)
         key = canonicalize_url(url)
+        lastmod = self._plausible(lastmod)
         if lastmod is not None:
-            lastmod = lastmod if lastmod.tzinfo else lastmod.replace(tzinfo=UTC)
             self.lastmods[key] = max(lastmod, self.lastmods.get(key, lastmod))
         if key in self.requested:
             self.stats.inc_value("newscrawl/discovery/skipped/already_requested")
@@ -297,6 +298,17 @@ class Frontier:
             self.stats.inc_value(f"newscrawl/discovery/trap/{reason}")
         return allowed
 
+    def _plausible(self, lastmod: datetime | None) -> datetime | None:
+        """An aware lastmod, or None when it lies in the future (a ``2099`` once stored
+        would hide every later real update of the page)."""
+        if lastmod is None:
+            return None
+        lastmod = lastmod if lastmod.tzinfo else lastmod.replace(tzinfo=UTC)
+        if lastmod > datetime.now(UTC) + FUTURE_SLACK:
+            self.stats.inc_value("newscrawl/discovery/lastmod/future_ignored")
+            return None
+        return lastmod
+
     def _too_old(self, date: datetime | None) -> bool:
         if self.since is None or date is None:
             return False
@@ -337,7 +349,8 @@ class Frontier:
 
 
 def _changed(lastmod: datetime | None, stored: str | None) -> bool:
-    """True when the discovery document dates the URL after what the state recorded."""
+    """True when the discovery document dates the URL after what the state recorded
+    (a stored date in the future, left by an older version, counts as no date)."""
     if lastmod is None or not stored:
         return False
     try:
@@ -346,6 +359,8 @@ def _changed(lastmod: datetime | None, stored: str | None) -> bool:
         return True
     if previous.tzinfo is None:
         previous = previous.replace(tzinfo=UTC)
+    if previous > datetime.now(UTC) + FUTURE_SLACK:
+        return True
     if lastmod.tzinfo is None:
         lastmod = lastmod.replace(tzinfo=UTC)
     return lastmod > previous
