@@ -10,9 +10,13 @@ Each worker is its own one-process executor, so a page that overstays
 ``NEWSCRAWL_EXTRACT_TIMEOUT`` is handled by killing *that* worker and starting a
 fresh one: the page counts as failed, the other workers' pages go on. A
 ``ProcessPoolExecutor`` shared by all workers could only be torn down whole.
-Workers die with the crawl whatever kills it: on Linux each asks the kernel for
-SIGKILL when its parent dies (``PR_SET_PDEATHSIG``), elsewhere a watchdog thread
-polls the parent pid.
+Workers die with the crawl whatever kills it. Their parent is the forkserver,
+which stays alive as long as any worker does (each worker holds its "alive"
+pipe), so a parent-death signal alone never fires when the crawl's main process
+is killed: each worker also runs a watchdog thread that polls the crawl's pid
+and exits within ``PARENT_POLL`` seconds of its death (zombie included).
+``PR_SET_PDEATHSIG`` still covers the forkserver itself being killed. Once the
+workers are gone, the forkserver and resource tracker see EOF and exit.
 Fields come back as a plain namespace, so the reactor process never imports the
 extraction engine (trafilatura and its parsers stay in the workers' memory).
 """
@@ -39,7 +43,7 @@ from newscrawl.extraction.hints import SiteHints
 logger = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-PARENT_POLL = 1.0  # seconds between parent checks where prctl is unavailable
+PARENT_POLL = 0.5  # seconds between checks that the crawl's main process is alive
 CLOSE_GRACE = 2.0  # seconds a worker gets to finish at close before it is killed
 
 
@@ -51,33 +55,41 @@ class ExtractionCrashed(Exception):
     """The worker died while extracting the page (e.g. out of memory)."""
 
 
-def _worker_init() -> None:
-    """Ignore SIGINT/SIGTERM (the crawl stops workers itself) and die with the crawl.
-
-    The parent is the crawl's forkserver, which exits when the crawl's main process
-    dies (its pipe closes), whatever signal killed it; the kernel then kills us.
-    """
-    parent = os.getppid()
-    if parent == 1:  # orphaned already
-        os._exit(1)
+def _worker_init(crawl_pid: int) -> None:
+    """Ignore SIGINT/SIGTERM (the crawl stops workers itself) and die with the crawl."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    parent = os.getppid()
     if sys.platform.startswith("linux"):
         try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
-                if os.getppid() != parent:  # the parent died before prctl took effect
-                    os._exit(1)
-                return
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent or not _alive(crawl_pid):  # died before we were watching
+        os._exit(1)
+    threading.Thread(target=_watch, args=(crawl_pid,), daemon=True,
+                     name="newscrawl-watch-crawl").start()
 
 
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
+def _watch(crawl_pid: int) -> None:
+    while _alive(crawl_pid):
         time.sleep(PARENT_POLL)
     os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """True while *pid* runs (a zombie, killed but not yet reaped, counts as dead)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 class _Worker:
@@ -85,7 +97,8 @@ class _Worker:
 
     def __init__(self, context: Any) -> None:
         self.context = context
-        self.executor = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init)
+        self.executor = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init,
+                                            initargs=(os.getpid(),))
 
     def kill(self) -> None:
         processes = list((getattr(self.executor, "_processes", None) or {}).values())
