@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "tests")]
 
-from hostile import ATTACKS, build, good_wait  # noqa: E402
-from test_faults import run_crawl  # noqa: E402
+from hostile import ATTACKS, build, good_wait
+from test_faults import run_crawl
 
 SETTINGS = ["-s", "NEWSCRAWL_MAX_DISCOVERED_PER_SITE=200", "-s", "NEWSCRAWL_MAX_CHILD_SITEMAPS=3",
             "-s", "NEWSCRAWL_MAX_RETRY_AFTER=60", "-s", "NEWSCRAWL_SITE_MAX_SECONDS=40"]

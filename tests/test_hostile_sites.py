@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from faultserver import FaultServer
 from hostile import ATTACKS, GOOD_ARTICLES, LIMITED_ARTICLES, build, good_wait
 from test_faults import Crawl, run_crawl
-
-from faultserver import FaultServer
 
 MAX_RSS = 400 * 1024 * 1024
 SETTINGS = ["-s", "NEWSCRAWL_MAX_DISCOVERED_PER_SITE=200", "-s", "NEWSCRAWL_MAX_CHILD_SITEMAPS=3",
@@ -59,7 +58,7 @@ def test_attacks_are_stopped_by_budgets(attacked: tuple[FaultServer, Crawl]) -> 
     fs, crawl = attacked
     stats = crawl.stats
     assert len(fs.hits_for("links", "/2024/")) <= 200  # discovered-URL cap before building
-    assert len(fs.hits_for("index", "/child-")) <= 3  # child-sitemap count budget
+    assert len({h.path for h in fs.hits_for("index", "/child-")}) <= 3  # child-sitemap budget
     assert len(fs.hits_for("index", "/2024/")) <= 200
     assert stats.get("newscrawl/discovery/budget/urls", 0) > 0
     assert stats.get("newscrawl/errors/page/too_many_attributes", 0) == 1  # the attrs homepage

@@ -33,8 +33,8 @@ HOSTILE = {
                        "download_delay"),
     "huge-delay": ("sites:\n  - {name: a, url: 'http://127.0.0.1:1/', download_delay: 1e9}\n",
                    "download_delay"),
-    "lookaround-pattern": ("sites:\n  - {name: a, url: 'http://127.0.0.1:1/', "
-                           "article_url_pattern: '(?=x)y'}\n", "RE2"),
+    "lookaround-pattern": (("sites:\n  - {name: a, url: 'http://127.0.0.1:1/', "
+                            "article_url_pattern: '(?=x)y'}\n"), "RE2"),
     "not-utf8": (None, "UTF-8"),
 }
 
@@ -78,7 +78,7 @@ def test_crawl_with_config_bomb_exits_2_in_one_line(tmp_path: Path, name: str) -
     proc = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={path}",
          "-s", f"NEWSCRAWL_STATE_DIR={tmp_path / 'state'}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60)
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
     assert len([line for line in proc.stderr.splitlines() if "error" in line]) == 1

@@ -19,7 +19,6 @@ from newscrawl.dedup.errors import CorruptState, StateUnavailable
 from newscrawl.dedup.lock import AlreadyRunning, RunLock
 from newscrawl.exceptions import RegistryError
 
-
 logger = logging.getLogger(__name__)
 
 

@@ -26,8 +26,8 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "AlreadyRunning", "ArticleRecord", "CorruptState", "StateUnavailable", "HealthRecord", "Match",
-    "NearDuplicateIndex", "RunLock", "Signature", "StateBackend", "StateStore", "Validators",
+    "AlreadyRunning", "ArticleRecord", "CorruptState", "HealthRecord", "Match",
+    "NearDuplicateIndex", "RunLock", "Signature", "StateBackend", "StateStore", "StateUnavailable", "Validators",
     "canonicalize_url", "content_hash", "normalise_body", "open_state", "resolve_canonical",
     "shingles", "site_key", "story_id",
 ]

@@ -134,7 +134,8 @@ class RetryAfterMiddleware:
                    f"still {response.status} after {times - 1} Retry-After waits", logging.INFO)
         until = time.monotonic() + wait
         self._hold_until[site] = max(self._hold_until.get(site, 0.0), until)
-        retry = request.replace(dont_filter=True)
+        # it has waited its turn once: ahead of the site's fresh requests when the hold ends
+        retry = request.replace(dont_filter=True, priority=request.priority + 1)
         retry.meta[NOT_BEFORE_META] = until
         retry.meta[TIMES_META] = times
         if self.stats:

@@ -221,7 +221,7 @@ def _read_yaml(path: Path) -> Any:
     try:
         text = raw.decode("utf-8")
         _check_events(text)
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader, checked above
+        return yaml.load(text, Loader=_LOADER)
     except UnicodeDecodeError as exc:
         raise RegistryError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:

@@ -22,8 +22,8 @@ from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
 from newscrawl.sites import Site, load_registry, site_from_url
 from newscrawl.spiders.extractor import ExtractionCrashed, ExtractionTimeout, PageExtractor
-from newscrawl.spiders.limits import page_too_complex
 from newscrawl.spiders.frontier import Frontier, parse_since
+from newscrawl.spiders.limits import page_too_complex
 
 logger = logging.getLogger(__name__)
 
