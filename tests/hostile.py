@@ -16,15 +16,16 @@ from faultserver import FaultServer, Reply
 from test_faults import article_html
 
 GOOD_ARTICLES = 20
+GOOD_HOME_DELAY = 2.0  # seconds
 LIMITED_ARTICLES = 80
 TEXT = {"Content-Type": "text/html; charset=utf-8"}
 
 
-def _home(links: list[str]) -> Callable[[FaultServer, str], Reply]:
+def _home(links: list[str], delay: float = 0.0) -> Callable[[FaultServer, str], Reply]:
     body = ("<html><head><title>Home</title></head><body>"
             + "".join(f'<a href="{u}">story {i}</a>\n' for i, u in enumerate(links))
             + "</body></html>").encode()
-    return lambda fs, path: Reply(200, body, TEXT)
+    return lambda fs, path: Reply(200, body, TEXT, delay=delay)
 
 
 def _article(fs: FaultServer, path: str) -> Reply:
@@ -90,7 +91,10 @@ ATTACKS: dict[str, list[tuple[str, Callable[[FaultServer, str], Reply]]]] = {
 def build(attacks: list[str]) -> FaultServer:
     """A server with the good site and the named attack roles."""
     fs = FaultServer(["good", *attacks])
-    fs.add("good", "/", _home([f"/2024/05/01/good-{i}.html" for i in range(GOOD_ARTICLES)]))
+    # the good homepage answers after the attacks have begun (a rate-limited site's held
+    # requests filled the global concurrency by then in the old code)
+    fs.add("good", "/", _home([f"/2024/05/01/good-{i}.html" for i in range(GOOD_ARTICLES)],
+                              delay=GOOD_HOME_DELAY))
     fs.add("good", "/2024/*", _article)
     for role in attacks:
         for path, route in ATTACKS[role]:
