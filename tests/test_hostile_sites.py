@@ -49,8 +49,13 @@ def test_good_site_is_not_delayed_by_any_attack(
     assert len(good_items) == GOOD_ARTICLES
 
 
-def test_peak_rss_stays_bounded(attacked: tuple[FaultServer, Crawl]) -> None:
-    _, crawl = attacked
+@pytest.mark.parametrize("attack", ["links", "index"])
+def test_peak_rss_stays_bounded_whatever_one_site_serves(
+        attack: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The whole process group (reactor, forkserver, workers), one hostile site beside the good one."""
+    with build([attack]) as fs:
+        crawl = run_crawl(fs, tmp_path_factory.mktemp(attack), ["good", attack], *SETTINGS)
+    print(f"{attack}: peak RSS {crawl.peak_rss / 2**20:.0f} MB")
     assert 0 < crawl.peak_rss <= MAX_RSS, f"peak RSS {crawl.peak_rss / 2**20:.0f} MB"
 
 
