@@ -36,8 +36,12 @@ STAT_ABANDONED = "newscrawl/parking/abandoned_at_close"
 class ParkingLot:
     """Per downloader slot: parked requests and the earliest time each may leave."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, park_full_slots: bool = True) -> None:
         self.crawler = crawler
+        # Off for Redis scale-out: a request parked for a busy slot re-entered the shared
+        # queue and was fetched twice in the two-worker test (claims protocol); Retry-After
+        # parking stays on there.
+        self.park_full_slots = park_full_slots
         self._lots: dict[str, deque[tuple[float, Request]]] = {}
         self._timers: dict[str, Any] = {}
         crawler.signals.connect(self._on_scheduled, signal=signals.request_scheduled)
@@ -54,6 +58,8 @@ class ParkingLot:
 
     def slot_is_full(self, request: Request) -> bool:
         """True when the request's site already has its own concurrency in the downloader."""
+        if not self.park_full_slots:
+            return False
         downloader = getattr(self._engine(), "downloader", None)
         if downloader is None:
             return False

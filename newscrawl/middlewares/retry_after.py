@@ -87,7 +87,8 @@ class RetryAfterMiddleware:
             max_wait=settings.getfloat("NEWSCRAWL_MAX_RETRY_AFTER", 120.0),
             max_times=settings.getint("NEWSCRAWL_RETRY_AFTER_TIMES", 3),
             default_429_wait=settings.getfloat("NEWSCRAWL_RETRY_AFTER_DEFAULT", 5.0),
-            parking=ParkingLot(crawler),
+            parking=ParkingLot(crawler,
+                               park_full_slots=not settings.get("NEWSCRAWL_REDIS_URL")),
         )
 
     def process_request(self, request: Request) -> Request | None:
