@@ -30,7 +30,11 @@ class Command(ScrapyCrawl):
         """Owner-only files from here on: Scrapy opens LOG_FILE right after this."""
         super().process_options(args, opts)
         assert self.settings is not None
-        os.umask(int(str(self.settings.get("NEWSCRAWL_UMASK") or "077"), 8))
+        try:
+            os.umask(int(str(self.settings.get("NEWSCRAWL_UMASK") or "077"), 8) & 0o777)
+        except ValueError:
+            raise UsageError(f"NEWSCRAWL_UMASK: expected an octal umask such as 077, got "
+                             f"{self.settings.get('NEWSCRAWL_UMASK')!r}") from None
         log_file = self.settings.get("LOG_FILE")
         if log_file and Path(log_file).is_file() and Path(log_file).stat().st_uid == os.getuid():
             Path(log_file).chmod(0o600 & ~_current_umask())
