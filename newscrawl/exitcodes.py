@@ -14,7 +14,7 @@ ERROR_RATE = 4  # too many requests failed (NEWSCRAWL_MAX_ERROR_RATE)
 SITE_WENT_SILENT = 5  # a site that yielded articles before yields none now
 HEALTH_COLLAPSE = 6  # a site's extraction coverage collapsed (a redesign broke extraction)
 SCHEMA_INVALID = 7  # items failed schema validation
-OUTPUT_FAILED = 8  # the feed could not be written (disk full …); nothing is marked seen
+OUTPUT_FAILED = 8  # the feed or the state cannot be written (disk full, permissions); nothing is marked seen
 INTERRUPTED = 9  # stopped by a signal (SIGTERM/SIGINT) before finishing; resumable
 ALREADY_RUNNING = 75  # another run holds the lock (EX_TEMPFAIL): try again later
 

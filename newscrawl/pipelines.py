@@ -66,18 +66,54 @@ def clean_line(text: str | None) -> str | None:
     return re.sub(r"\s+", " ", cleaned).strip() if cleaned else None
 
 
+# Field caps (characters; list lengths): a 1 MB <title> or 10,000 JSON-LD authors
+# are a hostile or broken page, not data; cut, counted under newscrawl/clean/capped/<field>.
+FIELD_CHARS = {"title": 500, "description": 2000, "section": 200, "site_name": 200,
+               "language": 35, "body": 500_000}
+LIST_CAPS = {"authors": (20, 200), "tags": (50, 100)}  # field -> (max entries, max chars each)
+
+
+def cap_text(text: str | None, limit: int) -> tuple[str | None, bool]:
+    """*text* cut to at most *limit* characters (at a space when one is near), and whether it was."""
+    if text is None or len(text) <= limit:
+        return text, False
+    cut = text.rfind(" ", int(limit * 0.8), limit)
+    return text[:cut if cut > 0 else limit].rstrip(), True
+
+
 class CleanPipeline:
-    """Normalise text fields and derive word_count and content_hash."""
+    """Normalise text fields, cap their sizes, derive word_count and content_hash."""
+
+    def __init__(self, stats: Any = None) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CleanPipeline:
+        return cls(crawler.stats)
+
+    def _capped(self, name: str, text: str | None, limit: int) -> str | None:
+        # cut before cleaning too, so the cleaning itself stays bounded
+        text, cut = cap_text(text, limit * 4)
+        text, cut_again = cap_text(clean_text(text) if name == "body" else clean_line(text), limit)
+        if (cut or cut_again) and self.stats is not None:
+            self.stats.inc_value(f"newscrawl/clean/capped/{name}")
+        return text
+
+    def _capped_list(self, name: str, values: Any) -> list[str]:
+        entries, chars = LIST_CAPS[name]
+        values = list(values or [])
+        if len(values) > entries and self.stats is not None:
+            self.stats.inc_value(f"newscrawl/clean/capped/{name}")
+        return _unique(self._capped(name, v, chars) for v in values[:entries * 4])[:entries]
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         for name in adapter.field_names():  # every string, nested too: no lone surrogate
             adapter[name] = sanitised(adapter.get(name))
-        for name in ("title", "description", "section", "site_name", "language"):
-            adapter[name] = clean_line(adapter.get(name))
-        adapter["body"] = clean_text(adapter.get("body"))
-        adapter["authors"] = _unique(clean_line(a) for a in adapter.get("authors") or [])
-        adapter["tags"] = _unique(clean_line(t) for t in adapter.get("tags") or [])
+        for name, limit in FIELD_CHARS.items():
+            adapter[name] = self._capped(name, adapter.get(name), limit)
+        for name in LIST_CAPS:
+            adapter[name] = self._capped_list(name, adapter.get(name))
         adapter["canonical_url"] = adapter.get("canonical_url") or adapter["url"]
         adapter["word_count"] = count_words(adapter.get("body") or "")
         adapter["content_hash"] = content_hash(adapter["body"]) if adapter.get("body") else None

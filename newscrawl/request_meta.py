@@ -16,6 +16,7 @@ RETRY_AFTER_TIMES_META = "newscrawl_retry_after_times"  # Retry-After retries sp
 BUDGET_COUNTED_META = "newscrawl_budget_counted"  # already counted against the page budget
 REPLAY_META = "newscrawl_replay"  # -a warc=: the stored response a request is answered with
 FETCHED_AT_META = "newscrawl_fetched_at"  # replay: the record's WARC-Date, the item's fetched_at
+PARK_META = "newscrawl_park"  # monotonic not-before time of a request the parking lot holds
 ACK_META = "newscrawl_ack"  # scale-out: token of the shared-queue entry the request came from
 
 # Requests of these kinds fetch machine-readable resources, not article pages.

@@ -122,3 +122,20 @@ NEWSCRAWL_WARC_MAX_BYTES = 1024**3  # start a new archive file past this size (0
 NEWSCRAWL_WARC_ROBOTS = True  # archive robots.txt responses too
 NEWSCRAWL_REPLAY = False  # set by -a warc=PATH: serve stored responses, fetch nothing
 NEWSCRAWL_TARGET_RESOLVE_HOSTS = True  # resolve host names; refuse those pointing at private addresses
+
+# --- safety limits (README "Safety and limits") ----------------------------------------
+TELNETCONSOLE_ENABLED = False  # no remote Python console (Scrapy's default logs its password)
+NEWSCRAWL_EXTRACT_TIMEOUT = 20  # s per page in a worker; over it: page failed, worker replaced
+NEWSCRAWL_MAX_PAGE_TAGS = 100_000  # pages with more '<' are failed unparsed (0: no cap)
+NEWSCRAWL_MAX_PAGE_ATTRIBUTES = 100_000  # pages with more '=' are failed unparsed (0: no cap)
+NEWSCRAWL_SITE_MAX_SECONDS = 1200  # wall-clock budget per site per run; later requests refused (0: none)
+NEWSCRAWL_MAX_DISCOVERED_PER_SITE = 10_000  # page requests built per site per run (checked before building)
+NEWSCRAWL_MAX_CHILD_SITEMAPS = 100  # child sitemaps fetched per site per run
+NEWSCRAWL_MAX_SITEMAP_FAILURES = 5  # failed sitemaps after which a site's remaining children are skipped
+NEWSCRAWL_SITEMAP_SECONDS = 300  # s from a site's first child sitemap; later children skipped
+NEWSCRAWL_MAX_RUN_SECONDS = 3300  # a run closes (feed + summary written) after this; below an hourly cron
+NEWSCRAWL_RUN_GRACE = 120  # s after NEWSCRAWL_MAX_RUN_SECONDS before the process is ended hard (exit 9)
+NEWSCRAWL_STOP_SECONDS = 10  # s after SIGTERM/SIGINT before the process is ended hard (exit 9)
+NEWSCRAWL_UMASK = "077"  # octal umask of the crawl: log, state and feed files owner-only
+NEWSCRAWL_MAX_LINKS_PER_PAGE = 5000  # <a> elements read per listing page (a big homepage has ~1,000)
+REMOTE_CONTROL_ENABLED = False  # Scrapy's remote-control HTTP server stays off

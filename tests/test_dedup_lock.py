@@ -88,3 +88,39 @@ def test_same_process_second_lock_fails_then_release_frees(tmp_path: Path) -> No
     with RunLock(lock_path) as again:
         assert again.held
     assert not again.held
+
+
+def test_frozen_holder_past_the_limit_is_killed_and_the_lock_taken(tmp_path: Path) -> None:
+    lock_path = tmp_path / "run.lock"
+    proc, _ = _holder(lock_path)
+    proc.send_signal(signal.SIGSTOP)  # frozen: alive, holding the lock, answering nothing
+    try:
+        with pytest.raises(AlreadyRunning):
+            RunLock(lock_path, takeover_after=60).acquire()  # not old enough yet
+        time.sleep(1.2)
+        started = time.monotonic()
+        lock = RunLock(lock_path, takeover_after=1)
+        lock.acquire()
+        assert time.monotonic() - started < 5
+        assert proc.wait(timeout=5) == -signal.SIGKILL
+        assert f"pid={os.getpid()}" in lock_path.read_text()
+        lock.release()
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_takeover_never_kills_a_process_the_lock_file_does_not_name(tmp_path: Path) -> None:
+    lock_path = tmp_path / "run.lock"
+    proc, _ = _holder(lock_path)
+    try:
+        text = lock_path.read_text()
+        lock_path.write_text(text.replace("ticks=", "ticks=1"))  # as if the pid were reused
+        time.sleep(1.2)
+        with pytest.raises(AlreadyRunning):
+            RunLock(lock_path, takeover_after=1).acquire()
+        assert proc.poll() is None
+        assert oct(lock_path.stat().st_mode & 0o777) == "0o600"
+    finally:
+        proc.kill()
+        proc.wait()

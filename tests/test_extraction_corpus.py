@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from newscrawl.extraction import extract_article
-from newscrawl.extraction.metadata import extract_metadata
+from newscrawl.extraction.metadata.cascade import extract_metadata
 from newscrawl.extraction.page import load_page
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

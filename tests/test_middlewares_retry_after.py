@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from email.utils import formatdate
 
@@ -14,6 +13,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
+from newscrawl.middlewares.parking import PARK_META, ParkingLot
 from newscrawl.middlewares.retry_after import (
     STAT_DROPPED,
     STAT_EXHAUSTED,
@@ -37,10 +37,20 @@ def test_parse_retry_after(value: bytes | str | None, expected: float | None) ->
 
 
 def make(**kw: float) -> tuple[RetryAfterMiddleware, MemoryStatsCollector]:
-    stats = MemoryStatsCollector(get_crawler())
+    crawler = get_crawler()
+    stats = MemoryStatsCollector(crawler)
+    crawler.stats = stats
     options = {"max_wait": 120.0, "max_times": 3, "default_429_wait": 5.0, **kw}
-    mw = RetryAfterMiddleware(stats, is_running=lambda: True, **options)  # type: ignore[arg-type]
+    mw = RetryAfterMiddleware(stats, parking=ParkingLot(crawler), **options)  # type: ignore[arg-type]
     return mw, stats
+
+
+def parked_until(result: object) -> float | None:
+    """The not-before time a middleware result asks the parking lot for (None: passes)."""
+    if result is None:
+        return None
+    assert isinstance(result, Request) and result.dont_filter
+    return result.meta[PARK_META]
 
 
 def answer(request: Request, status: int, retry_after: str | None) -> Response:
@@ -55,16 +65,13 @@ def page(path: str = "a", site: str = "s") -> Request:
 def test_429_becomes_a_held_retry_and_holds_the_site() -> None:
     mw, stats = make()
     request = page()
+    start = time.monotonic()
     retry = mw.process_response(request, answer(request, 429, "1"))
     assert isinstance(retry, Request) and retry.dont_filter
-    assert retry.meta[NOT_BEFORE_META] > time.monotonic()
-
-    async def timed(req: Request) -> float:
-        await mw.process_request(req)
-        return time.monotonic()
-    start = time.monotonic()
-    done = asyncio.run(timed(page("other")))  # another page of the same site waits too
-    assert done - start >= 0.95
+    assert retry.meta[NOT_BEFORE_META] > start
+    assert parked_until(retry) == retry.meta[NOT_BEFORE_META]  # parked, not held in the downloader
+    other = parked_until(mw.process_request(page("other")))  # another page of the same site waits
+    assert other is not None and other - start >= 0.95
     assert stats.get_value("newscrawl/retry_after/held") == 1
 
 
@@ -72,9 +79,8 @@ def test_other_sites_are_not_held() -> None:
     mw, _ = make()
     request = page()
     mw.process_response(request, answer(request, 503, "60"))
-    start = time.monotonic()
-    asyncio.run(mw.process_request(page(site="t")))
-    assert time.monotonic() - start < 0.5
+    assert mw.process_request(page(site="t")) is None  # passes at once
+    assert parked_until(mw.process_request(page("b"))) is not None
 
 
 def test_plain_503_is_left_to_retry_middleware() -> None:
@@ -98,8 +104,8 @@ def test_wait_beyond_cap_gives_the_site_up() -> None:
         mw.process_response(request, answer(request, 429, "3600"))
     for path in ("b", "c"):
         with pytest.raises(IgnoreRequest):
-            asyncio.run(mw.process_request(page(path)))
-    asyncio.run(mw.process_request(page(site="t")))
+            mw.process_request(page(path))
+    mw.process_request(page(site="t"))
     assert stats.get_value(STAT_GIVEN_UP) == 1
     assert stats.get_value(STAT_DROPPED) == 2
 
@@ -115,18 +121,14 @@ def test_retries_are_bounded() -> None:
     assert stats.get_value(STAT_EXHAUSTED) == 1
 
 
-def test_hold_is_dropped_on_shutdown() -> None:
-    running = [True]
-    stats = MemoryStatsCollector(get_crawler())
-    mw = RetryAfterMiddleware(stats, max_wait=120, max_times=3, default_429_wait=5,
-                              is_running=lambda: running[0])
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "1e400", "inf", " \t", "Mon, 99 Foo"])
+def test_garbage_retry_after_gets_the_default_wait(value: str) -> None:
+    mw, _ = make()
     request = page()
-    mw.process_response(request, answer(request, 429, "100"))
-    running[0] = False
     start = time.monotonic()
-    with pytest.raises(IgnoreRequest):
-        asyncio.run(mw.process_request(page("b")))
-    assert time.monotonic() - start < 1
+    retry = mw.process_response(request, answer(request, 429, value))
+    assert isinstance(retry, Request)
+    assert 4.9 <= retry.meta[NOT_BEFORE_META] - start <= 5.5
 
 
 def test_from_crawler_reads_settings() -> None:

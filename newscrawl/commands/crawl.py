@@ -3,6 +3,7 @@ one run at a time per state folder, and an exit code that says how the run went.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -13,13 +14,33 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
 from newscrawl import exitcodes
+from newscrawl.commands import deadlines
+from newscrawl.dedup.errors import CorruptState, StateUnavailable
 from newscrawl.dedup.lock import AlreadyRunning, RunLock
 from newscrawl.sites import RegistryError
+
+logger = logging.getLogger(__name__)
 
 
 class Command(ScrapyCrawl):
     def short_desc(self) -> str:
         return "Run a spider (news: with run lock, argument checks and exit codes)"
+
+    def process_options(self, args: list[str], opts: Any) -> None:
+        """Owner-only files from here on: Scrapy opens LOG_FILE right after this."""
+        super().process_options(args, opts)
+        assert self.settings is not None
+        try:
+            os.umask(int(str(self.settings.get("NEWSCRAWL_UMASK") or "077"), 8) & 0o777)
+        except ValueError:
+            raise UsageError(f"NEWSCRAWL_UMASK: expected an octal umask such as 077, got "
+                             f"{self.settings.get('NEWSCRAWL_UMASK')!r}") from None
+        log_file = self.settings.get("LOG_FILE")
+        if log_file and Path(log_file).is_file() and Path(log_file).stat().st_uid == os.getuid():
+            Path(log_file).chmod(0o600 & ~_current_umask())
+        limit = self.settings.getfloat("NEWSCRAWL_MAX_RUN_SECONDS")
+        if limit > 0 and not self.settings.getfloat("CLOSESPIDER_TIMEOUT"):
+            self.settings.set("CLOSESPIDER_TIMEOUT", limit, priority="cmdline")
 
     def run(self, args: list[str], opts: Any) -> None:
         if len(args) != 1:
@@ -38,18 +59,27 @@ class Command(ScrapyCrawl):
             return
         lock = None
         if not self.settings.get("NEWSCRAWL_REDIS_URL"):  # workers share Redis, not a lock
-            lock = RunLock(Path(self.settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl") / "run.lock")
+            lock = RunLock(Path(self.settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl") / "run.lock",
+                           takeover_after=_takeover_after(self.settings))
             try:
                 lock.acquire()
+                _check_state(self.settings)
             except AlreadyRunning as exc:
                 print(f"newscrawl: {exc}", file=sys.stderr)
                 self.exitcode = exitcodes.ALREADY_RUNNING
                 return
+            except (StateUnavailable, OSError) as exc:
+                lock.release()
+                print(f"newscrawl: error: {_state_message(exc)}", file=sys.stderr)
+                self.exitcode = exitcodes.OUTPUT_FAILED
+                return
         try:
+            _arm_run_deadline(self.settings)
             _handle_stop_signals(_stop_before_or_after_crawl)
             crawler = self._create_crawler(args[0])
             self.crawler_process.crawl(crawler, **opts.spargs)
-            _hold_stop_until_engine_runs(self.crawler_process, crawler)
+            _hold_stop_until_engine_runs(self.crawler_process, crawler,
+                                         self.settings.getfloat("NEWSCRAWL_STOP_SECONDS"))
             self.crawler_process.start()
             _handle_stop_signals(signal.SIG_IGN)
             self.exitcode = exit_code(crawler, self.crawler_process.bootstrap_failed)
@@ -79,7 +109,48 @@ def _handle_stop_signals(handler: Any) -> None:
         signal.signal(signum, handler)
 
 
-def _hold_stop_until_engine_runs(process: Any, crawler: Any) -> None:
+def _check_state(settings: Any) -> None:
+    """Open the SQLite state once before the crawl: a state we may not write (permissions,
+    read-only file system, immutable file, busy database) stops the run here with exit 8
+    and is left untouched. Corruption is left to the run, which quarantines and rebuilds."""
+    from newscrawl.dedup.sqlite_store import StateStore
+    try:
+        StateStore.open(settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl").close()
+    except CorruptState:
+        pass
+
+
+def _state_message(exc: BaseException) -> str:
+    if isinstance(exc, StateUnavailable):
+        return f"{exc} (state left untouched)"
+    return f"state folder unusable: {getattr(exc, 'strerror', None) or exc} " \
+           f"({getattr(exc, 'filename', '') or ''})"
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _arm_run_deadline(settings: Any) -> None:
+    """A run past NEWSCRAWL_MAX_RUN_SECONDS closes gracefully (CLOSESPIDER_TIMEOUT, feed and
+    summary written); one still alive NEWSCRAWL_RUN_GRACE seconds later is ended hard."""
+    limit = settings.getfloat("NEWSCRAWL_MAX_RUN_SECONDS")
+    if limit > 0:
+        deadlines.arm(limit + settings.getfloat("NEWSCRAWL_RUN_GRACE"),
+                      f"still running {limit:g}s + grace after NEWSCRAWL_MAX_RUN_SECONDS")
+
+
+def _takeover_after(settings: Any) -> float:
+    """Age past which a lock holder is frozen for sure: its own hard deadline plus margin."""
+    limit = settings.getfloat("NEWSCRAWL_MAX_RUN_SECONDS")
+    if limit <= 0:
+        return 0.0
+    return limit + settings.getfloat("NEWSCRAWL_RUN_GRACE") + deadlines.ALARM_MARGIN + 60
+
+
+def _hold_stop_until_engine_runs(process: Any, crawler: Any, stop_seconds: float = 0.0) -> None:
     """Scrapy 2.19 loses a SIGTERM that arrives while the engine is starting (between
     "Spider opened" and the engine running): its stop stops only a running engine,
     then stops the reactor, so the spider is never closed and the feed never
@@ -98,6 +169,8 @@ def _hold_stop_until_engine_runs(process: Any, crawler: Any) -> None:
         original(signum, frame)
 
     def shutdown(signum: int, frame: Any) -> None:
+        # graceful first; if the stop has not ended the process in stop_seconds, end it
+        deadlines.arm(stop_seconds, f"stop signal {signum} not honoured within {stop_seconds:g}s")
         reactor.callFromThread(when_running, signum, frame, 0)
 
     process._signal_shutdown = shutdown  # read when the reactor installs its handlers

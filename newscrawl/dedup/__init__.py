@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from newscrawl.dedup.backend import StateBackend, open_state
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key
-from newscrawl.dedup.errors import AlreadyRunning, CorruptState
+from newscrawl.dedup.errors import AlreadyRunning, CorruptState, StateUnavailable
 from newscrawl.dedup.fingerprint import content_hash, normalise_body, shingles, story_id
 from newscrawl.dedup.lock import RunLock
 from newscrawl.dedup.records import ArticleRecord, HealthRecord, Validators
@@ -27,7 +27,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "AlreadyRunning", "ArticleRecord", "CorruptState", "HealthRecord", "Match",
-    "NearDuplicateIndex", "RunLock", "Signature", "StateBackend", "StateStore", "Validators",
+    "NearDuplicateIndex", "RunLock", "Signature", "StateBackend", "StateStore", "StateUnavailable", "Validators",
     "canonicalize_url", "content_hash", "normalise_body", "open_state", "resolve_canonical",
     "shingles", "site_key", "story_id",
 ]

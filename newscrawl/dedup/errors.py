@@ -24,3 +24,16 @@ class AlreadyRunning(RuntimeError):
         )
         self.path = Path(path)
         self.holder = holder
+
+
+class StateUnavailable(RuntimeError):
+    """The state is healthy as far as we know but cannot be used now: permission denied,
+    read-only file system, immutable file, locked or busy database, disk I/O error.
+
+    Never a reason to quarantine: the run stops (exit 8) and leaves the database as it is.
+    """
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"state database {path} cannot be used: {reason}")
+        self.path = path
+        self.reason = reason

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from newscrawl.dedup.canonical import canonicalize_url
-from newscrawl.dedup.errors import CorruptState
+from newscrawl.dedup.errors import CorruptState, StateUnavailable
 from newscrawl.dedup.rebuild import iter_feed_records, merge_records
 from newscrawl.dedup.records import ArticleRecord, HealthRecord, Validators, utcnow
 from newscrawl.dedup.signature import Signature
@@ -60,19 +60,25 @@ class StateStore:
     def open(cls, directory: str | os.PathLike[str]) -> StateStore:
         """Open (or create) the store; raise ``CorruptState`` if it cannot be trusted."""
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
         path = directory / DB_NAME
-        sidecar = read_generation(directory / GEN_NAME)
-        if not path.exists() and sidecar:
-            raise CorruptState(path, "database missing but its generation file says "
-                                     f"{sidecar} commits were made")
-        check_header(path)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        try:
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            sidecar = read_generation(directory / GEN_NAME)
+            if not path.exists() and sidecar:
+                raise CorruptState(path, "database missing but its generation file says "
+                                         f"{sidecar} commits were made")
+            check_header(path)
+            _check_writable(directory, path)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        except OSError as exc:
+            raise StateUnavailable(path, exc.strerror or str(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            raise database_error(path, exc) from exc
         try:
             generation = _prepare(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise CorruptState(path, f"sqlite: {exc}") from exc
+            raise database_error(path, exc) from exc
         if generation < sidecar:
             conn.close()
             raise CorruptState(path, f"generation {generation} behind committed {sidecar} "
@@ -105,7 +111,7 @@ class StateStore:
             for row in self._conn.execute(f"SELECT {_ARTICLE_COLS} FROM articles"):
                 self._record(row)
         except sqlite3.DatabaseError as exc:
-            raise CorruptState(self.path, f"sqlite: {exc}") from exc
+            raise database_error(self.path, exc) from exc
 
     # -- articles --------------------------------------------------------------
     def known_url(self, url: str) -> ArticleRecord | None:
@@ -252,30 +258,60 @@ class StateStore:
     def _write(self) -> Iterator[sqlite3.Cursor]:
         """One IMMEDIATE transaction that also bumps the generation; sidecar after commit."""
         cur = self._conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise database_error(self.path, exc) from exc
         try:
             yield cur
             cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
             generation = int(cur.execute(
                 "SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
             cur.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if self._conn.in_transaction:
                 cur.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise database_error(self.path, exc) from exc
             raise
-        write_generation(self.directory / GEN_NAME, generation)
+        try:
+            write_generation(self.directory / GEN_NAME, generation)
+        except OSError as exc:
+            raise StateUnavailable(self.directory / GEN_NAME, exc.strerror or str(exc)) from exc
 
     def _one(self, sql: str, args: tuple[object, ...]) -> tuple | None:
         try:
             return self._conn.execute(sql, args).fetchone()
         except sqlite3.DatabaseError as exc:
-            raise CorruptState(self.path, f"sqlite: {exc}") from exc
+            raise database_error(self.path, exc) from exc
 
     def _record(self, row: tuple) -> ArticleRecord:
         rec = ArticleRecord(*row[:8])
         if rec.checksum() != row[8]:
             raise CorruptState(self.path, f"row checksum mismatch for {row[0]!r}")
         return rec
+
+
+# SQLite result codes that say "this file is damaged"; every other error (READONLY, PERM,
+# CANTOPEN, BUSY, LOCKED, IOERR, FULL, AUTH...) is about using it now, not about its content.
+CORRUPTION_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def database_error(path: Path, exc: sqlite3.DatabaseError) -> CorruptState | StateUnavailable:
+    """Classify an sqlite3 error: only corruption may lead to quarantine and rebuild."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:  # raised by our own checks (quick_check, schema version)
+        return CorruptState(path, f"sqlite: {exc}")
+    if code & 0xFF in CORRUPTION_CODES:
+        return CorruptState(path, f"sqlite: {exc}")
+    return StateUnavailable(path, f"{getattr(exc, 'sqlite_errorname', code)}: {exc}")
+
+
+def _check_writable(directory: Path, path: Path) -> None:
+    """A healthy database we cannot write must stop the run, not be "repaired"."""
+    for target in (directory, path) if path.exists() else (directory,):
+        if not os.access(target, os.W_OK):
+            raise PermissionError(13, "permission denied (not writable)", str(target))
 
 
 def _keys(url: str) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from newscrawl.discovery.patterns import UrlPattern, compile_pattern
 from newscrawl.discovery.traps import has_session_id, is_calendar_trap
 from newscrawl.discovery.vocabulary import (
     ARTICLE_CONTAINERS,
@@ -54,8 +55,11 @@ _MONTH_PATH = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?=/|$)")
 _NUMERIC_ID = re.compile(
     rf"(?:^|[^a-z0-9])\d{{{MIN_NUMERIC_ID_DIGITS},}}(?:[^0-9]|$)", re.IGNORECASE
 )
-_DOC_FILE = re.compile(r"^[\w-]*\d[\w-]*\.(html?|shtml|php|aspx?|jsp)$", re.IGNORECASE)
-_HEX_ID = re.compile(r"(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{12,}", re.IGNORECASE)
+# Doc files and hex ids are tested with plain string operations: their regex forms
+# (``[\w-]*\d[\w-]*\.ext`` and a look-ahead pair) were quadratic in a long segment.
+_DOC_STEM = re.compile(r"[\w-]+")
+_ALNUM_RUN = re.compile(r"[a-z0-9]+", re.IGNORECASE)
+MAX_URL_CHARS = 2048  # longer links are skipped unclassified (sitemaps.org's loc limit)
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,8 @@ def _segments(path: str) -> list[str]:
 def url_shape(
     url: str,
     *,
-    article_pattern: re.Pattern[str] | str | None = None,
-    exclude_pattern: re.Pattern[str] | str | None = None,
+    article_pattern: UrlPattern | str | None = None,
+    exclude_pattern: UrlPattern | str | None = None,
 ) -> UrlShape:
     """Classify a URL by shape, with the reason; ``unknown`` when there is no evidence.
 
@@ -80,9 +84,11 @@ def url_shape(
     wins over shape (URLs not matching it are never articles).
     """
     if isinstance(article_pattern, str):
-        article_pattern = re.compile(article_pattern)
+        article_pattern = compile_pattern(article_pattern)
     if isinstance(exclude_pattern, str):
-        exclude_pattern = re.compile(exclude_pattern)
+        exclude_pattern = compile_pattern(exclude_pattern)
+    if len(url) > MAX_URL_CHARS:
+        return UrlShape("skip", "too-long")
     lowered = url.strip().lower()
     if lowered.startswith(SKIP_SCHEMES) or not lowered.startswith(("http://", "https://")):
         return UrlShape("skip", "scheme")
@@ -110,8 +116,8 @@ def url_shape(
 def classify_url(
     url: str,
     *,
-    article_pattern: re.Pattern[str] | str | None = None,
-    exclude_pattern: re.Pattern[str] | str | None = None,
+    article_pattern: UrlPattern | str | None = None,
+    exclude_pattern: UrlPattern | str | None = None,
 ) -> str:
     """"article" | "listing" | "static" | "skip" — see :func:`url_shape`.
 
@@ -201,13 +207,13 @@ def _article_evidence(path: str, segments: list[str]) -> UrlShape | None:
         if path[date.end():].strip("/"):
             return UrlShape("article", "date-path")
         return UrlShape("listing", "date-archive")
-    if _DOC_FILE.match(last):
+    if _doc_file(last):
         return UrlShape("article", "document-id")
     if max(len([w for w in re.split(r"[-_]+", s) if w]) for s in segments) >= MIN_SLUG_WORDS:
         return UrlShape("article", "slug")
     if any(_NUMERIC_ID.search(s) for s in segments):
         return UrlShape("article", "numeric-id")
-    if _STATIC_EXT.search(last) and _HEX_ID.search(last):
+    if _STATIC_EXT.search(last) and _has_hex_id(last):
         return UrlShape("article", "document-id")
     return None
 
@@ -269,3 +275,16 @@ def _by_text(url_kind: str, word_count: int, paragraphs: int) -> tuple[bool, str
         return False, "url:listing"
     ok = word_count >= MIN_WORDS_NO_EVIDENCE and paragraphs >= MIN_PARAGRAPHS_NO_EVIDENCE
     return (True, "text-only") if ok else (False, "no-evidence:too-short")
+
+
+def _doc_file(name: str) -> bool:
+    """``story-12345.html``: a word stem holding a digit, then a page extension."""
+    stem, dot, ext = name.rpartition(".")
+    return bool(dot and _STATIC_EXT.fullmatch("." + ext) and _DOC_STEM.fullmatch(stem)
+                and any(c.isdigit() for c in stem))
+
+
+def _has_hex_id(name: str) -> bool:
+    """A run of 12+ letters and digits mixing both (``a3f9c2e81b7d``)."""
+    return any(len(run) >= 12 and not run.isdigit() and not run.isalpha()
+               for run in _ALNUM_RUN.findall(name))

@@ -176,15 +176,63 @@ def refuse_entity_declarations(data: bytes) -> None:
         raise UnsafeDocument("document declares XML entities")
 
 
-_HTML_START = re.compile(
-    rb"^(?:\s|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL
-)
+MAX_PROLOG_ITEMS = 200  # comments / declarations skipped before the first tag; more: not a document start
+_WHITESPACE = b" \t\r\n\f\v"
+
+
+def first_tag_name(data: bytes, *, xml_declaration: bool = True) -> bytes:
+    """The lower-cased name of the first tag after whitespace, comments (and ``<?xml?>``
+    declarations): ``b"html"``, ``b"!doctype html"`` style prefixes are matched by callers.
+
+    A plain left-to-right scan with ``find``: linear in the input by construction, where
+    the regex it replaces backtracked exponentially over runs of empty comments
+    (40 ``<!---->`` froze the reactor). Returns ``b""`` when no tag opens the data.
+    """
+    pos, end = 0, len(data)
+    for _ in range(MAX_PROLOG_ITEMS):
+        while pos < end and data[pos] in _WHITESPACE:
+            pos += 1
+        if data.startswith(b"<!--", pos):
+            close = data.find(b"-->", pos + 4)
+            if close < 0:
+                return b""
+            pos = close + 3
+        elif xml_declaration and data.startswith(b"<?", pos):
+            close = data.find(b">", pos + 2)
+            if close < 0:
+                return b""
+            pos = close + 1
+        elif data.startswith(b"<", pos):
+            return data[pos + 1:pos + 65].lower()
+        else:
+            return b""
+    return b""
+
+
+def opens_with(head: bytes, names: tuple[bytes, ...]) -> bool:
+    """True when *head* (from :func:`first_tag_name`) starts with one of *names* as a whole word."""
+    for name in names:
+        if head.startswith(name):
+            rest = head[len(name):len(name) + 1]
+            if not rest or not (rest.isalnum() or rest in b"_-:"):
+                return True
+    return False
+
+
+def doctype_html(head: bytes) -> bool:
+    """``<!doctype html`` with any run of whitespace between the two words."""
+    if not head.startswith(b"!doctype"):
+        return False
+    rest = head[8:]
+    stripped = rest.lstrip(_WHITESPACE)
+    return len(stripped) < len(rest) and opens_with(stripped, (b"html",))
 
 
 def looks_like_html(data: bytes) -> bool:
     """True for an HTML page served where a sitemap or feed was expected
     (soft 404s, CMS fallbacks): it is not worth feeding to the XML parser."""
-    return bool(_HTML_START.match(data[:4096].lstrip(b"\xef\xbb\xbf")))
+    head = first_tag_name(data[:4096].lstrip(b"\xef\xbb\xbf"))
+    return doctype_html(head) or opens_with(head, (b"html",))
 
 
 PARSER_OPTIONS = {

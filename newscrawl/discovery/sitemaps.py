@@ -43,7 +43,7 @@ LOC_TAGS = ("{*}url", "{*}sitemap", "{*}loc")
 FEED_ROOTS = frozenset({b"rss", b"feed", b"rdf"})
 CHUNK_BYTES = 1 << 20  # fed to the pull parser a megabyte at a time
 # RFC 9309 2.2.4 and its lenient spirit: "Sitemap:", "Site-map:", "sitemaps :" ...
-_ROBOTS_SITEMAP = re.compile(rb"^\s*site[-_ ]?maps?\s*:\s*(\S.*?)\s*$", re.IGNORECASE)
+ROBOTS_SITEMAP_KEYS = frozenset({b"sitemap", b"sitemaps"})
 _ROOT_NAME = re.compile(rb"<(?:[\w.-]+:)?([A-Za-z][\w.-]*)[\s/>]")
 
 
@@ -267,21 +267,28 @@ def _entry_from(elem: etree._Element, timezone: str | None) -> SitemapEntry | No
 def sitemap_urls_from_robots(robots: bytes | str, base_url: str) -> list[str]:
     """``Sitemap:`` lines of a robots.txt, absolute, http(s) only, deduplicated.
 
-    robots.txt is UTF-8 (RFC 9309 2.3): a line that is not valid UTF-8 is
+    Plain string operations, linear in the file (a regex was quadratic in a run of
+    spaces). robots.txt is UTF-8 (RFC 9309 2.3): a line that is not valid UTF-8 is
     skipped, not guessed at, since a mangled URL only costs a failed fetch.
     """
     data = robots.encode("utf-8", "surrogateescape") if isinstance(robots, str) else robots
-    found: list[str] = []
+    found: dict[str, None] = {}  # ordered set: a list's ``in`` made 10,000 lines quadratic
     for line in data.splitlines():
-        m = _ROBOTS_SITEMAP.match(line.split(b"#", 1)[0])
-        if not m:
+        key, colon, value = line.split(b"#", 1)[0].partition(b":")
+        value = value.strip()
+        if not colon or not value or _robots_key(key) not in ROBOTS_SITEMAP_KEYS:
             continue
         try:
-            raw = m.group(1).decode("utf-8")
+            raw = value.decode("utf-8")
         except UnicodeDecodeError:
             logger.info("robots.txt of %s: Sitemap line is not UTF-8, skipped", base_url)
             continue
         url = clean_http_url(raw, base=base_url)
-        if url is not None and "\ufffd" not in url and url not in found:
-            found.append(url)
-    return found
+        if url is not None and "\ufffd" not in url:
+            found[url] = None
+    return list(found)
+
+
+def _robots_key(key: bytes) -> bytes:
+    """``Site-map``, ``SITEMAPS``, `` sitemap `` -> ``sitemap``/``sitemaps``."""
+    return key.strip().lower().replace(b"-", b"").replace(b"_", b"").replace(b" ", b"")

@@ -54,10 +54,22 @@ def write_atomically(path: Path, text: str | bytes) -> None:
 def remove_stale_temporaries(folder: Path) -> None:
     """Temporary files of writers that died (their pid is gone) are garbage."""
     for tmp in folder.glob(f".*{TMP_SUFFIX}"):
+        if _foreign_symlink(tmp):
+            continue
         pid = tmp.name.removesuffix(TMP_SUFFIX).rpartition(".")[2]
         if not pid.isdigit() or not _alive(int(pid)):
             logger.info("removing %s, left by an interrupted write", tmp)
             tmp.unlink(missing_ok=True)
+
+
+def _foreign_symlink(path: Path) -> bool:
+    """newscrawl never writes symlinks: one named like its temporary files is not followed,
+    recovered or deleted, only reported (a dangling one made every run exit 8)."""
+    if not path.is_symlink():
+        return False
+    logger.warning("ignoring %s: a symlink in the output folder is not newscrawl's "
+                   "(remove it)", path)
+    return True
 
 
 def _alive(pid: int) -> bool:
@@ -112,6 +124,8 @@ def recover_partial_feeds(folder: Path) -> list[Recovery]:
     remove_stale_temporaries(folder)
     done = []
     for part in sorted(folder.glob(f".*.jsonl{PART_SUFFIX}")):
+        if _foreign_symlink(part):
+            continue
         stamp = part.name[1:].removesuffix(f".jsonl{PART_SUFFIX}")
         target = folder / f"{stamp}{RECOVERED}.jsonl"
         with open(part, "rb") as fh:

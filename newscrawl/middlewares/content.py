@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.discovery.safexml import doctype_html, first_tag_name, opens_with
 from newscrawl.middlewares._common import refuse
 from newscrawl.request_meta import KIND_META, RESOURCE_KINDS
 
@@ -37,8 +38,7 @@ MAGIC = (  # (prefix, kind): file signatures that are never an HTML page
     (b"\x1f\x8b", "application/gzip"), (b"ID3", "audio/mpeg"), (b"OggS", "audio/ogg"),
     (b"\x00\x00\x01\x00", "image/x-icon"), (b"BM", "image/bmp"), (b"%!PS", "application/postscript"),
 )
-_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p)\b",
-                         re.IGNORECASE | re.DOTALL)
+_HTML_TAGS = (b"html", b"head", b"body", b"meta", b"title", b"div", b"p")
 
 
 def sniff_binary(body: bytes) -> str | None:
@@ -57,7 +57,8 @@ def sniff_binary(body: bytes) -> str | None:
 def looks_like_html(body: bytes) -> bool:
     """True when the first bytes (after a BOM) open an HTML document."""
     head = body[:2048].lstrip(b"\xef\xbb\xbf").lstrip(b"\xff\xfe").lstrip(b"\xfe\xff")
-    return bool(_HTML_START.match(head))
+    tag = first_tag_name(head, xml_declaration=False)
+    return doctype_html(tag) or opens_with(tag, _HTML_TAGS)
 
 
 def non_html_type(content_type: str, body: bytes) -> str | None:

@@ -6,6 +6,7 @@ field, so a typo in a cron job's registry is fixed in seconds, not debugged.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from newscrawl.dedup.canonical import site_key
+from newscrawl.discovery.patterns import PatternError, UrlPattern, compile_pattern
 
 DEFAULT_REGISTRY = Path(__file__).with_name("default.yaml")
+MAX_REGISTRY_BYTES = 256 * 1024  # ~3,000 sites; bigger files are refused unread (parse < 1 s)
+MAX_YAML_DEPTH = 10  # nesting of lists/mappings (an entry needs 4)
+MAX_SITES = 10_000  # entries per registry file
+MAX_DOWNLOAD_DELAY = 300.0  # seconds; a larger (or infinite) download_delay is a typo
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 SELECTOR_FIELDS = frozenset({"title", "body", "authors", "published"})
 FIELDS = frozenset({
@@ -40,8 +46,8 @@ class Site:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     allowed_domains: tuple[str, ...] = ()
-    article_url_pattern: re.Pattern[str] | None = None
-    exclude_url_pattern: re.Pattern[str] | None = None
+    article_url_pattern: UrlPattern | None = None
+    exclude_url_pattern: UrlPattern | None = None
     language: str | None = None
     region: str | None = None
     timezone: str | None = None
@@ -89,11 +95,11 @@ class _Entry:
             raise self.fail(fieldname, f"must be a string, got {value!r}")
         return value
 
-    def pattern(self, fieldname: str) -> re.Pattern[str] | None:
+    def pattern(self, fieldname: str) -> UrlPattern | None:
         value = self.text(fieldname)
         try:
-            return re.compile(value) if value else None
-        except re.error as exc:
+            return compile_pattern(value) if value else None
+        except PatternError as exc:
             raise self.fail(fieldname, f"invalid regex: {exc}") from None
 
     def build(self) -> Site:
@@ -141,8 +147,10 @@ class _Entry:
         value = self.raw.get("download_delay")
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise self.fail("download_delay", f"must be a number of seconds >= 0, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value) or not 0 <= value <= MAX_DOWNLOAD_DELAY:
+            raise self.fail("download_delay", f"must be a number of seconds from 0 to "
+                                              f"{MAX_DOWNLOAD_DELAY:g}, got {value!r}")
         return float(value)
 
     def selectors(self) -> dict[str, str]:
@@ -160,16 +168,11 @@ class _Entry:
 def load_registry(path: str | Path | None = None) -> list[Site]:
     """Read and validate a registry; duplicate names and sites are rejected."""
     path = Path(path) if path else DEFAULT_REGISTRY
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RegistryError(f"{path}: cannot read registry: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" (line {where.line + 1})" if where else ""
-        raise RegistryError(f"{path}: not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
+    data = _read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("sites"), list):
         raise RegistryError(f"{path}: field 'sites': the file must hold a top-level 'sites:' list")
+    if len(data["sites"]) > MAX_SITES:
+        raise RegistryError(f"{path}: field 'sites': more than {MAX_SITES} entries")
     sites: list[Site] = []
     names: dict[str, str] = {}
     keys: dict[str, str] = {}
@@ -184,6 +187,52 @@ def load_registry(path: str | Path | None = None) -> list[Site]:
         keys[site.key] = site.name
         sites.append(site)
     return sites
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: ~10x faster
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _check_events(text: str) -> None:
+    """Refuse anchors/aliases and deep nesting from the event stream, before anything is built.
+
+    Aliases are what makes a "billion laughs" file of a few hundred bytes expand to
+    gigabytes (and its error message with it); a registry never needs them. Deep
+    ``[[[...]]]`` nesting would otherwise end in a RecursionError traceback.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.YAMLError("anchors and aliases (&name, *name) are not allowed in a registry")
+        if isinstance(event, _OPEN):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise yaml.YAMLError(f"nested deeper than {MAX_YAML_DEPTH} levels")
+        elif isinstance(event, _CLOSE):
+            depth -= 1
+
+
+def _read_yaml(path: Path) -> Any:
+    """The parsed file, or one-line :class:`RegistryError` (size checked before reading)."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_REGISTRY_BYTES + 1)
+    except OSError as exc:
+        raise RegistryError(f"{path}: cannot read registry: {exc.strerror or exc}") from None
+    if len(raw) > MAX_REGISTRY_BYTES:
+        raise RegistryError(f"{path}: registry larger than {MAX_REGISTRY_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+        _check_events(text)
+        return yaml.load(text, Loader=_LOADER)
+    except UnicodeDecodeError as exc:
+        raise RegistryError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = f" (line {where.line + 1})" if where else ""
+        problem = str(getattr(exc, "problem", None) or exc).splitlines()[0][:200]
+        raise RegistryError(f"{path}: not valid YAML{line}: {problem}") from None
 
 
 def site_from_url(url: str) -> Site:

@@ -1,9 +1,22 @@
-"""Runs :func:`newscrawl.extraction.extract_article` off the reactor.
+"""Runs :func:`newscrawl.extraction.extract_article` off the reactor, each page under a time budget.
 
 Extraction is CPU-bound (lxml, trafilatura) while Scrapy's reactor is one
-thread: in-process, every page parsed stalls every download. A small process
-pool (``NEWSCRAWL_EXTRACT_WORKERS``, default: one per core) lets downloads and
-extraction overlap and uses every core. With 0 workers extraction runs inline.
+thread: in-process, every page parsed stalls every download. A small set of
+worker processes (``NEWSCRAWL_EXTRACT_WORKERS``, default: one per core) lets
+downloads and extraction overlap and uses every core. With 0 workers extraction
+runs inline (debugging only: an inline page has no time budget).
+
+Each worker is its own one-process executor, so a page that overstays
+``NEWSCRAWL_EXTRACT_TIMEOUT`` is handled by killing *that* worker and starting a
+fresh one: the page counts as failed, the other workers' pages go on. A
+``ProcessPoolExecutor`` shared by all workers could only be torn down whole.
+Workers die with the crawl whatever kills it. Their parent is the forkserver,
+which stays alive as long as any worker does (each worker holds its "alive"
+pipe), so a parent-death signal alone never fires when the crawl's main process
+is killed: each worker also runs a watchdog thread that polls the crawl's pid
+and exits within ``PARENT_POLL`` seconds of its death (zombie included).
+``PR_SET_PDEATHSIG`` still covers the forkserver itself being killed. Once the
+workers are gone, the forkserver and resource tracker see EOF and exit.
 Fields come back as a plain namespace, so the reactor process never imports the
 extraction engine (trafilatura and its parsers stay in the workers' memory).
 """
@@ -11,10 +24,16 @@ extraction engine (trafilatura and its parsers stay in the workers' memory).
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import multiprocessing
+import os
 import signal
-from concurrent.futures import Executor, ProcessPoolExecutor
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from types import SimpleNamespace
 from typing import Any
@@ -23,45 +42,147 @@ from newscrawl.extraction.hints import SiteHints
 
 logger = logging.getLogger(__name__)
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PARENT_POLL = 0.5  # seconds between checks that the crawl's main process is alive
+CLOSE_GRACE = 2.0  # seconds a worker gets to finish at close before it is killed
 
-def _worker_init() -> None:
-    """Workers ignore SIGINT/SIGTERM: the crawl's graceful stop drains them itself."""
+
+class ExtractionTimeout(Exception):
+    """A page's extraction overstayed its budget; its worker was killed and replaced."""
+
+
+class ExtractionCrashed(Exception):
+    """The worker died while extracting the page (e.g. out of memory)."""
+
+
+def _worker_init(crawl_pid: int) -> None:
+    """Ignore SIGINT/SIGTERM (the crawl stops workers itself) and die with the crawl."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent or not _alive(crawl_pid):  # died before we were watching
+        os._exit(1)
+    threading.Thread(target=_watch, args=(crawl_pid,), daemon=True,
+                     name="newscrawl-watch-crawl").start()
+
+
+def _watch(crawl_pid: int) -> None:
+    while _alive(crawl_pid):
+        time.sleep(PARENT_POLL)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """True while *pid* runs (a zombie, killed but not yet reaped, counts as dead)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+class _Worker:
+    """One worker process behind a one-slot executor, killable on its own."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.executor = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init,
+                                            initargs=(os.getpid(),))
+
+    def kill(self) -> None:
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+        for process in processes:
+            process.join(CLOSE_GRACE)
 
 
 class PageExtractor:
-    """Owns the pool for one crawl; ``await extract(...)`` from an async callback."""
+    """Owns the workers for one crawl; ``await extract(...)`` from an async callback."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, timeout: float = 0.0, stats: Any = None) -> None:
         self.workers = workers
-        self.pool: Executor | None = None
+        self.timeout = timeout  # seconds per task; 0: no budget
+        self.stats = stats
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: list[_Worker] = []
+        self._context = multiprocessing.get_context("forkserver")
 
-    def _pool(self) -> Executor | None:
-        if self.workers > 0 and self.pool is None:
-            context = multiprocessing.get_context("forkserver")
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                            initializer=_worker_init)
-        return self.pool
+    def _queue(self) -> asyncio.Queue[_Worker]:
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            for _ in range(self.workers):
+                self._idle.put_nowait(self._spawn())
+        return self._idle
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self._context)
+        self._all.append(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.kill()
+        if worker in self._all:
+            self._all.remove(worker)
+        return self._spawn()
+
+    async def run(self, func: Callable[..., Any], *args: Any) -> Any:
+        """``func(*args)`` in a worker within the time budget (inline with 0 workers).
+
+        Raises :class:`ExtractionTimeout` or :class:`ExtractionCrashed`; either way the
+        worker is replaced before the next task.
+        """
+        if self.workers <= 0:
+            return func(*args)
+        idle = self._queue()
+        worker = await idle.get()
+        try:
+            future = asyncio.get_running_loop().run_in_executor(worker.executor, func, *args)
+            result = await asyncio.wait_for(future, self.timeout or None)
+        except TimeoutError:
+            self._count("timeout")
+            worker = self._replace(worker)
+            raise ExtractionTimeout(f"over the {self.timeout:g}s budget") from None
+        except BrokenProcessPool:
+            self._count("crashed")
+            worker = self._replace(worker)
+            raise ExtractionCrashed("extraction worker died") from None
+        finally:
+            idle.put_nowait(worker)
+        return result
 
     async def extract(self, body: bytes, url: str, charset: str | None,
                       hints: SiteHints) -> SimpleNamespace:
-        pool = self._pool()
-        if pool is None:
-            return SimpleNamespace(**_extract(body, url, charset, hints))
-        loop = asyncio.get_running_loop()
-        try:
-            fields = await loop.run_in_executor(pool, _extract, body, url, charset, hints)
-        except BrokenProcessPool:
-            logger.warning("extraction worker died; restarting the pool (page %s)", url)
-            self.pool = None
-            fields = _extract(body, url, charset, hints)
-        return SimpleNamespace(**fields)
+        return SimpleNamespace(**await self.run(_extract, body, url, charset, hints))
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        """Stop every worker: an idle one exits at once, a busy one is killed."""
+        for worker in self._all:
+            worker.executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + CLOSE_GRACE
+        for worker in self._all:
+            for process in list((getattr(worker.executor, "_processes", None) or {}).values()):
+                process.join(max(0.0, deadline - time.monotonic()))
+            worker.kill()
+        self._all.clear()
+        self._idle = None
+
+    def _count(self, what: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"newscrawl/extract/{what}")
 
 
 def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints) -> dict[str, Any]:

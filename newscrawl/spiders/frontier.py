@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -29,6 +29,7 @@ from newscrawl.extraction.decode import header_charset
 from newscrawl.extraction.wordcount import count_words
 from newscrawl.request_meta import HOME_META, KIND_META, SITE_META
 from newscrawl.sites import RegistryError, Site
+from newscrawl.spiders.budgets import DiscoveryBudget
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ LISTING_PRIORITY = 50
 # frontier, and a run stopped by max_articles fetches no more of them.
 CHILD_SITEMAP_PRIORITY = -10
 SITEMAP_CHAINS = 2  # child sitemaps of one site in flight at once
+FUTURE_SLACK = timedelta(days=1)  # lastmods later than now + this are ignored (clock skew allowed)
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -59,7 +61,8 @@ class Frontier:
     """Per-run discovery state: requested keys, trap guard, sitemap walker, state look-ups."""
 
     def __init__(self, sites: list[Site], stats: Any, state: Any, *, since: datetime | None,
-                 min_words: int, max_listing_pages: int, depth_limit: int = 0) -> None:
+                 min_words: int, max_listing_pages: int, depth_limit: int = 0,
+                 budget: DiscoveryBudget | None = None, max_links: int = 0) -> None:
         self.sites = {s.name: s for s in sites}
         self.stats = stats
         self.state = state  # the run's dedup ledger (its look-ups miss with -a fresh=1)
@@ -72,6 +75,9 @@ class Frontier:
         self.requested: set[str] = set()  # canonical keys of pages requested in this run
         self.lastmods: dict[str, datetime] = {}  # canonical key -> newest sitemap/feed date
         self.validators: dict[str, tuple] = {}  # discovery URL -> (etag, last_modified) seen now
+        self.max_links = max_links  # <a> elements read per listing page (0: all)
+        self.budget = budget or DiscoveryBudget(stats, max_urls=0, max_sitemaps=0,
+                                                max_sitemap_failures=0, sitemap_seconds=0)
 
     @classmethod
     def from_crawler(cls, crawler: Any, sites: list[Site], *,
@@ -80,7 +86,9 @@ class Frontier:
         frontier = cls(sites, crawler.stats, ledger, since=since,
                        min_words=crawler.settings.getint("NEWSCRAWL_MIN_WORDS"),
                        max_listing_pages=crawler.settings.getint("NEWSCRAWL_MAX_LISTING_PAGES"),
-                       depth_limit=crawler.settings.getint("DEPTH_LIMIT"))
+                       depth_limit=crawler.settings.getint("DEPTH_LIMIT"),
+                       budget=DiscoveryBudget.from_settings(crawler.settings, crawler.stats),
+                       max_links=crawler.settings.getint("NEWSCRAWL_MAX_LINKS_PER_PAGE"))
         crawler.signals.connect(frontier.spider_closed, signals.spider_closed)
         return frontier
 
@@ -120,10 +128,12 @@ class Frontier:
     def page_request(self, url: str, site: Site, *, lastmod: datetime | None = None,
                      via: str) -> scrapy.Request | None:
         """A request for a candidate article, or None (counted) when it is not needed."""
+        if not self.budget.urls_left(site.name):
+            return None
         url = strip_tracking(url)
         key = canonicalize_url(url)
+        lastmod = self._plausible(lastmod)
         if lastmod is not None:
-            lastmod = lastmod if lastmod.tzinfo else lastmod.replace(tzinfo=UTC)
             self.lastmods[key] = max(lastmod, self.lastmods.get(key, lastmod))
         if key in self.requested:
             self.stats.inc_value("newscrawl/discovery/skipped/already_requested")
@@ -133,6 +143,7 @@ class Frontier:
             self.stats.inc_value("newscrawl/discovery/skipped/seen_before")
             return None
         self.requested.add(key)
+        self.budget.take_url(site.name)
         self.stats.inc_value(f"newscrawl/discovery/pages/{via}")
         return self.request(url, site, "page")
 
@@ -163,6 +174,9 @@ class Frontier:
         """Release up to ``count`` pending child sitemaps (also after a failed one)."""
         pending = self.pending_sitemaps.get(site_name)
         while pending and count > 0:
+            if not self.budget.take_sitemap(site_name):
+                pending.clear()
+                return
             count -= 1
             yield self.request(pending.popleft(), self.sites[site_name], "sitemap",
                                CHILD_SITEMAP_PRIORITY)
@@ -184,6 +198,8 @@ class Frontier:
             yield from self.next_sitemaps(site.name, SITEMAP_CHAINS - 1)  # +1 by the caller
             return
         for entry in doc.entries:
+            if not self.budget.urls_left(site.name):
+                return
             yield from self._candidate(entry.loc, site, entry.news_published or entry.lastmod,
                                        lastmod=entry.lastmod, via="sitemap")
 
@@ -211,7 +227,9 @@ class Frontier:
             # marked them requested, hiding them from the sitemaps that list them too
             self.stats.inc_value("newscrawl/discovery/skipped/depth_limit")
             return
-        for href in response.css("a::attr(href)").getall():
+        for href in self._hrefs(response):
+            if not self.budget.urls_left(site.name):
+                return
             url = response.urljoin(href.strip())
             if not self._same_site(url, site):
                 continue
@@ -254,6 +272,20 @@ class Frontier:
         return sorted({canonicalize_url(u) for u in urls})
 
     # -- helpers ------------------------------------------------------------------------
+    def _hrefs(self, response: TextResponse) -> Iterator[str]:
+        """The page's ``<a href>`` values, at most ``max_links`` of them.
+
+        Straight from the lxml tree: parsel's ``a::attr(href)`` built one Selector per
+        link (1.5 s of reactor time for a 40,000-link homepage).
+        """
+        for count, anchor in enumerate(response.selector.root.iter("a")):
+            if self.max_links and count >= self.max_links:
+                self.stats.inc_value("newscrawl/discovery/budget/links_per_page")
+                return
+            href = anchor.get("href")
+            if href:
+                yield href
+
     def _candidate(self, url: str, site: Site, date: datetime | None, *,
                    lastmod: datetime | None, via: str) -> Iterator[scrapy.Request]:
         if self._too_old(date):
@@ -279,6 +311,17 @@ class Frontier:
         if not allowed and reason != "seen":
             self.stats.inc_value(f"newscrawl/discovery/trap/{reason}")
         return allowed
+
+    def _plausible(self, lastmod: datetime | None) -> datetime | None:
+        """An aware lastmod, or None when it lies in the future (a ``2099`` once stored
+        would hide every later real update of the page)."""
+        if lastmod is None:
+            return None
+        lastmod = lastmod if lastmod.tzinfo else lastmod.replace(tzinfo=UTC)
+        if lastmod > datetime.now(UTC) + FUTURE_SLACK:
+            self.stats.inc_value("newscrawl/discovery/lastmod/future_ignored")
+            return None
+        return lastmod
 
     def _too_old(self, date: datetime | None) -> bool:
         if self.since is None or date is None:
@@ -320,7 +363,8 @@ class Frontier:
 
 
 def _changed(lastmod: datetime | None, stored: str | None) -> bool:
-    """True when the discovery document dates the URL after what the state recorded."""
+    """True when the discovery document dates the URL after what the state recorded
+    (a stored date in the future, left by an older version, counts as no date)."""
     if lastmod is None or not stored:
         return False
     try:
@@ -329,6 +373,8 @@ def _changed(lastmod: datetime | None, stored: str | None) -> bool:
         return True
     if previous.tzinfo is None:
         previous = previous.replace(tzinfo=UTC)
+    if previous > datetime.now(UTC) + FUTURE_SLACK:
+        return True
     if lastmod.tzinfo is None:
         lastmod = lastmod.replace(tzinfo=UTC)
     return lastmod > previous

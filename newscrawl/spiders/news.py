@@ -23,8 +23,9 @@ from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
 from newscrawl.request_meta import KIND_META, SITE_META
 from newscrawl.sites import RegistryError, Site, load_registry, site_from_url
-from newscrawl.spiders.extractor import PageExtractor
+from newscrawl.spiders.extractor import ExtractionCrashed, ExtractionTimeout, PageExtractor
 from newscrawl.spiders.frontier import Frontier, parse_since
+from newscrawl.spiders.limits import page_too_complex
 from newscrawl.spiders.replay import FETCHED_AT_META, ArchiveReader, expand_paths, replay_request
 
 logger = logging.getLogger(__name__)
@@ -91,7 +92,12 @@ class NewsSpider(scrapy.Spider):
     # -- start ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.frontier = Frontier.from_crawler(self.crawler, self.sites, since=self.since)
-        self.extractor = PageExtractor(self.crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS"))
+        settings = self.crawler.settings
+        self.extractor = PageExtractor(settings.getint("NEWSCRAWL_EXTRACT_WORKERS"),
+                                       settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT"),
+                                       self.crawler.stats)
+        self.page_caps = (settings.getint("NEWSCRAWL_MAX_PAGE_TAGS"),
+                          settings.getint("NEWSCRAWL_MAX_PAGE_ATTRIBUTES"))
         self.crawler.signals.connect(self.extractor.close, signals.spider_closed)
         if self.warc_paths:
             async for request in self._replay():
@@ -138,6 +144,9 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newscrawl/pages/skipped/not_html")
             return
+        if (reason := page_too_complex(response.body, *self.page_caps)) is not None:
+            self._page_failed(response, reason)  # parsed in the reactor: bounded first
+            return
         yield from self._follow(self.frontier.from_listing(response))
 
     # -- article pages ------------------------------------------------------------------
@@ -148,8 +157,16 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             stats.inc_value("newscrawl/pages/skipped/not_html")
             return
-        fields = await self.extractor.extract(response.body, response.url,
-                                              _header_charset(response), self.hints[site.name])
+        if (reason := page_too_complex(response.body, *self.page_caps)) is not None:
+            self._page_failed(response, reason)
+            return
+        try:
+            fields = await self.extractor.extract(response.body, response.url,
+                                                  _header_charset(response), self.hints[site.name])
+        except (ExtractionTimeout, ExtractionCrashed) as exc:
+            self._page_failed(response, type(exc).__name__)
+            logger.warning("page %s not extracted: %s", response.url, exc)
+            return
         verdict = self.frontier.judge_page(response, fields)
         if verdict == "listing" and not self.warc_paths:  # a replay follows no link
             for request in self._follow(self.frontier.from_listing(response)):
@@ -172,6 +189,14 @@ class NewsSpider(scrapy.Spider):
             aliases=aliases, lastmod=self.frontier.lastmod_for(aliases),
         )
 
+    def _page_failed(self, response: Response, reason: str) -> None:
+        """A fetched page that could not be extracted counts as a failed page of its site."""
+        site = response.meta.get(SITE_META)
+        stats = self.crawler.stats
+        stats.inc_value(f"newscrawl/errors/page/{reason}")
+        stats.inc_value(f"newscrawl/site/{site}/errors")
+        stats.inc_value(f"newscrawl/site/{site}/errors/{reason}")
+
     def on_error(self, failure: Any) -> Iterator[scrapy.Request]:
         request = failure.request
         kind = request.meta.get(KIND_META, "page")
@@ -183,6 +208,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors/{reason}")
         logger.info("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
         if kind == "sitemap":  # the child sitemaps queued behind it must still come
+            self.frontier.budget.sitemap_failed(site)
             yield from self._follow(self.frontier.next_sitemaps(site, 1))
 
 

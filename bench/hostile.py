@@ -1,0 +1,39 @@
+"""Good-site delay and peak RSS under each hostile site alone, then all at once (issue 16 figures).
+
+``.venv/bin/python bench/hostile.py [attack ...]`` (default: baseline, each attack, all).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "tests")]
+
+from hostile import ATTACKS, build, good_wait
+from test_faults import run_crawl
+
+SETTINGS = ["-s", "NEWSCRAWL_MAX_DISCOVERED_PER_SITE=200", "-s", "NEWSCRAWL_MAX_CHILD_SITEMAPS=3",
+            "-s", "NEWSCRAWL_MAX_RETRY_AFTER=60", "-s", "NEWSCRAWL_SITE_MAX_SECONDS=40"]
+
+
+def measure(attacks: list[str], tmp: Path) -> str:
+    with build(attacks) as fs:
+        crawl = run_crawl(fs, tmp, ["good", *attacks], *SETTINGS)
+        good = sum(1 for i in crawl.items if i["site"] == "good")
+        return (f"{'+'.join(attacks) or 'none':>40}: good-site wait {good_wait(fs):6.2f}s, "
+                f"good items {good}, run {crawl.seconds:5.1f}s, exit {crawl.returncode}, "
+                f"peak RSS {crawl.peak_rss / 2**20:4.0f} MB  [{tmp}]")
+
+
+def main() -> None:
+    names = sys.argv[1:] or ["none", *sorted(ATTACKS), "all"]
+    root = Path(tempfile.mkdtemp(prefix="hostile-"))
+    for name in names:
+        attacks = [] if name == "none" else sorted(ATTACKS) if name == "all" else name.split("+")
+        print(measure(attacks, root / name), flush=True)
+
+
+if __name__ == "__main__":
+    main()
