@@ -112,11 +112,6 @@ class FeedWriter:
         """Where this run's items are (None until the feed is finished)."""
         return self.final
 
-    @property
-    def stamp(self) -> str | None:
-        """This run's UTC stamp (the default feed's name), which its WARC archive shares."""
-        return self.final.stem if self.final is not None and not self.user_feeds else None
-
     def spider_opened(self, spider: Any) -> None:
         """Recover what killed runs left, then open this run's hidden feed.
 

@@ -25,6 +25,7 @@ from scrapy.exceptions import NotConfigured
 
 from newscrawl import __version__
 from newscrawl.export.files import fresh_stamp
+from newscrawl.export.signals import feed_running
 from newscrawl.export.warc import Exchange, WarcArchive, recover_partial_archives
 from newscrawl.request_meta import REPLAY_META
 
@@ -53,6 +54,7 @@ class WarcArchiveMiddleware:
         self.folder, self.max_bytes, self.robots, self.info = folder, max_bytes, robots, info
         self.archive: WarcArchive | None = None
         self.failed = False
+        self.feed_stamp: str | None = None  # from the default feed's feed_running signal
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -71,7 +73,13 @@ class WarcArchiveMiddleware:
         mw = cls(crawler, folder, max_bytes, settings.getbool("NEWSCRAWL_WARC_ROBOTS"), info)
         crawler.signals.connect(mw.spider_opened, signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signals.spider_closed)
+        crawler.signals.connect(mw.feed_running, feed_running)
         return mw
+
+    def feed_running(self, path: Path | None) -> None:
+        """The default feed announces its hidden file ``.<stamp>.jsonl.part``: share its stamp."""
+        if path is not None:
+            self.feed_stamp = path.name.lstrip(".").split(".jsonl", 1)[0]
 
     def spider_opened(self, spider: Any) -> None:
         """Complete (or discard) what killed runs left before this run writes its own."""
@@ -100,10 +108,8 @@ class WarcArchiveMiddleware:
     def _archive(self) -> WarcArchive:
         """Opened at the first response, when the feed writer has chosen the run's stamp."""
         if self.archive is None:
-            from newscrawl.export.writer import FeedWriter
-            writer = self.crawler.get_extension(FeedWriter)
             self.folder.mkdir(parents=True, exist_ok=True)
-            stamp = getattr(writer, "stamp", None) or fresh_stamp(self.folder)
+            stamp = self.feed_stamp or fresh_stamp(self.folder)  # -o/-O: no default feed
             self.archive = WarcArchive(self.folder, stamp, self.max_bytes, self.info)
         return self.archive
 
