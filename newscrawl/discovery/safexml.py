@@ -14,6 +14,7 @@ import codecs
 import logging
 import re
 import zlib
+from functools import lru_cache
 from html.entities import html5
 from urllib.parse import urljoin, urlsplit
 
@@ -27,6 +28,10 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 _ENTITY_DECL = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]")
+# An absolute URL that urljoin would hand back as it is: its first netloc
+# character is there, and nothing urlunparse drops (an empty "?" or "#", the
+# ";" of path parameters, whitespace and controls it strips) is in it.
+_PLAIN_ABSOLUTE = re.compile(r"https?://[^/?#;\x00-\x20\x7f][^;\x00-\x20\x7f]*")
 _HOSTNAME = re.compile(r"^(?:[\w-]+\.)*[\w-]+\.?$|^[0-9a-f:.]+$")
 _XML_DECL_ENCODING = re.compile(
     rb"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
@@ -199,11 +204,30 @@ PARSER_OPTIONS = {
 }
 
 
+@lru_cache(maxsize=1024)  # a document uses a handful of tags, each seen per entry
 def localname(tag: object) -> str:
     """Namespace-free, lower-cased tag name ('' for comments, PIs, entities)."""
     if not isinstance(tag, str):
         return ""
     return tag.rsplit("}", 1)[-1].lower()
+
+
+def _join_keeps(url: str, base: str) -> bool:
+    """True when ``urljoin(base, url) == url``: skips its two parses per entry link.
+
+    The base must parse too, since a broken base makes urljoin raise for any URL.
+    """
+    return (_PLAIN_ABSOLUTE.fullmatch(url) is not None and not url.endswith(("?", "#"))
+            and "?#" not in url and _base_parses(base))
+
+
+@lru_cache(maxsize=256)  # a feed has one base, or one per xml:base
+def _base_parses(base: str) -> bool:
+    try:
+        urlsplit(base)
+    except ValueError:
+        return False
+    return True
 
 
 def clean_http_url(raw: str | None, base: str | None = None) -> str | None:
@@ -217,7 +241,7 @@ def clean_http_url(raw: str | None, base: str | None = None) -> str | None:
     url = raw.strip()
     if not url or len(url) > MAX_URL_LENGTH:
         return None
-    if base is not None:
+    if base is not None and not _join_keeps(url, base):
         try:
             url = urljoin(base, url)
         except ValueError:
