@@ -126,20 +126,21 @@ def to_utf8(data: bytes, http_charset: str | None = None) -> bytes:
     seven_bit = any(c.startswith(_SEVEN_BIT) for c in labels)
     if data.isascii() and not seven_bit:
         return data
-    if not seven_bit and _decodes(data, "utf-8"):
+    if not seven_bit and _decoded(data, "utf-8") is not None:
         return data
     for codec in labels:
-        if _decodes(data, codec):
-            return data.decode(codec).encode("utf-8")
+        text = _decoded(data, codec)
+        if text is not None:
+            return text.encode("utf-8")
     return decode_html(data, labels[0] if labels else None).text.encode("utf-8", "replace")
 
 
-def _decodes(data: bytes, codec: str) -> bool:
+def _decoded(data: bytes, codec: str) -> str | None:
+    """The text when every byte is valid in ``codec``: checking is decoding, so once."""
     try:
-        data.decode(codec)
+        return data.decode(codec)
     except (UnicodeDecodeError, LookupError):
-        return False
-    return True
+        return None
 
 
 def repair_references(data: bytes) -> bytes:
@@ -253,9 +254,8 @@ def clean_http_url(raw: str | None, base: str | None = None) -> str | None:
         parts.port  # noqa: B018 - raises ValueError on a garbage port
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if not _HOSTNAME.match(parts.hostname):
+    host = parts.hostname  # a property that re-parses the netloc: read it once
+    if parts.scheme.lower() not in ("http", "https") or not host or not _HOSTNAME.match(host):
         return None
     if len(url) > MAX_URL_LENGTH:
         return None
