@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import gzip
 from datetime import datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from xml.sax.saxutils import escape
 
 from conftest import examples
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newscrawl.discovery.feeds import Feed, FeedEntry, parse_feed, read_feed
+from newscrawl.discovery.safexml import _join_keeps, clean_http_url
 from newscrawl.discovery.sitemaps import Sitemap, SitemapEntry, parse_sitemap
 
 BASE = "http://127.0.0.1:8000/doc.xml"
@@ -166,3 +167,33 @@ def test_feed_parser_is_total_and_safe(body: bytes) -> None:
         assert _is_http_url(entry.url), entry.url
         assert _ok_date(entry.published)
         assert entry.title is None or isinstance(entry.title, str)
+
+
+@settings(max_examples=examples(600), suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "ftp://", ""]),
+    st.lists(st.sampled_from([*"ab1/?#;:.%&=@[] \t\x7fé", "..", "?#"]), max_size=14)
+    .map("".join),
+    st.sampled_from(["http://x.test/a/b", "https://x.test/", "", "http://[bad/", "ftp://y/",
+                     "http://x.test/a;p?q#f"]),
+)
+@example("http://", "a?", "http://x.test/a/b")
+@example("http://", "a/b#", "http://x.test/a/b")
+@example("http://", "a/b?#x", "http://x.test/a/b")
+@example("http://", "a/b;", "http://x.test/a/b")
+@example("http://", "a/b;p", "http://x.test/a/b")
+@example("http://", "a/\tb", "http://x.test/a/b")
+@example("http://", "a/b?q=1&r#", "http://x.test/a/b")
+@example("http://", "[x/", "http://x.test/a/b")
+def test_urljoin_is_skipped_only_for_urls_it_hands_back(scheme: str, rest: str, base: str) -> None:
+    """clean_http_url's fast path must give what urljoin gives (or urljoin raises,
+    and so does the urlsplit after it)."""
+    url = scheme + rest
+    if not _join_keeps(url, base):
+        return
+    try:
+        joined = urljoin(base, url)
+    except ValueError:
+        assert clean_http_url(url, base) is None
+        return
+    assert joined == url

@@ -150,8 +150,11 @@ def _items(root: etree._Element) -> tuple[FeedKind, list[etree._Element]]:
 def _text(elem: etree._Element | None) -> str | None:
     if elem is None:
         return None
-    text = "".join(t for t in elem.itertext() if isinstance(t, str)).strip()
-    return text or None
+    if len(elem):  # mixed content: rare, the slower path
+        text = "".join(t for t in elem.itertext() if isinstance(t, str))
+    else:  # CDATA is plain text to lxml, so most fields land here
+        text = elem.text or ""
+    return text.strip() or None
 
 
 Kids = dict[str, list[etree._Element]]
@@ -191,7 +194,7 @@ def _title(kids: Kids) -> str | None:
             continue
         markup = (child.get("type") or ("text" if _in_atom(child) else "html")).lower()
         if markup in ("html", "text/html"):
-            raw = html.unescape(_TAGS.sub(" ", raw))
+            raw = html.unescape(_TAGS.sub(" ", raw) if "<" in raw else raw)
         return " ".join(raw.split())[:MAX_TITLE] or None
     return None
 

@@ -14,6 +14,7 @@ import codecs
 import logging
 import re
 import zlib
+from functools import lru_cache
 from html.entities import html5
 from urllib.parse import urljoin, urlsplit
 
@@ -27,6 +28,10 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 _ENTITY_DECL = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]")
+# An absolute URL that urljoin would hand back as it is: its first netloc
+# character is there, and nothing urlunparse drops (an empty "?" or "#", the
+# ";" of path parameters, whitespace and controls it strips) is in it.
+_PLAIN_ABSOLUTE = re.compile(r"https?://[^/?#;\x00-\x20\x7f][^;\x00-\x20\x7f]*")
 _HOSTNAME = re.compile(r"^(?:[\w-]+\.)*[\w-]+\.?$|^[0-9a-f:.]+$")
 _XML_DECL_ENCODING = re.compile(
     rb"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
@@ -121,20 +126,21 @@ def to_utf8(data: bytes, http_charset: str | None = None) -> bytes:
     seven_bit = any(c.startswith(_SEVEN_BIT) for c in labels)
     if data.isascii() and not seven_bit:
         return data
-    if not seven_bit and _decodes(data, "utf-8"):
+    if not seven_bit and _decoded(data, "utf-8") is not None:
         return data
     for codec in labels:
-        if _decodes(data, codec):
-            return data.decode(codec).encode("utf-8")
+        text = _decoded(data, codec)
+        if text is not None:
+            return text.encode("utf-8")
     return decode_html(data, labels[0] if labels else None).text.encode("utf-8", "replace")
 
 
-def _decodes(data: bytes, codec: str) -> bool:
+def _decoded(data: bytes, codec: str) -> str | None:
+    """The text when every byte is valid in ``codec``: checking is decoding, so once."""
     try:
-        data.decode(codec)
+        return data.decode(codec)
     except (UnicodeDecodeError, LookupError):
-        return False
-    return True
+        return None
 
 
 def repair_references(data: bytes) -> bytes:
@@ -247,11 +253,30 @@ PARSER_OPTIONS = {
 }
 
 
+@lru_cache(maxsize=1024)  # a document uses a handful of tags, each seen per entry
 def localname(tag: object) -> str:
     """Namespace-free, lower-cased tag name ('' for comments, PIs, entities)."""
     if not isinstance(tag, str):
         return ""
     return tag.rsplit("}", 1)[-1].lower()
+
+
+def _join_keeps(url: str, base: str) -> bool:
+    """True when ``urljoin(base, url) == url``: skips its two parses per entry link.
+
+    The base must parse too, since a broken base makes urljoin raise for any URL.
+    """
+    return (_PLAIN_ABSOLUTE.fullmatch(url) is not None and not url.endswith(("?", "#"))
+            and "?#" not in url and _base_parses(base))
+
+
+@lru_cache(maxsize=256)  # a feed has one base, or one per xml:base
+def _base_parses(base: str) -> bool:
+    try:
+        urlsplit(base)
+    except ValueError:
+        return False
+    return True
 
 
 def clean_http_url(raw: str | None, base: str | None = None) -> str | None:
@@ -265,7 +290,7 @@ def clean_http_url(raw: str | None, base: str | None = None) -> str | None:
     url = raw.strip()
     if not url or len(url) > MAX_URL_LENGTH:
         return None
-    if base is not None:
+    if base is not None and not _join_keeps(url, base):
         try:
             url = urljoin(base, url)
         except ValueError:
@@ -277,9 +302,8 @@ def clean_http_url(raw: str | None, base: str | None = None) -> str | None:
         parts.port  # noqa: B018 - raises ValueError on a garbage port
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if not _HOSTNAME.match(parts.hostname):
+    host = parts.hostname  # a property that re-parses the netloc: read it once
+    if parts.scheme.lower() not in ("http", "https") or not host or not _HOSTNAME.match(host):
         return None
     if len(url) > MAX_URL_LENGTH:
         return None
