@@ -17,12 +17,31 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import ROOT, crawl_settings, scrapy_command, scrapy_env
-from test_crawl_backfill import DNS_GUARD, CcNewsWriter, captured, corpus, scrapy_stats
+from conftest import ROOT, crawl_settings, run_crawl, scrapy_command, scrapy_env
+from test_crawl_backfill import CcNewsWriter, captured, corpus, scrapy_stats
 
 from newscrawl.scaleout.queue import Keys
 from newscrawl.scaleout.warc import PathQueue, run_id
 
+DNS_GUARD = '''
+import ipaddress, os, socket
+LOG = os.environ["NEWSCRAWL_TEST_DNS_LOG"]
+
+def _guard(name, real):
+    def lookup(host, *args, **kwargs):
+        try:
+            ipaddress.ip_address(host)  # a numeric address (Redis on 127.0.0.1) is no look-up
+            return real(host, *args, **kwargs)
+        except ValueError:
+            pass
+        with open(LOG, "a") as fh:
+            fh.write(f"{name} {host}\\n")
+        raise socket.gaierror(socket.EAI_NONAME, "DNS is switched off in this test")
+    return lookup
+
+for _name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex"):
+    setattr(socket, _name, _guard(_name, getattr(socket, _name)))
+'''
 FILES = 12
 FOREIGN_SHARE = 4  # every 4th corpus host stays out of the registry: offsite records
 
@@ -112,7 +131,11 @@ def test_two_workers_share_the_warc_files(server: Any, redis_url: str, tmp_path:
     items = {name: _items(tmp_path, name) for name in workers}
     emitted = Counter(i["url"] for rows in items.values() for i in rows)
     assert {u for u, n in emitted.items() if n > 1} == set()
-    assert set(emitted) == registry and not set(emitted) & foreign
+    assert not set(emitted) & foreign and set(emitted) <= registry
+    alone = run_crawl(tmp_path, "-a", f"warc={tmp_path}/part-*.warc.gz",
+                      registry=tmp_path / "sites.yaml", env=env, output="alone", state="alone")
+    assert alone.returncode == 0, alone.stderr[-3000:]
+    assert set(emitted) == {i["url"] for i in alone.items}  # what one worker emits alone
     stats = {name: scrapy_stats(log) for name, log in logs.items()}
     for name in workers:
         assert "downloader/request_count" not in stats[name]
@@ -122,5 +145,5 @@ def test_two_workers_share_the_warc_files(server: Any, redis_url: str, tmp_path:
     twins = sum(s.get("newscrawl/scaleout/claimed_elsewhere", 0) for s in stats.values())
     print(f"warc scale-out: {len(files)} files -> w1 {len(replayed['w1'])} files "
           f"{len(items['w1'])} items, w2 {len(replayed['w2'])} files {len(items['w2'])} items; "
-          f"{len(registry)} registry pages, {len(foreign)} foreign; {FILES} twin captures, "
+          f"{len(registry)} registry pages ({len(alone.items)} items alone), {len(foreign)} foreign; {FILES} twin captures, "
           f"{twins} refused by a claim")
