@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -93,9 +94,10 @@ def build_files(tmp_path: Path) -> tuple[list[Path], set[str], set[str]]:
     return files, registry, {r["url"] for r in rows} - registry
 
 
-def _worker(tmp_path: Path, name: str, redis_url: str, env: dict[str, str]) -> subprocess.Popen:
+def _worker(tmp_path: Path, name: str, redis_url: str, env: dict[str, str],
+            **extra: object) -> subprocess.Popen:
     settings = crawl_settings(tmp_path / name / "out", tmp_path / name / "state",
-                              NEWSCRAWL_REDIS_URL=redis_url, NEWSCRAWL_WORKER_ID=name)
+                              NEWSCRAWL_REDIS_URL=redis_url, NEWSCRAWL_WORKER_ID=name, **extra)
     command = scrapy_command("crawl", "news", "-a", f"sites={tmp_path / 'sites.yaml'}",
                              "-a", f"warc={tmp_path}/part-*.warc.gz", settings=settings)
     log = open(tmp_path / f"{name}.log", "w", encoding="utf-8")  # noqa: SIM115 -- child's
@@ -147,3 +149,30 @@ def test_two_workers_share_the_warc_files(server: Any, redis_url: str, tmp_path:
           f"{len(items['w1'])} items, w2 {len(replayed['w2'])} files {len(items['w2'])} items; "
           f"{len(registry)} registry pages ({len(alone.items)} items alone), {len(foreign)} foreign; {FILES} twin captures, "
           f"{twins} refused by a claim")
+
+
+@pytest.mark.e2e
+def test_the_file_of_a_killed_worker_is_replayed_by_another(server: Any, redis_url: str,
+                                                             tmp_path: Path) -> None:
+    files, _, _ = build_files(tmp_path)
+    env = scrapy_env()
+    first = _worker(tmp_path, "w1", redis_url, env, NEWSCRAWL_REDIS_HEARTBEAT=3)
+    log = tmp_path / "w1.log"
+    deadline = time.monotonic() + 300
+    while "replaying" not in log.read_text(encoding="utf-8") and first.poll() is None:
+        assert time.monotonic() < deadline, "w1 never started replaying"
+        time.sleep(0.2)
+    first.kill()  # kill -9 while it holds a file
+    first.wait(timeout=30)
+    held = re.findall(r"replaying (\S+)", log.read_text(encoding="utf-8"))
+    time.sleep(4)  # the heartbeat (3 s) expires
+    second = _worker(tmp_path, "w2", redis_url, env)
+    assert second.wait(timeout=600) == 0
+    text = (tmp_path / "w2.log").read_text(encoding="utf-8")
+    again = re.findall(r"worker \S+: replaying (\S+)", text)
+    assert "resuming an interrupted crawl" in text
+    assert held[-1] in again  # the file w1 held is replayed by w2
+    assert Counter(held[:-1] + again) == Counter({str(f): 1 for f in files})
+    assert _items(tmp_path, "w2")
+    print(f"kill -9 of w1 after {len(held)} file(s): w2 replayed {len(again)} files, "
+          f"{len(_items(tmp_path, 'w2'))} items")
