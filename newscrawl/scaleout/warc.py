@@ -112,8 +112,8 @@ class PathQueue:
         return count
 
 
-async def shared_paths(crawler: Any, paths: list[Path]) -> AsyncIterator[Path]:
-    """The files this worker replays: popped one by one, each acked once fully handled."""
+def open_queue(crawler: Any, paths: list[Path]) -> PathQueue:
+    """This worker's place in the run of these files; closed with the spider."""
     settings = crawler.settings
     queue = PathQueue(get_redis_from_settings(settings), Keys(KEY_PREFIX, crawler.spidercls.name),
                       run_id(paths), settings.get("NEWSCRAWL_WORKER_ID"),
@@ -123,6 +123,12 @@ async def shared_paths(crawler: Any, paths: list[Path]) -> AsyncIterator[Path]:
     logger.info("worker %s: %s of %d WARC files (run %s)", queue.worker, MODES[mode],
                 len(paths), queue.base.rsplit(":", 1)[-1])
     crawler.stats.set_value("newscrawl/scaleout/mode", mode)
+    return queue
+
+
+async def shared_paths(crawler: Any, paths: list[Path]) -> AsyncIterator[Path]:
+    """The files this worker replays: popped one by one, each acked once fully handled."""
+    queue = open_queue(crawler, paths)
     heartbeat = LoopingCall(_tick, queue)
     heartbeat.start(max(1.0, queue.ttl / 3), now=False)
     try:
@@ -132,6 +138,11 @@ async def shared_paths(crawler: Any, paths: list[Path]) -> AsyncIterator[Path]:
                 if not queue.others_busy():
                     return
                 await asyncio.sleep(POLL_SECONDS)  # a busy worker may still die
+                continue
+            if not path.is_file():  # the files must be at the same path on every worker
+                logger.error("worker %s: no WARC file at %s here; skipped", queue.worker, path)
+                crawler.stats.inc_value("newscrawl/warc/errors/missing")
+                queue.ack(path)
                 continue
             logger.info("worker %s: replaying %s", queue.worker, path)
             yield path
