@@ -51,8 +51,6 @@ class Command(ScrapyCrawl):
             check = getattr(spidercls, "check_arguments", None)
             if check is not None:
                 check(**opts.spargs)
-            if opts.spargs.get("warc") and self.settings.get("NEWSCRAWL_REDIS_URL"):
-                raise ValueError("-a warc: a replay runs on one machine; drop NEWSCRAWL_REDIS_URL")
         except (RegistryError, ValueError, TypeError) as exc:
             print(f"newscrawl: error: {exc}", file=sys.stderr)
             self.exitcode = exitcodes.BAD_INPUT

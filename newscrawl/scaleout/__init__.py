@@ -4,7 +4,8 @@ One setting switches it on: ``-s NEWSCRAWL_REDIS_URL=redis://host:port/db``. The
 :class:`RedisScaleOut` add-on (``ADDONS``) then applies, from this one place, the
 scheduler, dupefilter, safe serializer, acks and claims; the state extension
 puts the article state on the same Redis (:mod:`newscrawl.dedup.redis_store`).
-Without the setting the add-on changes nothing.
+In a replay (``-a warc=``) only the claims apply: the WARC paths, not requests, are
+shared (:mod:`newscrawl.scaleout.warc`). Without the setting the add-on changes nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ class RedisScaleOut:
             return
         pkg = "newscrawl.scaleout"
         settings.set("REDIS_URL", url, priority=PRIORITY)
+        settings.set("NEWSCRAWL_WORKER_ID", settings.get("NEWSCRAWL_WORKER_ID") or new_worker_id(),
+                     priority=PRIORITY)
+        if settings.getbool("NEWSCRAWL_REPLAY"):  # WARC paths are shared, not requests
+            settings.set_in_component_priority_dict(
+                "ITEM_PIPELINES", f"{pkg}.claims.ClaimPipeline", 350)
+            logger.info("scale-out of WARC paths on %s as worker %s", url,
+                        settings.get("NEWSCRAWL_WORKER_ID"))
+            return
         for key, value in {
             "SCHEDULER": f"{pkg}.scheduler.ReliableScheduler",
             "DUPEFILTER_CLASS": f"{pkg}.dupefilter.CanonicalDupeFilter",
@@ -35,7 +44,6 @@ class RedisScaleOut:
             "SCHEDULER_SERIALIZER": f"{pkg}.serializer",  # JSON, never pickle
             "SCHEDULER_QUEUE_KEY": f"{KEY_PREFIX}:%(spider)s:requests",
             "SCHEDULER_DUPEFILTER_KEY": f"{KEY_PREFIX}:%(spider)s:dupefilter",
-            "NEWSCRAWL_WORKER_ID": settings.get("NEWSCRAWL_WORKER_ID") or new_worker_id(),
         }.items():
             settings.set(key, value, priority=PRIORITY)
         if not settings.get("NEWSCRAWL_REDIS_NEARDUP_KEY"):  # declared empty in the project

@@ -3,8 +3,11 @@
 Each worker's dedup pipeline knows only its own run and what earlier runs
 committed; two workers that reach one article by different URLs (an AMP twin,
 a syndicated copy under the same canonical) would both emit it. The first to
-claim ``canonical URL + content hash`` (and the body hash alone) emits; a claim
-held by a dead worker is taken over, since that worker never made the item durable.
+claim the canonical URL (and the body hash) emits; a claim held by a dead worker is
+taken over, since that worker never made the item durable. The URL is claimed without
+its text, as one run emits at most one version of a URL: two workers can extract one
+page's text differently (each learns its own site hints), seen in a replay where two
+WARC files hold captures of the same page.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ class ClaimPipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         digest = adapter.get("content_hash") or ""
-        for claim in (f"url:{adapter.get('canonical_url')}\n{digest}", f"body:{digest}"):
+        for claim in (f"url:{adapter.get('canonical_url')}", f"body:{digest}"):
             owner = self._claim(claim)
             if owner is not None:
                 self.stats.inc_value("newscrawl/scaleout/claimed_elsewhere")

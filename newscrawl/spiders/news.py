@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import scrapy
@@ -22,6 +23,7 @@ from newscrawl.extraction.decode import header_charset
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
 from newscrawl.request_meta import KIND_META, SITE_META
+from newscrawl.scaleout.warc import shared_paths
 from newscrawl.sites import RegistryError, Site, load_registry, site_from_url
 from newscrawl.spiders.extractor import ExtractionCrashed, ExtractionTimeout, PageExtractor
 from newscrawl.spiders.frontier import Frontier, parse_since
@@ -113,10 +115,20 @@ class NewsSpider(scrapy.Spider):
         reader = ArchiveReader(self.sites, self.crawler.stats, since=self.since,
                                max_bytes=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         engine = self.crawler.engine
-        for stored in reader.responses(self.warc_paths):
-            if engine.needs_backout():
-                await self.crawler.signals.wait_for(signals.scheduler_empty)
-            yield self._bind(replay_request(stored))
+        async for path in self._warc_files():
+            for stored in reader.responses([path]):
+                if engine.needs_backout():
+                    await self.crawler.signals.wait_for(signals.scheduler_empty)
+                yield self._bind(replay_request(stored))
+
+    async def _warc_files(self) -> AsyncIterator[Path]:
+        """Every file here, or, with NEWSCRAWL_REDIS_URL, the files the shared list hands out."""
+        if self.crawler.settings.get("NEWSCRAWL_REDIS_URL"):
+            async for path in shared_paths(self.crawler, self.warc_paths):
+                yield path
+            return
+        for path in self.warc_paths:
+            yield path
 
     def _bind(self, request: scrapy.Request) -> scrapy.Request:
         """Attach the callback that matches the request's kind."""
