@@ -30,17 +30,10 @@ from newscrawl.exceptions import (
     TooOld,
     UnchangedArticle,
 )
+from newscrawl.extraction.wordcount import count_words
 from newscrawl.items import export_fields
 
 logger = logging.getLogger(__name__)
-
-WORD_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]|[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+",
-                     re.UNICODE)  # CJK characters count one word each
-
-
-def count_words(text: str) -> int:
-    return len(WORD_RE.findall(text or ""))
-
 
 def clean_text(text: str | None) -> str | None:
     """NFC, no control characters, trimmed lines, paragraphs separated by one blank line."""

@@ -12,7 +12,10 @@ from newscrawl.spiders.frontier import (
     PAGE_PRIORITY,
     SITEMAP_CHAINS,
     Frontier,
+    FrontierOptions,
 )
+from newscrawl.spiders.judge import PageJudge
+from newscrawl.discovery.links import DEFAULT_THRESHOLDS
 
 BASE = "http://127.0.0.1:9/"
 
@@ -26,12 +29,19 @@ class NoState:
     def known(self, key: str) -> None:
         return None
 
+    def page_verdict(self, key: str) -> None:
+        return None
+
+    def note_page_verdict(self, verdict: object) -> None:
+        pass
+
 
 def make_frontier(depth_limit: int = 0) -> tuple[Frontier, object]:
     site = site_from_url(BASE)
     stats = MemoryStatsCollector(get_crawler())
-    frontier = Frontier([site], stats, NoState(), since=None, min_words=40,
-                        max_listing_pages=50, depth_limit=depth_limit)
+    options = FrontierOptions(max_listing_pages=50, depth_limit=depth_limit)
+    frontier = Frontier([site], stats, NoState(), options, PageJudge(stats, DEFAULT_THRESHOLDS))
+    frontier.gate.home_read.add(site.name)  # as after the homepage was read
     return frontier, site
 
 
@@ -56,7 +66,8 @@ def urlset(start: int, n: int) -> str:
 def test_index_releases_only_a_few_children_at_low_priority():
     frontier, site = make_frontier()
     out = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", index(10), site.name)))
-    assert [r.url for r in out] == [f"{BASE}sitemaps/s{i}.xml" for i in range(SITEMAP_CHAINS)]
+    # no lastmod: the last listed is the newest (WordPress/Yoast number them that way)
+    assert [r.url for r in out] == [f"{BASE}sitemaps/s{9 - i}.xml" for i in range(SITEMAP_CHAINS)]
     assert all(r.priority == CHILD_SITEMAP_PRIORITY < PAGE_PRIORITY for r in out)
     assert len(frontier.pending_sitemaps[site.name]) == 10 - SITEMAP_CHAINS
 
@@ -64,13 +75,13 @@ def test_index_releases_only_a_few_children_at_low_priority():
 def test_each_finished_or_failed_child_releases_the_next():
     frontier, site = make_frontier()
     list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", index(5), site.name)))
-    out = list(frontier.from_sitemap(response(f"{BASE}sitemaps/s0.xml", urlset(0, 3), site.name)))
+    out = list(frontier.from_sitemap(response(f"{BASE}sitemaps/s4.xml", urlset(0, 3), site.name)))
     pages = [r for r in out if r.meta["newscrawl_kind"] == "page"]
     sitemaps = [r.url for r in out if r.meta["newscrawl_kind"] == "sitemap"]
     assert len(pages) == 3 and sitemaps == [f"{BASE}sitemaps/s2.xml"]
     # a failed child (the spider's errback asks) lets the next one go too
-    assert [r.url for r in frontier.next_sitemaps(site.name, 1)] == [f"{BASE}sitemaps/s3.xml"]
-    assert [r.url for r in frontier.next_sitemaps(site.name, 5)] == [f"{BASE}sitemaps/s4.xml"]
+    assert [r.url for r in frontier.next_sitemaps(site.name, 1)] == [f"{BASE}sitemaps/s1.xml"]
+    assert [r.url for r in frontier.next_sitemaps(site.name, 5)] == [f"{BASE}sitemaps/s0.xml"]
     assert list(frontier.next_sitemaps(site.name, 1)) == []
 
 

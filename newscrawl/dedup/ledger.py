@@ -96,6 +96,7 @@ class StateExtension:
         self.durable: set[str] = set()  # canonical URLs committed in this run
         self.pending_aliases: dict[str, set[str]] = {}  # canonical URL -> aliases to commit with it
         self.redirects: dict[str, set[str]] = {}  # redirect target key -> source keys
+        self.page_verdicts: dict[str, Any] = {}  # URL -> PageVerdict of this run's non-articles
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StateExtension:
@@ -129,6 +130,14 @@ class StateExtension:
     def validators(self, url: str) -> Any:
         """The ETag / Last-Modified recorded for a discovery document, or None."""
         return None if self.fresh else self._read(lambda store: store.validators(url))
+
+    def page_verdict(self, url: str) -> Any:
+        """What an earlier run judged this non-article page (a PageVerdict), or None."""
+        return None if self.fresh else self._read(lambda store: store.page_verdict(url))
+
+    def note_page_verdict(self, verdict: Any) -> None:
+        """Remember a non-article page; written when the run ends (whatever its reason)."""
+        self.page_verdicts[verdict.url] = verdict
 
     def near_duplicate_of(self, key: str, body: str) -> str | None:
         """The first copy of this story seen (this run or before), then index this copy.
@@ -250,6 +259,8 @@ class StateExtension:
     def engine_stopped(self) -> None:
         """Last: the feed writer has committed its final batch at spider_closed."""
         self._flush_redirects()
+        if self.page_verdicts:
+            self.store.set_page_verdicts(self.page_verdicts.values())
         stats = self.stats.get_stats()
         complete = getattr(self, "close_reason", None) == "finished" \
             and not stats.get("newscrawl/export/failed") \

@@ -22,6 +22,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from newscrawl.export.writer import write_atomically
+from newscrawl.extraction.wordcount import count_words
 from newscrawl.sites.registry import site_key
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def site_stat(site: str, *parts: str) -> str:
 def item_fields(item: Any, min_words: int) -> list[str]:
     """The health fields an item has: what extraction coverage is measured on."""
     adapter = ItemAdapter(item)
-    words = adapter.get("word_count") or len((adapter.get("body") or "").split())
+    words = adapter.get("word_count") or count_words(adapter.get("body"))
     present = {"title": bool(adapter.get("title")), "published": bool(adapter.get("published")),
                "authors": bool(adapter.get("authors")), "body": words >= min_words}
     return [name for name in HEALTH_FIELDS if present[name]]

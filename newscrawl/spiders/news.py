@@ -1,6 +1,7 @@
 """The one generic spider: arguments → sites → discovery requests → article items.
 
-Per site it reads robots.txt ``Sitemap:`` lines (or guesses ``/sitemap.xml``),
+Per site it reads robots.txt ``Sitemap:`` lines (from the robots middleware's one
+fetch, or guesses ``/sitemap.xml``),
 the registry's sitemaps and feeds, and the homepage (feed autodiscovery and
 in-site links to sections and articles). What to fetch is decided by
 :mod:`newscrawl.discovery`; what a page says by :mod:`newscrawl.extraction`.
@@ -15,9 +16,10 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 
+from newscrawl.dedup.canonical import site_key
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
 from newscrawl.sites import Site, load_registry, site_from_url
@@ -26,7 +28,7 @@ from newscrawl.spiders.frontier import Frontier, parse_since
 
 logger = logging.getLogger(__name__)
 
-KIND_META = "newscrawl_kind"  # robots | sitemap | feed | listing | page
+KIND_META = "newscrawl_kind"  # sitemap | feed | listing | page (robots: the middleware's)
 SITE_META = "newscrawl_site"  # registry name of the site a request belongs to
 
 
@@ -75,40 +77,76 @@ class NewsSpider(scrapy.Spider):
 
     # -- start ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.frontier = Frontier.from_crawler(self.crawler, self.sites, since=self.since)
+        self.frontier = Frontier.from_crawler(self.crawler, self.sites, since=self.since,
+                                              max_articles=self.max_articles)
+        self.frontier.callbacks = {"sitemap": self.parse_sitemap, "feed": self.parse_feed,
+                                   "listing": self.parse_listing, "page": self.parse_page}
+        self.frontier.errback = self.on_error
         self.extractor = PageExtractor(self.crawler.settings.getint("NEWSCRAWL_EXTRACT_WORKERS"))
-        self.crawler.signals.connect(self.extractor.close, signals.spider_closed)
+        connect = self.crawler.signals.connect
+        connect(self.extractor.close, signals.spider_closed)
+        connect(self.robots_parsed, signals.robots_parsed)
+        connect(self.item_settled, signals.item_scraped)
+        connect(self.item_settled, signals.item_dropped)
+        connect(self.spider_idle, signals.spider_idle)
+        connect(self.warn_silent_sites, signals.spider_closed)
         for site in self.sites:
             for request in self.frontier.start_requests(site):
-                yield self._bind(request)
+                yield request
 
-    def _bind(self, request: scrapy.Request) -> scrapy.Request:
-        """Attach the callback that matches the request's kind."""
-        kind = request.meta[KIND_META]
-        callback = {"robots": self.parse_robots, "sitemap": self.parse_sitemap,
-                    "feed": self.parse_feed, "listing": self.parse_listing,
-                    "page": self.parse_page}[kind]
-        return request.replace(callback=callback, errback=self.on_error)
-
-    def _follow(self, requests: Iterator[scrapy.Request]) -> Iterator[scrapy.Request]:
+    def _schedule(self, requests: Any) -> int:
+        """Requests born outside a callback (signals) go straight to the engine."""
+        count = 0
         for request in requests:
-            yield self._bind(request)
+            self.crawler.engine.crawl(request)
+            count += 1
+        return count
+
+    # -- signals -------------------------------------------------------------------------
+    def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
+        """The robots middleware read a site's robots.txt (the run's only fetch of it)."""
+        site = self.by_name.get(request.meta.get(SITE_META, ""))
+        if site is None or site_key(request.url) != site.key:
+            return
+        sitemaps = list(getattr(getattr(robotparser, "rp", None), "sitemaps", None) or [])
+        self._schedule(self.frontier.from_robots(site.name, sitemaps))
+
+    def item_settled(self, item: Any, response: Any, spider: Any, **kwargs: Any) -> None:
+        self._schedule(self.frontier.page_settled(article="exception" not in kwargs))
+
+    def spider_idle(self) -> None:
+        """Held links whose dated sources never answered, or pages waiting on the
+        max_articles budget: release them rather than stop with them unfetched."""
+        scheduled = self._schedule(self.frontier.budget.idle())
+        for site_name, held in self.frontier.gate.release_all().items():
+            scheduled += self._schedule(self.frontier.release(site_name, held))
+        if scheduled:
+            raise DontCloseSpider
+
+    def warn_silent_sites(self, spider: Any, reason: str) -> None:
+        self.frontier.judge.warn_silent_sites([s.name for s in self.sites])
 
     # -- discovery callbacks -------------------------------------------------------------
-    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self._follow(self.frontier.from_robots(response))
-
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self._follow(self.frontier.from_sitemap(response))
+        yield from self.frontier.from_sitemap(response)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self._follow(self.frontier.from_feed(response))
+        yield from self.frontier.from_feed(response)
 
-    def parse_listing(self, response: Response) -> Iterator[Any]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[Any]:
+        """A listing's links are followed; a listing-shaped URL that carries an article
+        (JSON-LD/og:type and a body: ``/blog/x/index-2726.html``) is also an article."""
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newscrawl/pages/skipped/not_html")
             return
-        yield from self._follow(self.frontier.from_listing(response))
+        if not response.meta.get("newscrawl_home") and response.status == 200:
+            site = self.by_name[response.meta[SITE_META]]
+            fields = await self.extractor.extract(response.body, response.url,
+                                                  _header_charset(response), self.hints[site.name])
+            if self.frontier.judge_listing(response, fields):
+                yield self._article(response, site, fields)
+        for request in self.frontier.from_listing(response):
+            yield request
 
     # -- article pages ------------------------------------------------------------------
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
@@ -117,20 +155,28 @@ class NewsSpider(scrapy.Spider):
         site = self.by_name[response.meta[SITE_META]]
         if not isinstance(response, TextResponse):
             stats.inc_value("newscrawl/pages/skipped/not_html")
+            for request in self.frontier.page_settled(article=False):
+                yield request
             return
         fields = await self.extractor.extract(response.body, response.url,
                                               _header_charset(response), self.hints[site.name])
         verdict = self.frontier.judge_page(response, fields)
+        if verdict != "article":
+            for request in self.frontier.page_settled(article=False):
+                yield request
         if verdict == "listing":
-            for request in self._follow(self.frontier.from_listing(response)):
+            for request in self.frontier.from_listing(response):
                 yield request
             return
         if verdict != "article":
             return
+        yield self._article(response, site, fields)
+
+    def _article(self, response: TextResponse, site: Site, fields: Any) -> Article:
         for name, source in fields.provenance.items():
-            stats.inc_value(f"newscrawl/extract/source/{name}/{source}")
+            self.crawler.stats.inc_value(f"newscrawl/extract/source/{name}/{source}")
         aliases = self.frontier.aliases_for(response)
-        yield Article(
+        return Article(
             url=response.url, site=site.name, title=fields.title, body=fields.body,
             canonical_url=self.frontier.canonical_for(response, fields.canonical_url),
             authors=list(fields.authors), published=fields.published, modified=fields.modified,
@@ -151,8 +197,12 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors")
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors/{reason}")
         logger.info("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
-        if kind == "sitemap":  # the child sitemaps queued behind it must still come
-            yield from self._follow(self.frontier.next_sitemaps(site, 1))
+        if kind in ("sitemap", "feed"):  # the child sitemaps and links held behind it go on
+            yield from self.frontier.document_done(site)
+        elif kind == "page":
+            yield from self.frontier.page_settled(article=False)
+        elif kind == "listing" and request.meta.get("newscrawl_home"):
+            yield from self.frontier.home_failed(site)
 
 
 def select_sites(sites: str | None, site: str | None, url: str | None) -> list[Site]:
