@@ -180,13 +180,15 @@ class Frontier:
         """An earlier run's verdict on a non-article page: a listing request for a listing,
         False for a page to leave alone, None when the page is to be judged (again)."""
         verdict = self.state.page_verdict(key)
-        if verdict is None or _changed(lastmod, verdict.lastmod):
+        if verdict is None:
             return None
         try:
-            checked = datetime.fromisoformat(verdict.checked)
+            due = datetime.now(UTC) - datetime.fromisoformat(verdict.checked) \
+                >= self.options.recheck
         except ValueError:
-            return None
-        if datetime.now(UTC) - checked >= self.options.recheck:
+            due = True
+        if due or _changed(lastmod, verdict.lastmod):
+            self.stats.inc_value(site_stat(site.name, "rechecked"))
             return None
         self.stats.inc_value(site_stat(site.name, "known"))
         if verdict.verdict == "listing" and self._listing_allowed(key, site):
