@@ -100,7 +100,7 @@ def url_shape(
     lowered = url.strip().lower()
     if lowered.startswith(SKIP_SCHEMES) or not lowered.startswith(("http://", "https://")):
         return UrlShape("skip", "scheme")
-    if exclude_pattern is not None and exclude_pattern.search(url):
+    if exclude_pattern is not None and pattern_matches(exclude_pattern, url):
         return UrlShape("skip", "exclude-pattern")
     try:
         parts = urlsplit(url.strip())
@@ -113,12 +113,22 @@ def url_shape(
         return UrlShape("skip", skip)
     static = _static_reason(segments)
     if article_pattern is not None:
-        if article_pattern.search(url):
+        if pattern_matches(article_pattern, url):
             return UrlShape("article", "article-pattern")
         return UrlShape("static", static) if static else UrlShape("listing", "not-article-pattern")
     if static:
         return UrlShape("static", static)
     return _listing_or_article(parts.path, segments, query)
+
+
+def pattern_matches(pattern: re.Pattern[str], url: str) -> bool:
+    """A registry URL pattern is searched in the full URL (``/\\d{4}/\\d{2}/``, ``/live/``);
+    one anchored at a path (``^/news/``) is matched against the path and query instead,
+    since a full URL never starts with ``/``."""
+    if pattern.pattern.startswith("^/"):
+        parts = urlsplit(url.strip())
+        return pattern.search(parts.path + ("?" + parts.query if parts.query else "")) is not None
+    return pattern.search(url) is not None
 
 
 def classify_url(

@@ -86,7 +86,12 @@ class _Entry:
         return value
 
     def pattern(self, fieldname: str) -> re.Pattern[str] | None:
+        """Searched in the full URL; ``^/…`` is matched against the path (and query).
+        Any other ``^`` anchor could never match a URL, so it is refused here."""
         value = self.text(fieldname)
+        if value and value.startswith("^") and not value.startswith(("^/", "^http")):
+            raise self.fail(fieldname, f"{value!r} is anchored with ^ but a URL starts with "
+                                       "http(s):// — anchor a path as '^/…' or drop the ^")
         try:
             return re.compile(value) if value else None
         except re.error as exc:
