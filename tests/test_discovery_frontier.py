@@ -94,3 +94,110 @@ def test_links_beyond_the_depth_limit_are_not_marked_requested():
     # the same URL from a sitemap is still fetched
     out = list(frontier.from_sitemap(response(f"{BASE}sitemaps/s0.xml", urlset(1, 1), site.name)))
     assert [r.url for r in out] == [f"{BASE}news/2025/story-1.html"]
+
+
+def dated_index(n: int) -> str:
+    """An index of ``n`` children, the newest listed last (as WordPress numbers them)."""
+    locs = "".join(f"<sitemap><loc>{BASE}sitemaps/s{i}.xml</loc>"
+                   f"<lastmod>2025-01-{1 + i % 28:02d}T00:00:00+00:00</lastmod></sitemap>"
+                   if i < 28 else f"<sitemap><loc>{BASE}sitemaps/s{i}.xml</loc></sitemap>"
+                   for i in range(n))
+    return ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+            f'sitemap/0.9">{locs}</sitemapindex>')
+
+
+def drain(frontier: Frontier, site_name: str) -> list[str]:
+    urls = []
+    while frontier.pending_sitemaps.get(site_name):
+        urls += [r.url for r in frontier.next_sitemaps(site_name, 1)]
+    return urls
+
+
+def test_every_child_of_a_large_index_is_read_newest_first_without_depth():
+    frontier, site = make_frontier(depth_limit=6)
+    first = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", index(40), site.name)))
+    urls = [r.url for r in first] + drain(frontier, site.name)
+    assert sorted(urls) == sorted(f"{BASE}sitemaps/s{i}.xml" for i in range(40))
+    assert urls[0] == f"{BASE}sitemaps/s39.xml"
+    assert all(r.meta["depth_reset"] for r in first)
+    assert frontier.stats.get_value("newscrawl/discovery/limited/child_sitemaps") is None
+
+
+def test_the_child_cap_keeps_the_newest_and_counts_the_rest():
+    frontier, site = make_frontier()
+    frontier.options = FrontierOptions(max_child_sitemaps=10)
+    first = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", dated_index(30), site.name)))
+    urls = [r.url for r in first] + drain(frontier, site.name)
+    assert len(urls) == 10
+    # children with lastmod 2025-01-28 … 2025-01-19 (s27 … s18) are the newest
+    assert set(urls) == {f"{BASE}sitemaps/s{i}.xml" for i in range(18, 28)}
+    assert frontier.stats.get_value("newscrawl/discovery/limited/child_sitemaps") == 20
+    assert frontier.stats.get_value(f"newscrawl/site/{site.name}/limited/child_sitemaps") == 20
+
+
+def test_since_is_bounded_by_url_dates_and_by_dates_other_sources_gave():
+    from datetime import UTC, datetime
+    frontier, site = make_frontier()
+    frontier.since = datetime(2025, 6, 1, tzinfo=UTC)
+    assert frontier.page_request(f"{BASE}news/2025/05/30/a-story", site, via="link") is None
+    assert frontier.page_request(f"{BASE}news/2025/06/02/a-story", site, via="link") is not None
+    sitemap = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               f"<url><loc>{BASE}news/old-story-of-may</loc><lastmod>2025-05-02</lastmod></url>"
+               "</urlset>")
+    assert list(frontier.from_sitemap(response(f"{BASE}s.xml", sitemap, site.name))) == []
+    # the same URL found later by a link is not fetched either
+    assert frontier.page_request(f"{BASE}news/old-story-of-may", site, via="link") is None
+    assert frontier.stats.get_value("newscrawl/discovery/skipped/before_since") == 3
+
+
+def test_link_found_pages_wait_for_the_sites_dated_sources():
+    frontier, site = make_frontier()
+    frontier.gate.home_read.discard(site.name)
+    feed = frontier.document(f"{BASE}feed/", site, "feed")
+    html = f'<html><body><a href="{BASE}news/a-long-story-slug-here">x</a></body></html>'
+    home = response(site.url, html, site.name, HtmlResponse, newscrawl_home=True)
+    out = list(frontier.from_listing(home, feed_links=[]))
+    assert [r for r in out if r.meta["newscrawl_kind"] == "page"] == []  # held: feed unread
+    assert feed is not None
+    # the homepage announced no feed: the fallback feeds and guessed sitemaps are dated too
+    documents = [r for r in out if r.meta["newscrawl_kind"] in ("feed", "sitemap")]
+    assert documents
+    released = []
+    for _ in documents:
+        released += list(frontier.document_done(site.name))
+    assert released == []  # the registry feed is still unread
+    released = list(frontier.document_done(site.name))
+    assert [r.url for r in released] == [f"{BASE}news/a-long-story-slug-here"]
+
+
+def test_max_articles_holds_requests_beyond_the_budget():
+    frontier, site = make_frontier()
+    frontier.budget.limit = 2
+    made = [frontier.page_request(f"{BASE}news/story-number-{i}-of-many", site, via="link")
+            for i in range(5)]
+    assert sum(r is not None for r in made) == 2
+    assert len(frontier.page_settled(article=False)) == 1  # a rejected page frees its slot
+    assert frontier.page_settled(article=True) == []
+    assert frontier.page_settled(article=True) == []  # limit met: the waiting two are dropped
+    assert frontier.stats.get_value("newscrawl/discovery/limited/max_articles") == 2
+
+
+def test_a_page_rejected_before_is_left_alone_until_a_source_dates_it_later():
+    from datetime import UTC, datetime
+
+    from newscrawl.dedup.records import PageVerdict, utcnow
+
+    class Remembers(NoState):
+        def page_verdict(self, key: str) -> PageVerdict:
+            return PageVerdict(key, "s", "other", "url:article:too-short",
+                               "2025-01-01T00:00:00+00:00", utcnow())
+
+    frontier, site = make_frontier()
+    frontier.state = Remembers()
+    url = f"{BASE}news/a-page-that-was-too-short"
+    assert frontier.page_request(url, site, via="link") is None
+    assert frontier.stats.get_value("newscrawl/discovery/skipped/rejected_before") == 1
+    frontier.requested.clear()
+    changed = frontier.page_request(url, site, lastmod=datetime(2025, 2, 1, tzinfo=UTC),
+                                    via="sitemap")
+    assert changed is not None

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
+from urllib.parse import urljoin
 
 from newscrawl.extraction.body.clean import CleanContext
 from newscrawl.extraction.body.main import extract_body
@@ -29,6 +30,7 @@ except ImportError:  # pragma: no cover - only while metadata.py is missing
 _TITLE_META = {"og:title", "twitter:title"}
 # headline candidates looked at (a page rarely has more than one real h1)
 MAX_HEADLINES = 5
+MAX_LINKS = 5000  # links kept per page: a listing bigger than this is a trap anyway
 
 
 @dataclass
@@ -52,6 +54,8 @@ class ArticleFields:
     jsonld_types: list[str] = field(default_factory=list)
     paragraphs: int = 0  # number of body paragraphs
     encoding: str = "utf-8"  # charset finally used to decode
+    links: list[str] = field(default_factory=list)  # absolute <a href> targets, page order
+    feed_links: list[str] = field(default_factory=list)  # <link rel=alternate> RSS/Atom feeds
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (CLI output, spider item building)."""
@@ -89,18 +93,47 @@ def _headlines(page: Page, title: str | None) -> list[str]:
     return [t for t in found if t]
 
 
+def page_links(page: Page) -> tuple[list[str], list[str]]:
+    """Absolute link targets (first MAX_LINKS, deduplicated) and announced feeds."""
+    from newscrawl.discovery.feeds import feed_links_in
+
+    base = page.url or ""
+    for tag in page.tree.iter("base"):
+        base = urljoin(base, (tag.get("href") or "").strip()) or base
+        break
+    links: dict[str, None] = {}
+    for anchor in page.tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:", "mailto:")):
+            try:
+                links.setdefault(urljoin(base, href), None)
+            except ValueError:
+                continue
+            if len(links) >= MAX_LINKS:
+                break
+    return list(links), feed_links_in(page.tree, base) if base else []
+
+
 def extract_article(
     html: bytes | str,
     url: str | None = None,
     *,
     http_charset: str | None = None,
     hints: SiteHints | None = None,
+    links_only: bool = False,
 ) -> ArticleFields:
-    """All fields of one article page; never does I/O, same input → same output."""
+    """All fields of one article page; never does I/O, same input → same output.
+
+    The page's links and feed links come from the same tree (a listing needs
+    nothing else: ``links_only`` stops there, e.g. for a homepage).
+    """
     hints = hints or SiteHints()
     page = load_page(html, url, http_charset)
+    links, feeds = page_links(page)
+    fields = ArticleFields(encoding=page.encoding, links=links, feed_links=feeds)
+    if links_only:
+        return fields
     decode_cloudflare_emails(page.tree, page.text)
-    fields = ArticleFields(encoding=page.encoding)
     meta = _metadata(page, hints)
     if meta is not None:
         for name in _META_FIELDS:

@@ -45,17 +45,19 @@ class PageExtractor:
         return self.pool
 
     async def extract(self, body: bytes, url: str, charset: str | None,
-                      hints: SiteHints) -> SimpleNamespace:
+                      hints: SiteHints, links_only: bool = False) -> SimpleNamespace:
+        """The page's fields (and links); ``links_only`` for a listing that needs no more."""
         pool = self._pool()
         if pool is None:
-            return SimpleNamespace(**_extract(body, url, charset, hints))
+            return SimpleNamespace(**_extract(body, url, charset, hints, links_only))
         loop = asyncio.get_running_loop()
         try:
-            fields = await loop.run_in_executor(pool, _extract, body, url, charset, hints)
+            fields = await loop.run_in_executor(pool, _extract, body, url, charset, hints,
+                                                links_only)
         except BrokenProcessPool:
             logger.warning("extraction worker died; restarting the pool (page %s)", url)
             self.pool = None
-            fields = _extract(body, url, charset, hints)
+            fields = _extract(body, url, charset, hints, links_only)
         return SimpleNamespace(**fields)
 
     def close(self) -> None:
@@ -64,7 +66,9 @@ class PageExtractor:
             self.pool = None
 
 
-def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints) -> dict[str, Any]:
+def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints,
+             links_only: bool = False) -> dict[str, Any]:
     from newscrawl.extraction import extract_article
 
-    return extract_article(body, url, http_charset=charset, hints=hints).to_dict()
+    return extract_article(body, url, http_charset=charset, hints=hints,
+                           links_only=links_only).to_dict()

@@ -252,15 +252,16 @@ class Frontier:
 
     def _queue_children(self, entries: list[SitemapEntry], parent: str, site: Site) -> None:
         """Every child, newest first (by lastmod, else the last listed first, as WordPress
-        numbers them), up to NEWSCRAWL_MAX_CHILD_SITEMAPS; what the cap drops is warned."""
+        numbers them), up to NEWSCRAWL_MAX_CHILD_SITEMAPS; what the cap drops is warned.
+        Released without depth (``depth_reset``): an index is no page hop."""
         ordered = sorted(enumerate(entries), reverse=True,
                          key=lambda e: (e[1].lastmod or datetime.min.replace(tzinfo=UTC), e[0]))
         pending = self.pending_sitemaps.setdefault(site.name, deque())
         cap = self.options.max_child_sitemaps
         kept = 0
         for _, entry in ordered:
-            if self._too_old(entry.lastmod):
-                continue
+            # a child older than -a since is read all the same: the dates it gives bound
+            # the same URLs when a section page links them (cheap: 304 once validated)
             if kept >= cap:
                 self._limited(site.name, "child_sitemaps")
                 continue

@@ -139,13 +139,18 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newscrawl/pages/skipped/not_html")
             return
-        if not response.meta.get("newscrawl_home") and response.status == 200:
-            site = self.by_name[response.meta[SITE_META]]
-            fields = await self.extractor.extract(response.body, response.url,
-                                                  _header_charset(response), self.hints[site.name])
-            if self.frontier.judge_listing(response, fields):
-                yield self._article(response, site, fields)
-        for request in self.frontier.from_listing(response):
+        if response.status != 200:
+            for request in self.frontier.from_listing(response):
+                yield request
+            return
+        site = self.by_name[response.meta[SITE_META]]
+        home = bool(response.meta.get("newscrawl_home"))
+        fields = await self.extractor.extract(response.body, response.url,
+                                              _header_charset(response), self.hints[site.name],
+                                              links_only=home)
+        if not home and self.frontier.judge_listing(response, fields):
+            yield self._article(response, site, fields)
+        for request in self.frontier.from_listing(response, fields.links, fields.feed_links):
             yield request
 
     # -- article pages ------------------------------------------------------------------
@@ -165,7 +170,7 @@ class NewsSpider(scrapy.Spider):
             for request in self.frontier.page_settled(article=False):
                 yield request
         if verdict == "listing":
-            for request in self.frontier.from_listing(response):
+            for request in self.frontier.from_listing(response, fields.links, fields.feed_links):
                 yield request
             return
         if verdict != "article":
