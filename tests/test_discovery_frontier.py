@@ -69,7 +69,7 @@ def test_index_releases_only_a_few_children_at_low_priority():
     # no lastmod: the last listed is the newest (WordPress/Yoast number them that way)
     assert [r.url for r in out] == [f"{BASE}sitemaps/s{9 - i}.xml" for i in range(SITEMAP_CHAINS)]
     assert all(r.priority == CHILD_SITEMAP_PRIORITY < PAGE_PRIORITY for r in out)
-    assert len(frontier.pending_sitemaps[site.name]) == 10 - SITEMAP_CHAINS
+    assert len(frontier.children.pending[site.name]) == 10 - SITEMAP_CHAINS
 
 
 def test_each_finished_or_failed_child_releases_the_next():
@@ -108,7 +108,7 @@ def dated_index(n: int) -> str:
 
 def drain(frontier: Frontier, site_name: str) -> list[str]:
     urls = []
-    while frontier.pending_sitemaps.get(site_name):
+    while frontier.children.waiting(site_name):
         urls += [r.url for r in frontier.next_sitemaps(site_name, 1)]
     return urls
 
@@ -125,7 +125,7 @@ def test_every_child_of_a_large_index_is_read_newest_first_without_depth():
 
 def test_the_child_cap_keeps_the_newest_and_counts_the_rest():
     frontier, site = make_frontier()
-    frontier.options = FrontierOptions(max_child_sitemaps=10)
+    frontier.children.cap = 10
     first = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", dated_index(30), site.name)))
     urls = [r.url for r in first] + drain(frontier, site.name)
     assert len(urls) == 10

@@ -8,7 +8,6 @@ gets the next requests back. Every decision not to fetch is counted under
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,14 +20,13 @@ from scrapy.http import Response, TextResponse
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
 from newscrawl.dedup.records import PageVerdict, utcnow
 from newscrawl.discovery.feeds import fallback_feed_urls, find_feed_links, parse_feed
-from newscrawl.discovery.links import date_in_url, looks_like_article, url_shape
+from newscrawl.discovery.links import date_in_url, url_shape
 from newscrawl.discovery.sitemaps import SitemapEntry, SitemapWalker, parse_sitemap
 from newscrawl.discovery.traps import TrapGuard, strip_session_ids
 from newscrawl.extensions.summary import site_stat
-from newscrawl.extraction.wordcount import count_words
 from newscrawl.sites import Site
 from newscrawl.spiders.judge import PageJudge, thresholds_from_settings
-from newscrawl.spiders.pacing import ArticleBudget, DatedSourcesGate
+from newscrawl.spiders.pacing import ArticleBudget, DatedSourcesGate, SitemapQueue
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +82,7 @@ class Frontier:
         self.walker = SitemapWalker()
         self.gate = DatedSourcesGate()
         self.budget = ArticleBudget(options.max_articles, self._budget_drop)
-        self.pending_sitemaps: dict[str, deque[str]] = {}  # site -> child sitemaps not yet released
+        self.children = SitemapQueue(options.max_child_sitemaps)  # child sitemaps not yet released
         self.requested: set[str] = set()  # canonical keys of pages requested in this run
         self.documents: set[str] = set()  # discovery URLs requested in this run
         self.robots_sitemaps: dict[str, list[str]] = {}  # site -> Sitemap: lines of robots.txt
@@ -182,12 +180,7 @@ class Frontier:
         verdict = self.state.page_verdict(key)
         if verdict is None:
             return None
-        try:
-            due = datetime.now(UTC) - datetime.fromisoformat(verdict.checked) \
-                >= self.options.recheck
-        except ValueError:
-            due = True
-        if due or _changed(lastmod, verdict.lastmod):
+        if not self.judge.still_valid(verdict, lastmod, self.options.recheck):
             self.stats.inc_value(site_stat(site.name, "rechecked"))
             return None
         self.stats.inc_value(site_stat(site.name, "known"))
@@ -227,11 +220,10 @@ class Frontier:
 
     def next_sitemaps(self, site_name: str, count: int) -> Iterator[scrapy.Request]:
         """Release up to ``count`` pending child sitemaps (newest first)."""
-        pending = self.pending_sitemaps.get(site_name)
-        while pending and count > 0:
+        while count > 0 and self.children.waiting(site_name):
             count -= 1
-            request = self.document(pending.popleft(), self.sites[site_name], "sitemap",
-                                    CHILD_SITEMAP_PRIORITY)
+            request = self.document(self.children.pop(site_name), self.sites[site_name],
+                                    "sitemap", CHILD_SITEMAP_PRIORITY)
             if request is not None:
                 yield request
 
@@ -251,26 +243,17 @@ class Frontier:
                                        via="news-sitemap" if entry.news_published else "sitemap")
 
     def _queue_children(self, entries: list[SitemapEntry], parent: str, site: Site) -> None:
-        """Every child, newest first (by lastmod, else the last listed first, as WordPress
-        numbers them), up to NEWSCRAWL_MAX_CHILD_SITEMAPS; what the cap drops is warned.
-        Released without depth (``depth_reset``): an index is no page hop."""
-        ordered = sorted(enumerate(entries), reverse=True,
-                         key=lambda e: (e[1].lastmod or datetime.min.replace(tzinfo=UTC), e[0]))
-        pending = self.pending_sitemaps.setdefault(site.name, deque())
-        cap = self.options.max_child_sitemaps
-        kept = 0
-        for _, entry in ordered:
-            # a child older than -a since is read all the same: the dates it gives bound
-            # the same URLs when a section page links them (cheap: 304 once validated)
-            if kept >= cap:
-                self._limited(site.name, "child_sitemaps")
-                continue
-            if self.walker.follow(entry.loc, parent=parent, site=site.name):
-                pending.append(entry.loc)
-                kept += 1
-        if len(entries) > cap:
-            logger.warning("sitemap index %s lists %d children; read the newest %d "
-                           "(NEWSCRAWL_MAX_CHILD_SITEMAPS)", parent, len(entries), cap)
+        """Every child of an index, newest first, up to the cap (see SitemapQueue); a child
+        older than -a since is read all the same: the dates it gives bound the same URLs
+        when a section page links them (cheap: 304 once validated)."""
+        dropped = self.children.queue(site.name, entries, parent,
+                                      lambda loc: self.walker.follow(loc, parent=parent,
+                                                                     site=site.name))
+        if dropped:
+            self._limited(site.name, "child_sitemaps", dropped)
+            logger.warning("sitemap index %s lists %d children; read the newest %d, %d not "
+                           "(NEWSCRAWL_MAX_CHILD_SITEMAPS)", parent, len(entries),
+                           len(entries) - dropped, dropped)
 
     def from_feed(self, response: Response) -> Iterator[scrapy.Request]:
         site = self._site(response)
@@ -340,7 +323,7 @@ class Frontier:
 
     def _link_page(self, url: str, site: Site) -> Iterator[scrapy.Request]:
         """Link-found pages wait until the site's dated sources are read (see pacing)."""
-        pending = bool(self.pending_sitemaps.get(site.name))
+        pending = self.children.waiting(site.name)
         if not self.gate.open_for(site.name, pending):
             self.gate.hold(site.name, url, "link")
             return
@@ -349,7 +332,7 @@ class Frontier:
             yield request
 
     def _release_links(self, site_name: str) -> Iterator[scrapy.Request]:
-        if not self.gate.open_for(site_name, bool(self.pending_sitemaps.get(site_name))):
+        if not self.gate.open_for(site_name, self.children.waiting(site_name)):
             return
         yield from self.release(site_name, self.gate.release(site_name))
 
@@ -383,19 +366,6 @@ class Frontier:
                 self.state.note_page_verdict(PageVerdict(key, site.name, verdict, reason,
                                                          lastmod, utcnow()))
         return verdict
-
-    def judge_listing(self, response: Response, fields: Any) -> bool:
-        """A listing request's page is an article only on structured evidence (JSON-LD or
-        og:type article and a body); nothing is logged or remembered for a mere listing."""
-        site = self._site(response)
-        words = count_words(fields.body)
-        is_article, reason = looks_like_article(
-            url_kind="listing", og_type=fields.og_type, jsonld_types=fields.jsonld_types,
-            word_count=words, paragraphs=fields.paragraphs, thresholds=self.judge.thresholds)
-        if is_article:
-            self.judge.articles[site.name] += 1
-            self.stats.inc_value(f"newscrawl/pages/article/listing-url+{reason}")
-        return is_article
 
     def page_settled(self, article: bool) -> list[scrapy.Request]:
         """-a max_articles: a page's outcome is known; the requests that may go now."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from newscrawl.discovery.links import Thresholds, looks_like_article
@@ -57,6 +58,36 @@ class PageJudge:
         logger.info("not an article: %s (%s; %d words, %d paragraphs)", url, reason, words,
                     fields.paragraphs)
         return False, reason
+
+    def judge_listing(self, site: str, fields: Any) -> bool:
+        """A listing request's page is an article only on structured evidence (JSON-LD or
+        og:type article and a body); nothing is logged or remembered for a mere listing."""
+        is_article, reason = looks_like_article(
+            url_kind="listing", og_type=fields.og_type, jsonld_types=fields.jsonld_types,
+            word_count=count_words(fields.body), paragraphs=fields.paragraphs,
+            thresholds=self.thresholds)
+        if is_article:
+            self.articles[site] += 1
+            self.stats.inc_value(f"newscrawl/pages/article/listing-url+{reason}")
+        return is_article
+
+    @staticmethod
+    def still_valid(verdict: Any, lastmod: datetime | None, recheck: timedelta) -> bool:
+        """An earlier run's verdict holds unless it is ``recheck`` old or a discovery
+        source now dates the page later than the date it had then."""
+        try:
+            if datetime.now(UTC) - datetime.fromisoformat(verdict.checked) >= recheck:
+                return False
+        except ValueError:
+            return False
+        if lastmod is None or not verdict.lastmod:
+            return True
+        try:
+            before = datetime.fromisoformat(verdict.lastmod)
+        except ValueError:
+            return False
+        before = before if before.tzinfo else before.replace(tzinfo=UTC)
+        return lastmod <= before
 
     def warn_silent_sites(self, sites: list[str]) -> list[str]:
         """One WARNING per site whose fetched pages were all rejected; returns those sites."""

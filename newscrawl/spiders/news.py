@@ -148,7 +148,7 @@ class NewsSpider(scrapy.Spider):
         fields = await self.extractor.extract(response.body, response.url,
                                               _header_charset(response), self.hints[site.name],
                                               links_only=home)
-        if not home and self.frontier.judge_listing(response, fields):
+        if not home and self.frontier.judge.judge_listing(site.name, fields):
             yield self._article(response, site, fields)
         for request in self.frontier.from_listing(response, fields.links, fields.feed_links):
             yield request

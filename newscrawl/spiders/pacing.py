@@ -1,4 +1,4 @@
-"""When the frontier may let a page request go: two small bookkeepers.
+"""When the frontier may let a request go: three small bookkeepers.
 
 :class:`DatedSourcesGate` holds a site's link-found URLs until the site's dated
 sources (sitemaps, child sitemaps, feeds, the homepage that may announce feeds) are
@@ -8,12 +8,16 @@ whichever source found it first.
 :class:`ArticleBudget` makes ``-a max_articles=N`` bound fetching: page requests
 wait while the articles emitted plus the pages still undecided reach N, and the
 waiting ones are dropped (counted) once N articles are out.
+
+:class:`SitemapQueue` holds the child sitemaps of each site's indexes, newest
+first, released a few at a time so a year of sitemaps never sits in the scheduler.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -92,3 +96,34 @@ class ArticleBudget:
             return []
         self.undecided = 1  # settled() takes it back
         return self.settled(False)
+
+
+class SitemapQueue:
+    """Per site: child sitemaps to read, newest first (by ``lastmod``, else the last
+    listed first, as WordPress/Yoast number them), at most ``cap`` per index."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.pending: dict[str, deque[str]] = {}
+
+    def queue(self, site: str, entries: list[Any], parent: str,
+              follow: Callable[[str], bool]) -> int:
+        """Queue an index's children that ``follow`` allows; returns how many the cap drops."""
+        oldest = datetime.min.replace(tzinfo=UTC)
+        ordered = sorted(enumerate(entries), reverse=True,
+                         key=lambda e: (e[1].lastmod or oldest, e[0]))
+        pending = self.pending.setdefault(site, deque())
+        kept = dropped = 0
+        for _, entry in ordered:
+            if kept >= self.cap:
+                dropped += 1
+            elif follow(entry.loc):
+                pending.append(entry.loc)
+                kept += 1
+        return dropped
+
+    def waiting(self, site: str) -> bool:
+        return bool(self.pending.get(site))
+
+    def pop(self, site: str) -> str:
+        return self.pending[site].popleft()
