@@ -259,8 +259,10 @@ class Frontier:
         site = self._site(response)
         if self._usable(response, "feed"):
             for entry in parse_feed(response.body, response.url):
-                yield from self._candidate(entry.url, site, entry.published, lastmod=None,
-                                           via="feed")
+                # the entry's date doubles as lastmod: a page rejected before is re-judged
+                # when its feed entry is newer than the verdict
+                yield from self._candidate(entry.url, site, entry.published,
+                                           lastmod=entry.published, via="feed")
         yield from self.document_done(site.name)
 
     def from_listing(self, response: TextResponse, links: list[str] | None = None,

@@ -80,10 +80,10 @@ class PageJudge:
                 return False
         except ValueError:
             return False
-        if lastmod is None or not verdict.lastmod:
+        if lastmod is None:
             return True
-        try:
-            before = datetime.fromisoformat(verdict.lastmod)
+        try:  # undated when judged: a date now later than the judgement is a change
+            before = datetime.fromisoformat(verdict.lastmod or verdict.checked)
         except ValueError:
             return False
         before = before if before.tzinfo else before.replace(tzinfo=UTC)
