@@ -156,7 +156,7 @@ def test_link_found_pages_wait_for_the_sites_dated_sources():
     feed = frontier.document(f"{BASE}feed/", site, "feed")
     html = f'<html><body><a href="{BASE}news/a-long-story-slug-here">x</a></body></html>'
     home = response(site.url, html, site.name, HtmlResponse, newscrawl_home=True)
-    out = list(frontier.from_listing(home, feed_links=[]))
+    out = list(frontier.from_listing(home))
     assert [r for r in out if r.meta["newscrawl_kind"] == "page"] == []  # held: feed unread
     assert feed is not None
     # the homepage announced no feed: the fallback feeds and guessed sitemaps are dated too

@@ -265,10 +265,14 @@ class Frontier:
                                            lastmod=entry.published, via="feed")
         yield from self.document_done(site.name)
 
-    def from_listing(self, response: TextResponse, links: list[str] | None = None,
-                     feed_links: list[str] | None = None) -> Iterator[scrapy.Request]:
-        """A listing's in-site links (``links``/``feed_links`` harvested by the worker
-        parse when given, else read here) become page and listing requests."""
+    def from_listing(self, response: TextResponse, fields: Any = None) -> Iterator[scrapy.Request]:
+        """A listing's in-site links (from the worker parse's ``fields`` when given, else
+        read here) become page and listing requests."""
+        links = feed_links = None
+        if fields is not None:
+            base = fields.base_url or response.url
+            links = [u for u in (_join(base, h) for h in fields.links) if u]
+            feed_links = fields.feed_links
         site = self._site(response)
         home = bool(response.meta.get("newscrawl_home"))
         if response.status != 200:
@@ -464,6 +468,15 @@ class Frontier:
             return True
         host = (parts.hostname or "").lower()
         return any(host == d or host.endswith("." + d) for d in site.allowed_domains)
+
+
+def _join(base: str, href: str) -> str | None:
+    if href.startswith(("javascript:", "mailto:", "tel:")):
+        return None
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
 
 
 def _changed(lastmod: datetime | None, stored: str | None) -> bool:

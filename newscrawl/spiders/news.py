@@ -150,7 +150,7 @@ class NewsSpider(scrapy.Spider):
                                               links_only=home)
         if not home and self.frontier.judge.judge_listing(site.name, fields):
             yield self._article(response, site, fields)
-        for request in self.frontier.from_listing(response, fields.links, fields.feed_links):
+        for request in self.frontier.from_listing(response, fields):
             yield request
 
     # -- article pages ------------------------------------------------------------------
@@ -170,7 +170,7 @@ class NewsSpider(scrapy.Spider):
             for request in self.frontier.page_settled(article=False):
                 yield request
         if verdict == "listing":
-            for request in self.frontier.from_listing(response, fields.links, fields.feed_links):
+            for request in self.frontier.from_listing(response, fields):
                 yield request
             return
         if verdict != "article":
