@@ -287,6 +287,13 @@ def _types(jsonld_types: Iterable[str] | None) -> set[str]:
     return {t.rsplit("/", 1)[-1].lower() for t in (jsonld_types or ()) if isinstance(t, str)}
 
 
+def says_article(fields: object) -> bool:
+    """Structured data alone (``og:type``, JSON-LD) names the page an article."""
+    og = (getattr(fields, "og_type", None) or "").strip().lower()
+    types = _types(getattr(fields, "jsonld_types", None))
+    return bool(types & ARTICLE_JSONLD_TYPES) or og == "article" or og.startswith("article:")
+
+
 def looks_like_article(
     *,
     url_kind: str,

@@ -122,13 +122,17 @@ def extract_article(
     """All fields of one article page; never does I/O, same input → same output.
 
     The page's links and feed links come from the same tree (a listing needs
-    nothing else: ``links_only`` stops there, e.g. for a homepage).
+    nothing but its ``og:type`` and JSON-LD types: ``links_only`` stops there, before
+    the body, which on a big listing page costs the worker tens of MB of peak memory).
     """
     hints = hints or SiteHints()
     page = load_page(html, url, http_charset)
     links, feeds, base = page_links(page)
     fields = ArticleFields(encoding=page.encoding, links=links, feed_links=feeds, base_url=base)
     if links_only:
+        meta = _metadata(page, hints)
+        if meta is not None:
+            fields.og_type, fields.jsonld_types = meta.og_type, list(meta.jsonld_types)
         return fields
     decode_cloudflare_emails(page.tree, page.text)
     meta = _metadata(page, hints)

@@ -20,6 +20,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 
 from newscrawl.dedup.canonical import site_key
+from newscrawl.discovery.links import says_article
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
 from newscrawl.sites import Site, load_registry, site_from_url
@@ -144,12 +145,13 @@ class NewsSpider(scrapy.Spider):
                 yield request
             return
         site = self.by_name[response.meta[SITE_META]]
-        home = bool(response.meta.get("newscrawl_home"))
-        fields = await self.extractor.extract(response.body, response.url,
-                                              _header_charset(response), self.hints[site.name],
-                                              links_only=home)
-        if not home and self.frontier.judge.judge_listing(site.name, fields):
-            yield self._article(response, site, fields)
+        charset, hints = _header_charset(response), self.hints[site.name]
+        fields = await self.extractor.extract(response.body, response.url, charset, hints,
+                                              links_only=True)
+        if not response.meta.get("newscrawl_home") and says_article(fields):
+            full = await self.extractor.extract(response.body, response.url, charset, hints)
+            if self.frontier.judge.judge_listing(site.name, full):
+                yield self._article(response, site, full)
         for request in self.frontier.from_listing(response, fields):
             yield request
 
