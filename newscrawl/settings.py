@@ -96,7 +96,12 @@ NEWSCRAWL_NEAR_DUPLICATES = "mark"  # "mark" (duplicate_of + story_id) or "drop"
 NEWSCRAWL_FSYNC_EVERY = 50  # items between fsync+state commits of the default feed
 NEWSCRAWL_GC_THRESHOLD = 50000  # allocations between young-generation GC passes (0: Python's default)
 NEWSCRAWL_EXTRACT_WORKERS = 2  # extraction processes beside the reactor (0: inline)
-NEWSCRAWL_MIN_WORDS = 40  # an article page has at least this many body words
+# article verdict (README "Article or not"): body words, counted script-aware, a page needs
+NEWSCRAWL_MIN_WORDS = 40  # ... when JSON-LD/og:type say article, or a byline/date and an article URL
+NEWSCRAWL_MIN_WORDS_ARTICLE_URL = 120  # ... when only the URL looks like an article
+NEWSCRAWL_MIN_WORDS_NO_EVIDENCE = 250  # ... when nothing but the text says so
+NEWSCRAWL_RECHECK_DAYS = 14  # a page judged not-an-article is refetched after this many days (0: every run)
+NEWSCRAWL_MAX_CHILD_SITEMAPS = 1000  # children read per sitemap index, newest first; the rest counted
 NEWSCRAWL_MAX_PAGES_PER_SITE = 5000  # page budget per site per run
 NEWSCRAWL_MAX_LISTING_PAGES = 200  # listing pages per site per run (spider-trap bound)
 NEWSCRAWL_MAX_ERROR_RATE = 0.25  # exit 4 above this share of requests failed for good (refusals excluded)

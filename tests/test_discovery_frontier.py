@@ -6,13 +6,17 @@ from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from newscrawl.discovery.links import DEFAULT_THRESHOLDS
+from newscrawl.request_meta import SITE_META
 from newscrawl.sites import site_from_url
 from newscrawl.spiders.frontier import (
     CHILD_SITEMAP_PRIORITY,
     PAGE_PRIORITY,
     SITEMAP_CHAINS,
     Frontier,
+    FrontierOptions,
 )
+from newscrawl.spiders.judge import PageJudge
 
 BASE = "http://127.0.0.1:9/"
 
@@ -26,12 +30,19 @@ class NoState:
     def known(self, key: str) -> None:
         return None
 
+    def page_verdict(self, key: str) -> None:
+        return None
+
+    def note_page_verdict(self, verdict: object) -> None:
+        pass
+
 
 def make_frontier(depth_limit: int = 0) -> tuple[Frontier, object]:
     site = site_from_url(BASE)
     stats = MemoryStatsCollector(get_crawler())
-    frontier = Frontier([site], stats, NoState(), since=None, min_words=40,
-                        max_listing_pages=50, depth_limit=depth_limit)
+    options = FrontierOptions(max_listing_pages=50, depth_limit=depth_limit)
+    frontier = Frontier([site], stats, NoState(), options, PageJudge(stats, DEFAULT_THRESHOLDS))
+    frontier.gate.home_read.add(site.name)  # as after the homepage was read
     return frontier, site
 
 
@@ -56,21 +67,22 @@ def urlset(start: int, n: int) -> str:
 def test_index_releases_only_a_few_children_at_low_priority():
     frontier, site = make_frontier()
     out = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", index(10), site.name)))
-    assert [r.url for r in out] == [f"{BASE}sitemaps/s{i}.xml" for i in range(SITEMAP_CHAINS)]
+    # no lastmod: the last listed is the newest (WordPress/Yoast number them that way)
+    assert [r.url for r in out] == [f"{BASE}sitemaps/s{9 - i}.xml" for i in range(SITEMAP_CHAINS)]
     assert all(r.priority == CHILD_SITEMAP_PRIORITY < PAGE_PRIORITY for r in out)
-    assert len(frontier.pending_sitemaps[site.name]) == 10 - SITEMAP_CHAINS
+    assert len(frontier.children.pending[site.name]) == 10 - SITEMAP_CHAINS
 
 
 def test_each_finished_or_failed_child_releases_the_next():
     frontier, site = make_frontier()
     list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", index(5), site.name)))
-    out = list(frontier.from_sitemap(response(f"{BASE}sitemaps/s0.xml", urlset(0, 3), site.name)))
+    out = list(frontier.from_sitemap(response(f"{BASE}sitemaps/s4.xml", urlset(0, 3), site.name)))
     pages = [r for r in out if r.meta["newscrawl_kind"] == "page"]
     sitemaps = [r.url for r in out if r.meta["newscrawl_kind"] == "sitemap"]
     assert len(pages) == 3 and sitemaps == [f"{BASE}sitemaps/s2.xml"]
     # a failed child (the spider's errback asks) lets the next one go too
-    assert [r.url for r in frontier.next_sitemaps(site.name, 1)] == [f"{BASE}sitemaps/s3.xml"]
-    assert [r.url for r in frontier.next_sitemaps(site.name, 5)] == [f"{BASE}sitemaps/s4.xml"]
+    assert [r.url for r in frontier.next_sitemaps(site.name, 1)] == [f"{BASE}sitemaps/s1.xml"]
+    assert [r.url for r in frontier.next_sitemaps(site.name, 5)] == [f"{BASE}sitemaps/s0.xml"]
     assert list(frontier.next_sitemaps(site.name, 1)) == []
 
 
@@ -93,8 +105,8 @@ def test_site_timezone_reaches_sitemap_and_feed_dates():
     site = dataclasses.replace(site_from_url(BASE), timezone="Asia/Karachi")
     stats = MemoryStatsCollector(get_crawler())
     since = datetime(2024, 3, 5, 5, 30, tzinfo=UTC)  # 10:30 in Karachi
-    frontier = Frontier([site], stats, NoState(), since=since, min_words=40,
-                        max_listing_pages=50)
+    frontier = Frontier([site], stats, NoState(), FrontierOptions(since=since, max_listing_pages=50),
+                        PageJudge(stats, DEFAULT_THRESHOLDS))
     body = ('<urlset><url><loc>http://127.0.0.1:9/news/2024/old-story.html</loc>'
             "<lastmod>2024-03-05T10:00:00</lastmod></url>"
             "<url><loc>http://127.0.0.1:9/news/2024/new-story.html</loc>"
@@ -108,8 +120,115 @@ def test_site_timezone_reaches_sitemap_and_feed_dates():
             "<pubDate>Tue, 05 Mar 2024 10:00:00</pubDate></item><item>"
             "<link>http://127.0.0.1:9/news/2024/feed-new.html</link>"
             "<pubDate>Tue, 05 Mar 2024 11:00:00</pubDate></item></channel></rss>")
-    request = Request(f"{BASE}feed/", meta={"newscrawl_site": site.name})
+    request = Request(f"{BASE}feed/", meta={SITE_META: site.name})
     resp = XmlResponse(url=f"{BASE}feed/", body=feed.encode("gbk"), request=request,
                        headers={"Content-Type": "application/rss+xml; charset=GBK"})
     out = list(frontier.from_feed(resp))
     assert [r.url for r in out] == ["http://127.0.0.1:9/news/2024/feed-new.html"]
+
+
+def dated_index(n: int) -> str:
+    """An index of ``n`` children, the newest listed last (as WordPress numbers them)."""
+    locs = "".join(f"<sitemap><loc>{BASE}sitemaps/s{i}.xml</loc>"
+                   f"<lastmod>2025-01-{1 + i % 28:02d}T00:00:00+00:00</lastmod></sitemap>"
+                   if i < 28 else f"<sitemap><loc>{BASE}sitemaps/s{i}.xml</loc></sitemap>"
+                   for i in range(n))
+    return ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+            f'sitemap/0.9">{locs}</sitemapindex>')
+
+
+def drain(frontier: Frontier, site_name: str) -> list[str]:
+    urls = []
+    while frontier.children.waiting(site_name):
+        urls += [r.url for r in frontier.next_sitemaps(site_name, 1)]
+    return urls
+
+
+def test_every_child_of_a_large_index_is_read_newest_first_without_depth():
+    frontier, site = make_frontier(depth_limit=6)
+    first = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", index(40), site.name)))
+    urls = [r.url for r in first] + drain(frontier, site.name)
+    assert sorted(urls) == sorted(f"{BASE}sitemaps/s{i}.xml" for i in range(40))
+    assert urls[0] == f"{BASE}sitemaps/s39.xml"
+    assert all(r.meta["depth_reset"] for r in first)
+    assert frontier.stats.get_value("newscrawl/discovery/limited/child_sitemaps") is None
+
+
+def test_the_child_cap_keeps_the_newest_and_counts_the_rest():
+    frontier, site = make_frontier()
+    frontier.children.cap = 10
+    first = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", dated_index(30), site.name)))
+    urls = [r.url for r in first] + drain(frontier, site.name)
+    assert len(urls) == 10
+    # children with lastmod 2025-01-28 … 2025-01-19 (s27 … s18) are the newest
+    assert set(urls) == {f"{BASE}sitemaps/s{i}.xml" for i in range(18, 28)}
+    assert frontier.stats.get_value("newscrawl/discovery/limited/child_sitemaps") == 20
+    assert frontier.stats.get_value(f"newscrawl/site/{site.name}/limited/child_sitemaps") == 20
+
+
+def test_since_is_bounded_by_url_dates_and_by_dates_other_sources_gave():
+    from datetime import UTC, datetime
+    frontier, site = make_frontier()
+    frontier.since = datetime(2025, 6, 1, tzinfo=UTC)
+    assert frontier.page_request(f"{BASE}news/2025/05/30/a-story", site, via="link") is None
+    assert frontier.page_request(f"{BASE}news/2025/06/02/a-story", site, via="link") is not None
+    sitemap = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               f"<url><loc>{BASE}news/old-story-of-may</loc><lastmod>2025-05-02</lastmod></url>"
+               "</urlset>")
+    assert list(frontier.from_sitemap(response(f"{BASE}s.xml", sitemap, site.name))) == []
+    # the same URL found later by a link is not fetched either
+    assert frontier.page_request(f"{BASE}news/old-story-of-may", site, via="link") is None
+    assert frontier.stats.get_value("newscrawl/discovery/skipped/before_since") == 3
+
+
+def test_link_found_pages_wait_for_the_sites_dated_sources():
+    frontier, site = make_frontier()
+    frontier.gate.home_read.discard(site.name)
+    feed = frontier.document(f"{BASE}feed/", site, "feed")
+    html = f'<html><body><a href="{BASE}news/a-long-story-slug-here">x</a></body></html>'
+    home = response(site.url, html, site.name, HtmlResponse, newscrawl_home=True)
+    out = list(frontier.from_listing(home))
+    assert [r for r in out if r.meta["newscrawl_kind"] == "page"] == []  # held: feed unread
+    assert feed is not None
+    # the homepage announced no feed: the fallback feeds and guessed sitemaps are dated too
+    documents = [r for r in out if r.meta["newscrawl_kind"] in ("feed", "sitemap")]
+    assert documents
+    released = []
+    for _ in documents:
+        released += list(frontier.document_done(site.name))
+    assert released == []  # the registry feed is still unread
+    released = list(frontier.document_done(site.name))
+    assert [r.url for r in released] == [f"{BASE}news/a-long-story-slug-here"]
+
+
+def test_max_articles_holds_requests_beyond_the_budget():
+    frontier, site = make_frontier()
+    frontier.budget.limit = 2
+    made = [frontier.page_request(f"{BASE}news/story-number-{i}-of-many", site, via="link")
+            for i in range(5)]
+    assert sum(r is not None for r in made) == 2
+    assert len(frontier.page_settled(article=False)) == 1  # a rejected page frees its slot
+    assert frontier.page_settled(article=True) == []
+    assert frontier.page_settled(article=True) == []  # limit met: the waiting two are dropped
+    assert frontier.stats.get_value("newscrawl/discovery/limited/max_articles") == 2
+
+
+def test_a_page_rejected_before_is_left_alone_until_a_source_dates_it_later():
+    from datetime import UTC, datetime
+
+    from newscrawl.dedup.records import PageVerdict, utcnow
+
+    class Remembers(NoState):
+        def page_verdict(self, key: str) -> PageVerdict:
+            return PageVerdict(key, "s", "other", "url:article:too-short",
+                               "2025-01-01T00:00:00+00:00", utcnow())
+
+    frontier, site = make_frontier()
+    frontier.state = Remembers()
+    url = f"{BASE}news/a-page-that-was-too-short"
+    assert frontier.page_request(url, site, via="link") is None
+    assert frontier.stats.get_value("newscrawl/discovery/skipped/rejected_before") == 1
+    frontier.requested.clear()
+    changed = frontier.page_request(url, site, lastmod=datetime(2025, 2, 1, tzinfo=UTC),
+                                    via="sitemap")
+    assert changed is not None

@@ -151,9 +151,9 @@ def test_static_pages_need_jsonld_not_just_og_article():
 
 
 def test_url_shape_and_text_thresholds():
-    enough = {"word_count": links.MIN_WORDS_ARTICLE_URL,
-              "paragraphs": links.MIN_PARAGRAPHS_ARTICLE_URL}
-    short = {"word_count": links.MIN_WORDS_ARTICLE_URL - 1, "paragraphs": 5}
+    enough = {"word_count": links.DEFAULT_THRESHOLDS.article_url,
+              "paragraphs": links.DEFAULT_THRESHOLDS.article_url_paragraphs}
+    short = {"word_count": links.DEFAULT_THRESHOLDS.article_url - 1, "paragraphs": 5}
     assert looks_like_article(url_kind="article", og_type=None, jsonld_types=[], **enough)[0]
     assert not looks_like_article(url_kind="article", og_type=None, jsonld_types=[], **short)[0]
     assert looks_like_article(url_kind="listing", og_type=None, jsonld_types=[],
@@ -162,10 +162,10 @@ def test_url_shape_and_text_thresholds():
                               word_count=2000, paragraphs=30) == (False, "url:skip")
     # no URL evidence: a real body is needed
     assert not looks_like_article(url_kind="unknown", og_type=None, jsonld_types=[],
-                                  word_count=links.MIN_WORDS_ARTICLE_URL, paragraphs=3)[0]
+                                  word_count=links.DEFAULT_THRESHOLDS.article_url, paragraphs=3)[0]
     assert looks_like_article(url_kind="unknown", og_type=None, jsonld_types=[],
-                              word_count=links.MIN_WORDS_NO_EVIDENCE,
-                              paragraphs=links.MIN_PARAGRAPHS_NO_EVIDENCE)[0]
+                              word_count=links.DEFAULT_THRESHOLDS.no_evidence,
+                              paragraphs=links.DEFAULT_THRESHOLDS.no_evidence_paragraphs)[0]
 
 
 def test_og_website_on_article_url_asks_for_a_longer_body():

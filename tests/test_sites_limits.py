@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.sites import RegistryError
-from newscrawl.sites import load_registry
+from newscrawl.sites import RegistryError, load_registry
 from newscrawl.sites.registry import MAX_REGISTRY_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]

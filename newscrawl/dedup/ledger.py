@@ -68,6 +68,7 @@ class Ledger:
         self.redirects: dict[str, set[str]] = {}  # redirect target key -> source keys
         self.unchanged: dict[str, ArticleRecord] = {}  # refreshed records for the next commit
         self.validators_seen: dict[str, tuple] = {}  # discovery URL -> (etag, last_modified)
+        self.page_verdicts: dict[str, Any] = {}  # URL -> PageVerdict of this run's non-articles
 
     # -- questions ------------------------------------------------------------------------
     def _read(self, read: Callable[[Any], Any]) -> Any:
@@ -100,6 +101,14 @@ class Ledger:
         if key in self.urls:
             return key
         return self.hashes.get(digest) if digest else None
+
+    def page_verdict(self, url: str) -> Any:
+        """What an earlier run judged this non-article page (a PageVerdict), or None."""
+        return None if self.fresh else self._read(lambda store: store.page_verdict(url))
+
+    def note_page_verdict(self, verdict: Any) -> None:
+        """Remember a non-article page; written when the run ends (whatever its reason)."""
+        self.page_verdicts[verdict.url] = verdict
 
     def near_duplicate_of(self, key: str, body: str) -> str | None:
         """The first copy of this story seen (this run or before), then index this copy.
@@ -260,7 +269,10 @@ class Ledger:
 
     def close(self, complete: bool) -> None:
         """End of run. Only a complete run may say "this sitemap is done": else a 304
-        next time would hide the pages this run did not reach."""
+        next time would hide the pages this run did not reach. Page verdicts are kept
+        whatever the ending: each is true of the page it was made on."""
+        if self.page_verdicts:
+            self.store.set_page_verdicts(self.page_verdicts.values())
         if complete:
             for url, (etag, modified) in self.validators_seen.items():
                 self.store.set_validators(url, etag, modified)

@@ -59,6 +59,22 @@ class Validators:
 
 
 @dataclass(frozen=True)
+class PageVerdict:
+    """A fetched page judged not an article: why, the discovery date it had, when judged.
+
+    ``verdict`` is "other" (not fetched again until a discovery source dates it later
+    than ``lastmod`` or the re-check interval passes) or "listing" (fetched as a listing).
+    """
+
+    url: str
+    site: str
+    verdict: str
+    reason: str
+    lastmod: str | None
+    checked: str
+
+
+@dataclass(frozen=True)
 class HealthRecord:
     """One run's field coverage for one site (share of items having each field)."""
 

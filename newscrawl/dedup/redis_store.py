@@ -22,7 +22,13 @@ import redis
 from newscrawl.dedup.canonical import canonicalize_url
 from newscrawl.dedup.errors import CorruptState
 from newscrawl.dedup.rebuild import iter_feed_records, merge_records
-from newscrawl.dedup.records import ArticleRecord, HealthRecord, Validators, utcnow
+from newscrawl.dedup.records import (
+    ArticleRecord,
+    HealthRecord,
+    PageVerdict,
+    Validators,
+    utcnow,
+)
 from newscrawl.dedup.signature import Signature
 
 if TYPE_CHECKING:
@@ -32,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1"
 HEALTH_KEEP = 200  # coverage records kept per site
-_STATE_KEYS = ("articles", "aliases", "hashes", "validators", "lastmod", "neardup")
+_STATE_KEYS = ("articles", "aliases", "hashes", "validators", "lastmod", "neardup", "verdicts")
 
 
 class RedisStateStore:
@@ -150,6 +156,15 @@ class RedisStateStore:
     def set_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
         doc = {"etag": etag, "last_modified": last_modified, "ts": utcnow()}
         self._r.hset(self._k("validators"), url, json.dumps(doc))
+
+    def page_verdict(self, url: str) -> PageVerdict | None:
+        doc = self._r.hget(self._k("verdicts"), url)
+        return None if doc is None else PageVerdict(**json.loads(doc))
+
+    def set_page_verdicts(self, verdicts: Iterable[PageVerdict]) -> None:
+        mapping = {v.url: json.dumps(v.__dict__) for v in verdicts}
+        if mapping:
+            self._r.hset(self._k("verdicts"), mapping=mapping)  # type: ignore[arg-type]
 
     # -- near-duplicate index ----------------------------------------------------
     def neardup_signatures(self) -> Iterator[tuple[str, Signature]]:

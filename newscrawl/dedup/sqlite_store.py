@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Self
 from newscrawl.dedup.canonical import canonicalize_url
 from newscrawl.dedup.errors import CorruptState, StateUnavailable
 from newscrawl.dedup.rebuild import iter_feed_records, merge_records
-from newscrawl.dedup.records import ArticleRecord, HealthRecord, Validators, utcnow
+from newscrawl.dedup.records import (
+    ArticleRecord,
+    HealthRecord,
+    PageVerdict,
+    Validators,
+    utcnow,
+)
 from newscrawl.dedup.signature import Signature
 from newscrawl.dedup.sqlite_schema import (
     DB_NAME,
@@ -195,6 +201,18 @@ class StateStore:
             cur.execute("INSERT OR REPLACE INTO http_validators VALUES (?, ?, ?, ?)",
                         (url, etag, last_modified, utcnow()))
 
+    def page_verdict(self, url: str) -> PageVerdict | None:
+        """What an earlier run judged this non-article page (see :class:`PageVerdict`)."""
+        row = self._one("SELECT url, site, verdict, reason, lastmod, checked FROM page_verdicts "
+                        "WHERE url = ?", (url,))
+        return None if row is None else PageVerdict(*row)
+
+    def set_page_verdicts(self, verdicts: Iterable[PageVerdict]) -> None:
+        with self._write() as cur:
+            cur.executemany("INSERT OR REPLACE INTO page_verdicts VALUES (?, ?, ?, ?, ?, ?)",
+                            [(v.url, v.site, v.verdict, v.reason, v.lastmod, v.checked)
+                             for v in verdicts])
+
     # -- near-duplicate index ----------------------------------------------------
     def neardup_signatures(self) -> Iterator[tuple[str, Signature]]:
         rows = self._conn.execute("SELECT key, size, hashvalues FROM neardup").fetchall()
@@ -244,12 +262,12 @@ class StateStore:
         """Forget articles and discovery state (a fresh run); run history is kept."""
         with self._write() as cur:
             for table in ("articles", "url_aliases", "http_validators", "sitemap_lastmod",
-                          "neardup"):
+                          "neardup", "page_verdicts"):
                 cur.execute(f"DELETE FROM {table}")
 
     def counts(self) -> dict[str, int]:
         tables = ("articles", "url_aliases", "http_validators", "sitemap_lastmod", "neardup",
-                  "site_health", "runs")
+                  "page_verdicts", "site_health", "runs")
         return {t: self._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in tables}
 

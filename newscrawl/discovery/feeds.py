@@ -12,7 +12,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -299,6 +299,11 @@ def find_feed_links(html: str | bytes, base_url: str) -> list[str]:
         doc = lxml_html.document_fromstring(html)
     except (etree.LxmlError, ValueError):
         return []
+    return feed_links_in(doc, base_url)
+
+
+def feed_links_in(doc: Any, base_url: str) -> list[str]:
+    """:func:`find_feed_links` on a tree already parsed (the extraction worker's)."""
     base = base_url
     for tag in doc.iter("base"):
         base = clean_http_url(tag.get("href"), base_url) or base_url

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -32,13 +33,6 @@ from newscrawl.discovery.vocabulary import (
 
 UrlKind = Literal["article", "listing", "static", "skip", "unknown"]
 
-# Text thresholds for pages without structured data (named so tests and
-# tuning refer to one place).
-MIN_WORDS_ARTICLE_URL = 120  # URL looks like an article: a short story is fine
-MIN_PARAGRAPHS_ARTICLE_URL = 2
-MIN_WORDS_NO_EVIDENCE = 250  # URL says nothing: ask for a real body
-MIN_PARAGRAPHS_NO_EVIDENCE = 4
-MIN_WORDS_WITH_METADATA = 40  # og:type/JSON-LD say article: only reject empty shells
 MIN_SLUG_WORDS = 4  # "pakistan-wins-the-final" is a headline slug
 MIN_NUMERIC_ID_DIGITS = 5
 
@@ -60,6 +54,26 @@ _NUMERIC_ID = re.compile(
 _DOC_STEM = re.compile(r"[\w-]+")
 _ALNUM_RUN = re.compile(r"[a-z0-9]+", re.IGNORECASE)
 MAX_URL_CHARS = 2048  # longer links are skipped unclassified (sitemaps.org's loc limit)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How much body text the article verdict asks for, by the evidence a page has.
+
+    The one place these numbers live: the spider builds it from the settings
+    ``NEWSCRAWL_MIN_WORDS``, ``NEWSCRAWL_MIN_WORDS_ARTICLE_URL`` and
+    ``NEWSCRAWL_MIN_WORDS_NO_EVIDENCE``; words are counted by
+    :func:`newscrawl.extraction.wordcount.count_words` (script-aware).
+    """
+
+    with_metadata: int = 40  # JSON-LD/og:type say article: only reject empty shells
+    article_url: int = 120  # only the URL looks like an article: a short story is fine
+    no_evidence: int = 250  # nothing but text: ask for a real body
+    article_url_paragraphs: int = 2
+    no_evidence_paragraphs: int = 4
+
+
+DEFAULT_THRESHOLDS = Thresholds()
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,7 @@ def url_shape(
     lowered = url.strip().lower()
     if lowered.startswith(SKIP_SCHEMES) or not lowered.startswith(("http://", "https://")):
         return UrlShape("skip", "scheme")
-    if exclude_pattern is not None and exclude_pattern.search(url):
+    if exclude_pattern is not None and pattern_matches(exclude_pattern, url):
         return UrlShape("skip", "exclude-pattern")
     try:
         parts = urlsplit(url.strip())
@@ -105,12 +119,22 @@ def url_shape(
         return UrlShape("skip", skip)
     static = _static_reason(segments)
     if article_pattern is not None:
-        if article_pattern.search(url):
+        if pattern_matches(article_pattern, url):
             return UrlShape("article", "article-pattern")
         return UrlShape("static", static) if static else UrlShape("listing", "not-article-pattern")
     if static:
         return UrlShape("static", static)
     return _listing_or_article(parts.path, segments, query)
+
+
+def pattern_matches(pattern: re.Pattern[str], url: str) -> bool:
+    """A registry URL pattern is searched in the full URL (``/\\d{4}/\\d{2}/``, ``/live/``);
+    one anchored at a path (``^/news/``) is matched against the path and query instead,
+    since a full URL never starts with ``/``."""
+    if pattern.pattern.startswith("^/"):
+        parts = urlsplit(url.strip())
+        return pattern.search(parts.path + ("?" + parts.query if parts.query else "")) is not None
+    return pattern.search(url) is not None
 
 
 def classify_url(
@@ -181,14 +205,21 @@ def _listing_or_article(path: str, segments: list[str], query: dict[str, str]) -
         return UrlShape("listing", "homepage")
     if "page" in lowered or any(k in ("page", "paged", "pg") for k in query):
         return UrlShape("listing", "pagination")
-    hit = next((s for s in lowered if s in LISTING_SEGMENTS), None)
-    if hit:
-        return UrlShape("listing", f"path:{hit}")
+    hit = next((i for i, s in enumerate(lowered) if s in LISTING_SEGMENTS), None)
+    if hit is not None:
+        # /archives/2024/10/16/2003825491, /columnists/2019111810773-a-slug: what follows
+        # the listing word dates or numbers one story; /tag/some-long-name does not
+        after = _story_id(segments[hit + 1:])
+        return after or UrlShape("listing", f"path:{lowered[hit]}")
     if _query_says_article(query):
         return UrlShape("article", "query-id")
     last = _STATIC_EXT.sub("", lowered[-1])
     if _LISTING_FILE.match(last):
-        return UrlShape("listing", "index-file")
+        # /2019/11/18/politics/a-story-slug/index.html: the directory is the story
+        inner = _article_evidence(path.rsplit("/", 1)[0] + "/", segments[:-1]) \
+            if len(segments) > 1 else None
+        return inner if inner is not None and inner.kind == "article" \
+            else UrlShape("listing", "index-file")
     return _article_evidence(path, segments) or _no_evidence(path, segments)
 
 
@@ -218,6 +249,18 @@ def _article_evidence(path: str, segments: list[str]) -> UrlShape | None:
     return None
 
 
+def _story_id(segments: list[str]) -> UrlShape | None:
+    """A date with something after it, or a long number: one story, not a listing."""
+    if not segments:
+        return None
+    evidence = _article_evidence("/" + "/".join(segments), segments)
+    if evidence is not None and evidence.reason in ("date-path", "document-id"):
+        return evidence
+    if any(_NUMERIC_ID.search(s) for s in segments):
+        return UrlShape("article", "numeric-id")
+    return None
+
+
 def _no_evidence(path: str, segments: list[str]) -> UrlShape:
     if re.fullmatch(r"/(?:19|20)\d{2}/?", path):
         return UrlShape("listing", "date-archive")
@@ -226,8 +269,35 @@ def _no_evidence(path: str, segments: list[str]) -> UrlShape:
     return UrlShape("unknown", "no-evidence")
 
 
+_URL_DAY = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?=/|$)"
+                      r"|/((?:19|20)\d{2})(0[1-9]|1[0-2])/?(0[1-9]|[12]\d|3[01])(?=/|$)")
+
+
+def date_in_url(url: str) -> datetime | None:
+    """The day a URL's path names (``/2024/10/16/``, ``/2024-10-16/``, ``/20241016/``), UTC.
+
+    Used to bound ``-a since`` before a request: a story is not published after
+    the day in its own URL's path (it may be a day later in UTC: callers allow that).
+    """
+    match = _URL_DAY.search(urlsplit(url).path)
+    if not match:
+        return None
+    parts = [int(g) for g in match.groups() if g is not None]
+    try:
+        return datetime(parts[0], parts[1], parts[2], tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def _types(jsonld_types: Iterable[str] | None) -> set[str]:
     return {t.rsplit("/", 1)[-1].lower() for t in (jsonld_types or ()) if isinstance(t, str)}
+
+
+def says_article(fields: object) -> bool:
+    """Structured data alone (``og:type``, JSON-LD) names the page an article."""
+    og = (getattr(fields, "og_type", None) or "").strip().lower()
+    types = _types(getattr(fields, "jsonld_types", None))
+    return bool(types & ARTICLE_JSONLD_TYPES) or og == "article" or og.startswith("article:")
 
 
 def looks_like_article(
@@ -237,18 +307,23 @@ def looks_like_article(
     jsonld_types: Iterable[str] | None,
     word_count: int,
     paragraphs: int,
+    byline: bool = False,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> tuple[bool, str]:
-    """Page-level decision after the fetch, with a reason for the stats.
+    """Page-level decision after the fetch, with a reason for the stats and the log.
 
     Structured data decides first (JSON-LD article types, then og:type),
-    then URL shape plus text length against the module thresholds.
+    then URL shape plus text length against ``thresholds``. ``byline``: the page
+    names a publication date or an author, so an article-shaped URL needs only the
+    short-story minimum (news briefs of 80 words are articles).
     """
+    low = thresholds.with_metadata
     types = _types(jsonld_types)
     og = (og_type or "").strip().lower()
     if url_kind == "skip":
         return False, "url:skip"
     if types & ARTICLE_JSONLD_TYPES:
-        if word_count < MIN_WORDS_WITH_METADATA:
+        if word_count < low:
             return False, "jsonld-article:too-short"
         return True, f"jsonld:{min(types & ARTICLE_JSONLD_TYPES)}"
     if types & LISTING_JSONLD_TYPES and og != "article":
@@ -256,24 +331,29 @@ def looks_like_article(
     if url_kind == "static":
         return False, "url:static"
     if og == "article" or og.startswith("article:"):
-        if word_count < MIN_WORDS_WITH_METADATA:
+        if word_count < low:
             return False, "og-article:too-short"
         return True, "og:article"
     if og in NON_ARTICLE_OG_TYPES:
         return False, f"og:{og}"
     if og == "website" and url_kind == "article":
         # Sections say "website"; so do a few CMSs on stories: ask for a real body.
-        return _by_text("unknown", word_count, paragraphs)
-    return _by_text(url_kind, word_count, paragraphs)
+        return _by_text("unknown", word_count, paragraphs, thresholds)
+    if url_kind == "article" and byline and word_count >= low \
+            and paragraphs >= thresholds.article_url_paragraphs:
+        return True, "url:article+byline"
+    return _by_text(url_kind, word_count, paragraphs, thresholds)
 
 
-def _by_text(url_kind: str, word_count: int, paragraphs: int) -> tuple[bool, str]:
+def _by_text(url_kind: str, word_count: int, paragraphs: int,
+             thresholds: Thresholds) -> tuple[bool, str]:
     if url_kind == "article":
-        ok = word_count >= MIN_WORDS_ARTICLE_URL and paragraphs >= MIN_PARAGRAPHS_ARTICLE_URL
+        ok = word_count >= thresholds.article_url \
+            and paragraphs >= thresholds.article_url_paragraphs
         return (True, "url:article+text") if ok else (False, "url:article:too-short")
     if url_kind == "listing":
         return False, "url:listing"
-    ok = word_count >= MIN_WORDS_NO_EVIDENCE and paragraphs >= MIN_PARAGRAPHS_NO_EVIDENCE
+    ok = word_count >= thresholds.no_evidence and paragraphs >= thresholds.no_evidence_paragraphs
     return (True, "text-only") if ok else (False, "no-evidence:too-short")
 
 

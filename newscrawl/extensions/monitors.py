@@ -138,9 +138,10 @@ class ErrorRateMonitor(Monitor):
 class SiteWentSilentMonitor(Monitor):
     """A site that yielded articles before yields none now although it was crawled.
 
-    "Crawled" means: pages were fetched and none was an article (a redesign), or
-    the site did not answer at all. An incremental run that skips every known
-    URL fetches no pages and stays quiet.
+    "Crawled" means: pages never judged before were fetched and none was an article
+    (a redesign), or the site did not answer at all. An incremental run that skips
+    every known or rejected URL, or only re-checks pages rejected before, or reads
+    listings with nothing new, stays quiet.
     """
 
     exit_code = exitcodes.SITE_WENT_SILENT
@@ -162,8 +163,8 @@ class SiteWentSilentMonitor(Monitor):
             answered = any(int(c) < 500 for c in s["status"])
             if not answered and _replay(self):
                 continue  # the replayed files held no page of the site: nothing to judge
-            if answered and s["pages"] < min_pages:
-                continue  # nothing new to fetch: an incremental run, not a failure
+            if answered and s["pages"] - s.get("rechecked", 0) < min_pages:
+                continue  # only known or re-checked pages: an incremental run, not a failure
             history = history_of(self.data.crawler, site.name, 5)
             if any(h.get("articles", 0) > 0 for h in history):
                 why = f"no article in {s['pages']} pages" if answered else "unreachable"

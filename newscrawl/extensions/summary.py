@@ -34,7 +34,12 @@ logger = logging.getLogger(__name__)
 SITE_PREFIX = "newscrawl/site/"
 HEALTH_FIELDS = ("title", "published", "authors", "body")  # coverage fields, see item_fields()
 COUNTS = ("discovered", "fetched", "pages", "articles", "items", "new", "updated", "duplicates",
-          "near_duplicates", "unchanged", "errors")
+          "near_duplicates", "unchanged", "errors",
+          "known",  # page URLs not fetched: an article or a non-article of an earlier run
+          "rechecked")  # pages judged not-an-article before, fetched again (changed or due)
+TABLES = ("dropped", "field", "status",
+          "rejected",  # non-article pages by verdict reason
+          "limited")  # what a limit dropped: child_sitemaps, depth, max_articles
 DUPLICATE_DROPS = {"DuplicateArticle": "duplicates", "NearDuplicateArticle": "near_duplicates",
                    "UnchangedArticle": "unchanged"}
 IGNORED_ERRORS = frozenset({"IgnoreRequest"})  # refusals (robots, limits) are not failures
@@ -64,7 +69,7 @@ def figures_from_stats(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
         entry = sites[name]
         if metric == "errors" and sub:
             entry["errors_by_kind"][sub] = value
-        elif metric in ("dropped", "field", "status") and sub:
+        elif metric in TABLES and sub:
             entry[metric][sub] = value
         elif metric in COUNTS and not sub:
             entry[metric] = value
@@ -79,7 +84,7 @@ def figures_from_stats(stats: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _empty_site() -> dict[str, Any]:
     entry: dict[str, Any] = {name: 0 for name in COUNTS}
-    entry.update(dropped={}, errors_by_kind={}, field={}, status={})
+    entry.update(dropped={}, errors_by_kind={}, field={}, status={}, rejected={}, limited={})
     return entry
 
 
@@ -91,6 +96,8 @@ def totals(sites: dict[str, dict[str, Any]], stats: dict[str, Any]) -> dict[str,
                         if k.startswith("item_dropped_reasons_count/")}
     total["errors_by_kind"] = {k[len("newscrawl/errors/"):]: v for k, v in stats.items()
                                if k.startswith("newscrawl/errors/")}
+    total["limited"] = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
+                        if k.startswith("newscrawl/discovery/limited/")}
     return total
 
 
@@ -130,7 +137,8 @@ def format_summary(summary: dict[str, Any]) -> str:
                      f"{s['new']:>6}{s['updated']:>5}{s['duplicates'] + s['near_duplicates']:>5}"
                      f"{s['errors']:>7}")
     total = summary["total"]
-    for label, table in (("dropped", total["dropped"]), ("errors", total["errors_by_kind"])):
+    for label, table in (("dropped", total["dropped"]), ("errors", total["errors_by_kind"]),
+                         ("limited (not fetched)", total.get("limited", {}))):
         if table:
             lines.append(f"{label}: " + ", ".join(f"{k}={v}" for k, v in sorted(table.items())))
     return "\n".join(lines)

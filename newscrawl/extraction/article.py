@@ -11,6 +11,9 @@ import logging
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
+from urllib.parse import urljoin
+
+import lxml.etree
 
 from newscrawl.extraction.body.clean import CleanContext
 from newscrawl.extraction.body.main import extract_body
@@ -29,6 +32,8 @@ except ImportError:  # pragma: no cover - only while metadata.py is missing
 _TITLE_META = {"og:title", "twitter:title"}
 # headline candidates looked at (a page rarely has more than one real h1)
 MAX_HEADLINES = 5
+MAX_LINKS = 5000  # links kept per page: a listing bigger than this is a trap anyway
+_HREFS = lxml.etree.XPath("//a/@href")  # one C-level walk, strings out
 
 
 @dataclass
@@ -52,6 +57,9 @@ class ArticleFields:
     jsonld_types: list[str] = field(default_factory=list)
     paragraphs: int = 0  # number of body paragraphs
     encoding: str = "utf-8"  # charset finally used to decode
+    links: list[str] = field(default_factory=list)  # <a href> targets as written, page order
+    base_url: str | None = None  # what ``links`` are relative to (<base href>, else the URL)
+    feed_links: list[str] = field(default_factory=list)  # <link rel=alternate> RSS/Atom feeds
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (CLI output, spider item building)."""
@@ -89,18 +97,44 @@ def _headlines(page: Page, title: str | None) -> list[str]:
     return [t for t in found if t]
 
 
+def page_links(page: Page) -> tuple[list[str], list[str], str]:
+    """Link targets as written (first MAX_LINKS, deduplicated), announced feeds, and
+    the base URL to resolve them against: only a listing's links are ever resolved,
+    so the reactor joins them (``urljoin`` per link would cost article pages ~3 ms)."""
+    from newscrawl.discovery.feeds import feed_links_in
+
+    base = page.url or ""
+    for tag in page.tree.iter("base"):
+        base = urljoin(base, (tag.get("href") or "").strip()) or base
+        break
+    hrefs = dict.fromkeys(h.strip() for h in _HREFS(page.tree) if h and h[0] != "#")
+    return list(hrefs)[:MAX_LINKS], feed_links_in(page.tree, base) if base else [], base
+
+
 def extract_article(
     html: bytes | str,
     url: str | None = None,
     *,
     http_charset: str | None = None,
     hints: SiteHints | None = None,
+    links_only: bool = False,
 ) -> ArticleFields:
-    """All fields of one article page; never does I/O, same input → same output."""
+    """All fields of one article page; never does I/O, same input → same output.
+
+    The page's links and feed links come from the same tree (a listing needs
+    nothing but its ``og:type`` and JSON-LD types: ``links_only`` stops there, before
+    the body, which on a big listing page costs the worker tens of MB of peak memory).
+    """
     hints = hints or SiteHints()
     page = load_page(html, url, http_charset)
+    links, feeds, base = page_links(page)
+    fields = ArticleFields(encoding=page.encoding, links=links, feed_links=feeds, base_url=base)
+    if links_only:
+        meta = _metadata(page, hints)
+        if meta is not None:
+            fields.og_type, fields.jsonld_types = meta.og_type, list(meta.jsonld_types)
+        return fields
     decode_cloudflare_emails(page.tree, page.text)
-    fields = ArticleFields(encoding=page.encoding)
     meta = _metadata(page, hints)
     if meta is not None:
         for name in _META_FIELDS:

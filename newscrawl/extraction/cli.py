@@ -23,6 +23,9 @@ from newscrawl.extraction.hints import SiteHints
 logger = logging.getLogger(__name__)
 
 
+CRAWL_ONLY = ("links", "feed_links", "base_url")  # for the frontier, not for users
+
+
 def read_page(path: str | Path) -> bytes:
     """Raw page bytes; ``.gz`` files are decompressed."""
     path = Path(path)
@@ -31,8 +34,11 @@ def read_page(path: str | Path) -> bytes:
 
 
 def extract_file(path: str | Path, url: str | None, hints: SiteHints | None = None) -> dict[str, Any]:
-    """Fields of one saved page as a JSON-ready dict."""
-    return extract_article(read_page(path), url, hints=hints).to_dict()
+    """Fields of one saved page as a JSON-ready dict (without the crawl's link lists)."""
+    fields = extract_article(read_page(path), url, hints=hints).to_dict()
+    for name in CRAWL_ONLY:
+        fields.pop(name, None)
+    return fields
 
 
 def _manifest_rows(manifest: TextIO) -> Iterator[tuple[Any, dict[str, Any] | None, str | None]]:

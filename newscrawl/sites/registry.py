@@ -96,7 +96,12 @@ class _Entry:
         return value
 
     def pattern(self, fieldname: str) -> UrlPattern | None:
+        """Searched in the full URL; ``^/…`` is matched against the path (and query).
+        Any other ``^`` anchor could never match a URL, so it is refused here."""
         value = self.text(fieldname)
+        if value and value.startswith("^") and not value.startswith(("^/", "^http")):
+            raise self.fail(fieldname, f"{value!r} is anchored with ^ but a URL starts with "
+                                       "http(s):// — anchor a path as '^/…' or drop the ^")
         try:
             return compile_pattern(value) if value else None
         except PatternError as exc:

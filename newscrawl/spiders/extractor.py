@@ -165,8 +165,9 @@ class PageExtractor:
         return result
 
     async def extract(self, body: bytes, url: str, charset: str | None,
-                      hints: SiteHints) -> SimpleNamespace:
-        return SimpleNamespace(**await self.run(_extract, body, url, charset, hints))
+                      hints: SiteHints, links_only: bool = False) -> SimpleNamespace:
+        """The page's fields (and links); ``links_only`` for a listing that needs no more."""
+        return SimpleNamespace(**await self.run(_extract, body, url, charset, hints, links_only))
 
     def close(self) -> None:
         """Stop every worker: an idle one exits at once, a busy one is killed."""
@@ -185,7 +186,9 @@ class PageExtractor:
             self.stats.inc_value(f"newscrawl/extract/{what}")
 
 
-def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints) -> dict[str, Any]:
+def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints,
+             links_only: bool = False) -> dict[str, Any]:
     from newscrawl.extraction import extract_article
 
-    return extract_article(body, url, http_charset=charset, hints=hints).to_dict()
+    return extract_article(body, url, http_charset=charset, hints=hints,
+                           links_only=links_only).to_dict()

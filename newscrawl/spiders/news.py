@@ -1,6 +1,7 @@
 """The one generic spider: arguments → sites → discovery requests → article items.
 
-Per site it reads robots.txt ``Sitemap:`` lines (or guesses ``/sitemap.xml``),
+Per site it reads robots.txt ``Sitemap:`` lines (from the robots middleware's one
+fetch, or guesses ``/sitemap.xml``),
 the registry's sitemaps and feeds, and the homepage (feed autodiscovery and
 in-site links to sections and articles). What to fetch is decided by
 :mod:`newscrawl.discovery`; what a page says by :mod:`newscrawl.extraction`.
@@ -16,13 +17,15 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 
+from newscrawl.dedup.canonical import site_key
+from newscrawl.discovery.links import says_article
 from newscrawl.extraction.decode import header_charset
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
-from newscrawl.request_meta import KIND_META, SITE_META
+from newscrawl.request_meta import HOME_META, KIND_META, SITE_META
 from newscrawl.scaleout.warc import shared_paths
 from newscrawl.sites import RegistryError, Site, load_registry, site_from_url
 from newscrawl.spiders.extractor import ExtractionCrashed, ExtractionTimeout, PageExtractor
@@ -93,21 +96,31 @@ class NewsSpider(scrapy.Spider):
 
     # -- start ---------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.frontier = Frontier.from_crawler(self.crawler, self.sites, since=self.since)
+        self.frontier = Frontier.from_crawler(self.crawler, self.sites, since=self.since,
+                                              max_articles=self.max_articles)
+        self.frontier.callbacks = {"sitemap": self.parse_sitemap, "feed": self.parse_feed,
+                                   "listing": self.parse_listing, "page": self.parse_page}
+        self.frontier.errback = self.on_error
         settings = self.crawler.settings
         self.extractor = PageExtractor(settings.getint("NEWSCRAWL_EXTRACT_WORKERS"),
                                        settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT"),
                                        self.crawler.stats)
         self.page_caps = (settings.getint("NEWSCRAWL_MAX_PAGE_TAGS"),
                           settings.getint("NEWSCRAWL_MAX_PAGE_ATTRIBUTES"))
-        self.crawler.signals.connect(self.extractor.close, signals.spider_closed)
+        connect = self.crawler.signals.connect
+        connect(self.extractor.close, signals.spider_closed)
+        connect(self.robots_parsed, signals.robots_parsed)
+        connect(self.item_settled, signals.item_scraped)
+        connect(self.item_settled, signals.item_dropped)
+        connect(self.spider_idle, signals.spider_idle)
+        connect(self.warn_silent_sites, signals.spider_closed)
         if self.warc_paths:
             async for request in self._replay():
                 yield request
             return
         for site in self.sites:
             for request in self.frontier.start_requests(site):
-                yield self._bind(request)
+                yield request
 
     async def _replay(self) -> AsyncIterator[scrapy.Request]:
         """One request per usable stored response, pulled only when the engine has room:
@@ -119,7 +132,7 @@ class NewsSpider(scrapy.Spider):
             for stored in reader.responses([path]):
                 if engine.needs_backout():
                     await self.crawler.signals.wait_for(signals.scheduler_empty)
-                yield self._bind(replay_request(stored))
+                yield replay_request(stored, self.parse_page, self.on_error)
 
     async def _warc_files(self) -> AsyncIterator[Path]:
         """Every file here, or, with NEWSCRAWL_REDIS_URL, the files the shared list hands out."""
@@ -130,36 +143,74 @@ class NewsSpider(scrapy.Spider):
         for path in self.warc_paths:
             yield path
 
-    def _bind(self, request: scrapy.Request) -> scrapy.Request:
-        """Attach the callback that matches the request's kind."""
-        kind = request.meta[KIND_META]
-        callback = {"robots": self.parse_robots, "sitemap": self.parse_sitemap,
-                    "feed": self.parse_feed, "listing": self.parse_listing,
-                    "page": self.parse_page}[kind]
-        return request.replace(callback=callback, errback=self.on_error)
-
-    def _follow(self, requests: Iterator[scrapy.Request]) -> Iterator[scrapy.Request]:
+    def _schedule(self, requests: Any) -> int:
+        """Requests born outside a callback (signals) go straight to the engine."""
+        count = 0
         for request in requests:
-            yield self._bind(request)
+            self.crawler.engine.crawl(request)
+            count += 1
+        return count
+
+    # -- signals -------------------------------------------------------------------------
+    def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
+        """The robots middleware read a site's robots.txt (the run's only fetch of it)."""
+        site = self.by_name.get(request.meta.get(SITE_META, ""))
+        if site is None or site_key(request.url) != site.key:
+            return
+        sitemaps = list(getattr(getattr(robotparser, "rp", None), "sitemaps", None) or [])
+        self._schedule(self.frontier.from_robots(site.name, sitemaps))
+
+    def item_settled(self, item: Any, response: Any, spider: Any, **kwargs: Any) -> None:
+        self._schedule(self.frontier.page_settled(article="exception" not in kwargs))
+
+    def spider_idle(self) -> None:
+        """Held links whose dated sources never answered, or pages waiting on the
+        max_articles budget: release them rather than stop with them unfetched."""
+        scheduled = self._schedule(self.frontier.budget.idle())
+        for site_name, held in self.frontier.gate.release_all().items():
+            scheduled += self._schedule(self.frontier.release(site_name, held))
+        if scheduled:
+            raise DontCloseSpider
+
+    def warn_silent_sites(self, spider: Any, reason: str) -> None:
+        self.frontier.judge.warn_silent_sites([s.name for s in self.sites])
 
     # -- discovery callbacks -------------------------------------------------------------
-    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self._follow(self.frontier.from_robots(response))
-
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self._follow(self.frontier.from_sitemap(response))
+        yield from self.frontier.from_sitemap(response)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self._follow(self.frontier.from_feed(response))
+        yield from self.frontier.from_feed(response)
 
-    def parse_listing(self, response: Response) -> Iterator[Any]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[Any]:
+        """A listing's links are followed; a listing-shaped URL that carries an article
+        (JSON-LD/og:type and a body: ``/blog/x/index-2726.html``) is also an article."""
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("newscrawl/pages/skipped/not_html")
             return
         if (reason := page_too_complex(response.body, *self.page_caps)) is not None:
-            self._page_failed(response, reason)  # parsed in the reactor: bounded first
+            self._page_failed(response, reason)  # bounded before any parse
             return
-        yield from self._follow(self.frontier.from_listing(response))
+        if response.status != 200:
+            for request in self.frontier.from_listing(response):
+                yield request
+            return
+        site = self.by_name[response.meta[SITE_META]]
+        charset, hints = _header_charset(response), self.hints[site.name]
+        try:
+            fields = await self.extractor.extract(response.body, response.url, charset, hints,
+                                                  links_only=True)
+            full = None
+            if not response.meta.get(HOME_META) and says_article(fields):
+                full = await self.extractor.extract(response.body, response.url, charset, hints)
+        except (ExtractionTimeout, ExtractionCrashed) as exc:
+            self._page_failed(response, type(exc).__name__)
+            logger.warning("listing %s not parsed: %s", response.url, exc)
+            return
+        if full is not None and self.frontier.judge.judge_listing(site.name, full):
+            yield self._article(response, site, full)
+        for request in self.frontier.from_listing(response, fields):
+            yield request
 
     # -- article pages ------------------------------------------------------------------
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
@@ -168,28 +219,41 @@ class NewsSpider(scrapy.Spider):
         site = self.by_name[response.meta[SITE_META]]
         if not isinstance(response, TextResponse):
             stats.inc_value("newscrawl/pages/skipped/not_html")
+            for request in self.frontier.page_settled(article=False):
+                yield request
             return
+        fields = None
         if (reason := page_too_complex(response.body, *self.page_caps)) is not None:
             self._page_failed(response, reason)
-            return
-        try:
-            fields = await self.extractor.extract(response.body, response.url,
-                                                  _header_charset(response), self.hints[site.name])
-        except (ExtractionTimeout, ExtractionCrashed) as exc:
-            self._page_failed(response, type(exc).__name__)
-            logger.warning("page %s not extracted: %s", response.url, exc)
+        else:
+            try:
+                fields = await self.extractor.extract(response.body, response.url,
+                                                      _header_charset(response),
+                                                      self.hints[site.name])
+            except (ExtractionTimeout, ExtractionCrashed) as exc:
+                self._page_failed(response, type(exc).__name__)
+                logger.warning("page %s not extracted: %s", response.url, exc)
+        if fields is None:  # its max_articles place goes to another page
+            for request in self.frontier.page_settled(article=False):
+                yield request
             return
         verdict = self.frontier.judge_page(response, fields)
+        if verdict != "article":
+            for request in self.frontier.page_settled(article=False):
+                yield request
         if verdict == "listing" and not self.warc_paths:  # a replay follows no link
-            for request in self._follow(self.frontier.from_listing(response)):
+            for request in self.frontier.from_listing(response, fields):
                 yield request
             return
         if verdict != "article":
             return
+        yield self._article(response, site, fields)
+
+    def _article(self, response: TextResponse, site: Site, fields: Any) -> Article:
         for name, source in fields.provenance.items():
-            stats.inc_value(f"newscrawl/extract/source/{name}/{source}")
+            self.crawler.stats.inc_value(f"newscrawl/extract/source/{name}/{source}")
         aliases = self.frontier.aliases_for(response)
-        yield Article(
+        return Article(
             url=response.url, site=site.name, title=fields.title, body=fields.body,
             canonical_url=self.frontier.canonical_for(response, fields.canonical_url),
             authors=list(fields.authors), published=fields.published, modified=fields.modified,
@@ -219,9 +283,14 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors")
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors/{reason}")
         logger.info("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
-        if kind == "sitemap":  # the child sitemaps queued behind it must still come
-            self.frontier.budget.sitemap_failed(site)
-            yield from self._follow(self.frontier.next_sitemaps(site, 1))
+        if kind == "sitemap":
+            self.frontier.limits.sitemap_failed(site)
+        if kind in ("sitemap", "feed"):  # the child sitemaps and links held behind it go on
+            yield from self.frontier.document_done(site)
+        elif kind == "page":
+            yield from self.frontier.page_settled(article=False)
+        elif kind == "listing" and request.meta.get(HOME_META):
+            yield from self.frontier.home_failed(site)
 
 
 def select_sites(sites: str | None, site: str | None, url: str | None) -> list[Site]:

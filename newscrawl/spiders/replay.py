@@ -172,9 +172,11 @@ class ArchiveReader:
         self.stats.inc_value(f"newscrawl/warc/skipped/{reason}")
 
 
-def replay_request(stored: StoredResponse) -> scrapy.Request:
+def replay_request(stored: StoredResponse, callback: Any = None,
+                   errback: Any = None) -> scrapy.Request:
     """A page request that the replay middleware answers with the stored response."""
-    return scrapy.Request(stored.url, dont_filter=True, meta={
+    return scrapy.Request(stored.url, dont_filter=True, callback=callback, errback=errback,
+                          meta={
         KIND_META: "page", SITE_META: stored.site, "download_slot": stored.site,
         REPLAY_META: stored, FETCHED_AT_META: _iso(stored.date)})
 

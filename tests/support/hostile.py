@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-from support.faultserver import FaultServer, Reply
 from test_faults import article_html
+
+from support.faultserver import FaultServer, Reply
 
 GOOD_ARTICLES = 20
 GOOD_HOME_DELAY = 2.0  # seconds

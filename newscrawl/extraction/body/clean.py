@@ -14,6 +14,8 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from newscrawl.extraction.wordcount import count_words
+
 logger = logging.getLogger(__name__)
 
 # the headline/byline/date block is looked for only in the first paragraphs
@@ -117,9 +119,8 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> int:
-    """Word count that also works for scripts without spaces (CJK: ~2 chars a word)."""
-    spaced = len(text.split())
-    return max(spaced, len(text) // 4) if spaced <= 2 else spaced
+    """Words of a paragraph, by the project's one script-aware counter."""
+    return count_words(text)
 
 
 # a headline echo may carry a kicker or section label of up to this many characters
