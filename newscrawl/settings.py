@@ -15,13 +15,12 @@ COMMANDS_MODULE = "newscrawl.commands"  # our `crawl` (lock, exit codes) and `si
 
 # --- politeness ---------------------------------------------------------------
 NEWSCRAWL_CONTACT = "https://github.com/newscrawl/newscrawl"  # who to contact about the bot
-USER_AGENT = f"newscrawl/0.1 (+{NEWSCRAWL_CONTACT})"  # names the project and a contact
+# USER_AGENT is set at the end, from NEWSCRAWL_CONTACT
 ROBOTSTXT_OBEY = True  # robots.txt obeyed (Protego); an unreachable one means disallow
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 CONCURRENT_REQUESTS = 32  # across all sites
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # per site (scheme + host + port), never more by default
 DOWNLOAD_DELAY = 1.0  # seconds between requests to one site (registry/robots may raise it)
-RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = True  # back off when a site slows down
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -91,6 +90,8 @@ NEWSCRAWL_MAX_PAGES_PER_SITE = 5000  # page budget per site per run
 NEWSCRAWL_MAX_LISTING_PAGES = 200  # listing pages per site per run (spider-trap bound)
 NEWSCRAWL_MAX_ERROR_RATE = 0.25  # exit 4 above this share of requests failed for good (refusals excluded)
 NEWSCRAWL_ERROR_RATE_MIN_REQUESTS = 20  # smaller runs are not judged on error rate
+NEWSCRAWL_MAX_FAILED_PAGES = 0.5  # exit 4 when a site's failed pages (HTTP or processing) exceed this share
+NEWSCRAWL_FAILED_PAGES_MIN = 5  # a site is judged on failed pages only with this many pages tried
 NEWSCRAWL_SILENT_MIN_PAGES = 5  # exit 5: a productive site fetched this many pages, none an article
 NEWSCRAWL_MAX_INVALID_ITEMS = 0  # schema-invalid items tolerated before exit 7
 NEWSCRAWL_HEALTH_MIN_WORDS = 40  # "body" coverage counts items with at least this many words
@@ -108,3 +109,20 @@ NEWSCRAWL_MAX_RETRY_AFTER = 120  # longest Retry-After honoured (s); longer: sit
 NEWSCRAWL_RETRY_AFTER_TIMES = 3  # Retry-After waits per URL before giving it up
 NEWSCRAWL_RETRY_AFTER_DEFAULT = 5  # wait (s) for a 429 without Retry-After
 NEWSCRAWL_TARGET_RESOLVE_HOSTS = True  # resolve host names; refuse those pointing at private addresses
+NEWSCRAWL_TARGET_FILTER_ENABLED = True  # False: allow LAN/loopback/metadata targets (tests only)
+NEWSCRAWL_RETRY_AFTER_ENABLED = True  # honour Retry-After on 429/503
+NEWSCRAWL_CHARSET_FIX_ENABLED = True  # re-decode pages whose header charset the bytes contradict
+NEWSCRAWL_SKIP_NON_HTML = True  # skip PDFs, images, ... before they are downloaded in full
+NEWSCRAWL_SUMMARY_ENABLED = True  # per-site run summary in the log and X.stats.json beside the feed
+NEWSCRAWL_REPORT_ENABLED = True  # static HTML report X.report.html beside the feed
+NEWSCRAWL_REPORT_RUNS = 10  # runs of history charted per site in the report
+NEWSCRAWL_WORKER_ID = ""  # scale-out worker name in Redis (empty: host-pid-random)
+
+# NEWSCRAWL_* keys may also come from the environment (cron); -s on the command line wins.
+# newscrawl.config checks every key and value before a crawl starts (exit 2 on a bad one).
+
+# Cron sets NEWSCRAWL_* in the environment: such values win over the ones above.
+from newscrawl.config import environment as _environment  # noqa: E402
+
+globals().update(_environment())
+USER_AGENT = f"newscrawl/0.1 (+{NEWSCRAWL_CONTACT})"  # names the project and a contact (-s: see config)

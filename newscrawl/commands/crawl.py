@@ -11,7 +11,7 @@ from typing import Any
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from newscrawl import exitcodes
+from newscrawl import config, exitcodes
 from newscrawl.dedup.lock import AlreadyRunning, RunLock
 from newscrawl.exceptions import RegistryError
 
@@ -20,12 +20,25 @@ class Command(ScrapyCrawl):
     def short_desc(self) -> str:
         return "Run a spider (news: with run lock, argument checks and exit codes)"
 
+    def process_options(self, args: list[str], opts: Any) -> None:
+        """``--logfile output/logs/news.log`` on a fresh install: Scrapy opens the log
+        before our command runs, so its folder is made here (cron has no one to ask)."""
+        super().process_options(args, opts)
+        assert self.settings is not None
+        log_file = self.settings.get("LOG_FILE")
+        if log_file:
+            try:
+                Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UsageError(f"--logfile {log_file}: cannot create its folder ({exc})")
+
     def run(self, args: list[str], opts: Any) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name, e.g. `scrapy crawl news`")
         assert self.crawler_process is not None and self.settings is not None
         spidercls = self.crawler_process.spider_loader.load(args[0])
         try:
+            config.check_run(self.settings)
             check = getattr(spidercls, "check_arguments", None)
             if check is not None:
                 check(**opts.spargs)
@@ -33,6 +46,7 @@ class Command(ScrapyCrawl):
             print(f"newscrawl: error: {exc}", file=sys.stderr)
             self.exitcode = exitcodes.BAD_INPUT
             return
+        config.user_agent(self.settings)
         lock = None
         if not self.settings.get("NEWSCRAWL_REDIS_URL"):  # workers share Redis, not a lock
             lock = RunLock(Path(self.settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl") / "run.lock")
@@ -103,15 +117,7 @@ HOLD_STEP, HOLD_TRIES = 0.05, 400  # hold a stop signal for at most 20 s of engi
 
 
 def exit_code(crawler: Any, bootstrap_failed: bool) -> int:
-    """The run's exit code from its stats (monitors set ``newscrawl/exit_code``)."""
+    """The run's exit code from its stats: the same rule the summary wrote down."""
     if bootstrap_failed or crawler.stats is None:
         return exitcodes.CRAWL_FAILED
-    stats = crawler.stats.get_stats()
-    if stats.get("newscrawl/export/failed"):
-        return exitcodes.OUTPUT_FAILED
-    code = stats.get(exitcodes.STAT)
-    if code:
-        return int(code)
-    if stats.get("finish_reason") in ("shutdown", None):  # None: the spider never closed
-        return exitcodes.INTERRUPTED
-    return exitcodes.OK
+    return exitcodes.from_stats(crawler.stats.get_stats())

@@ -128,6 +128,18 @@ class ErrorRateMonitor(Monitor):
                              f"({rate:.0%} > NEWSCRAWL_MAX_ERROR_RATE {limit:.0%})")
 
 
+    @monitors.name("no site failed on most of its pages")
+    def test_failed_pages(self) -> None:
+        """A small run escapes the global rate; a site whose every page fails must not."""
+        limit = _setting(self, "NEWSCRAWL_MAX_FAILED_PAGES", 0.5)
+        minimum = _setting(self, "NEWSCRAWL_FAILED_PAGES_MIN", 5, int)
+        failing = [f"{name} ({s['failed_pages']} of {s['discovered']} pages failed)"
+                   for name, s in sorted(figures_from_stats(self.data.stats).items())
+                   if s["discovered"] >= minimum and s["failed_pages"] > limit * s["discovered"]]
+        self.assertFalse(failing, "sites failing on most pages (> NEWSCRAWL_MAX_FAILED_PAGES "
+                         f"{limit:.0%}): " + ", ".join(failing))
+
+
 @monitors.name("Sites went silent")
 class SiteWentSilentMonitor(Monitor):
     """A site that yielded articles before yields none now although it was crawled.

@@ -21,6 +21,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
+from newscrawl import exitcodes
 from newscrawl.export.writer import write_atomically
 from newscrawl.sites.registry import site_key
 
@@ -29,10 +30,11 @@ logger = logging.getLogger(__name__)
 SITE_PREFIX = "newscrawl/site/"
 HEALTH_FIELDS = ("title", "published", "authors", "body")  # coverage fields, see item_fields()
 COUNTS = ("discovered", "fetched", "pages", "articles", "items", "new", "updated", "duplicates",
-          "near_duplicates", "unchanged", "errors")
+          "near_duplicates", "unchanged", "errors", "failed_pages")
 DUPLICATE_DROPS = {"DuplicateArticle": "duplicates", "NearDuplicateArticle": "near_duplicates",
                    "UnchangedArticle": "unchanged"}
 IGNORED_ERRORS = frozenset({"IgnoreRequest"})  # refusals (robots, limits) are not failures
+RETRY_METAS = ("retry_times", "newscrawl_retry_after_times")  # a retried request is not "found"
 
 
 def site_stat(site: str, *parts: str) -> str:
@@ -95,7 +97,7 @@ def build_summary(stats: dict[str, Any], feed: Path | None, duration: float) -> 
         "spider": "news", "feed": str(feed) if feed else None,
         "started": _iso(stats.get("start_time")), "finished": _iso(stats.get("finish_time")),
         "duration_s": round(duration, 1), "finish_reason": stats.get("finish_reason"),
-        "exit_code": stats.get("newscrawl/exit_code", 0),
+        "exit_code": exitcodes.from_stats(stats),  # the code the process exits with
         "total": totals(sites, stats),
         "sites": {name: {k: v for k, v in entry.items() if k != "field"}
                   for name, entry in sorted(sites.items())},
@@ -160,6 +162,7 @@ class RunSummary:
         for handler, signal in ((ext.spider_opened, signals.spider_opened),
                                 (ext.request_scheduled, signals.request_scheduled),
                                 (ext.request_dropped, signals.request_dropped),
+                                (ext.spider_error, signals.spider_error),
                                 (ext.response_received, signals.response_received),
                                 (ext.item_scraped, signals.item_scraped),
                                 (ext.item_dropped, signals.item_dropped),
@@ -181,16 +184,33 @@ class RunSummary:
         name = request.meta.get("newscrawl_site")
         return name or self.keys.get(site_key(request.url))
 
+    def _new_page(self, request: Any) -> str | None:
+        """The site of a page request seen for the first time (retries are not "found")."""
+        if request.meta.get("newscrawl_kind") != "page":
+            return None
+        if any(request.meta.get(key) for key in RETRY_METAS):
+            return None
+        return self.site_of(request)
+
     def request_scheduled(self, request: Any, spider: Any) -> None:
-        site = self.site_of(request)
-        if site and request.meta.get("newscrawl_kind") == "page":
+        site = self._new_page(request)
+        if site:
             self.stats.inc_value(site_stat(site, "discovered"))
 
     def request_dropped(self, request: Any, spider: Any) -> None:
         """The scheduler refused it (a duplicate, or another worker has it): not discovered."""
-        site = self.site_of(request)
-        if site and request.meta.get("newscrawl_kind") == "page":
+        site = self._new_page(request)
+        if site:
             self.stats.inc_value(site_stat(site, "discovered"), -1)
+
+    def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
+        """A page whose processing raised (extraction included) is a failed page."""
+        site = self.site_of(response.request) if response.request is not None else None
+        reason = type(failure.value).__name__
+        self.stats.inc_value(f"newscrawl/errors/processing/{reason}")
+        if site:
+            for parts in (("errors",), ("errors", reason), ("failed_pages",)):
+                self.stats.inc_value(site_stat(site, *parts))
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
         site = self.site_of(request)

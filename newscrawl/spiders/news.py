@@ -43,20 +43,31 @@ class NewsSpider(scrapy.Spider):
         self.sites = select_sites(sites, site, url)
         self.since = parse_since(since)
         self.max_articles = int(max_articles) if max_articles else 0
-        self.fresh = str(fresh or "").lower() in ("1", "true", "yes")
+        self.fresh = parse_flag("fresh", fresh)
         self.by_name = {s.name: s for s in self.sites}
         self.hints = {s.name: SiteHints(timezone=s.timezone, selectors=dict(s.selectors),
                                         language=s.language) for s in self.sites}
 
+    ARGUMENTS = ("sites", "site", "url", "since", "max_articles", "fresh")
+
     @classmethod
     def check_arguments(cls, sites: str | None = None, site: str | None = None,
                         url: str | None = None, since: str | None = None,
-                        max_articles: str | None = None, **_: Any) -> None:
-        """Fail before the crawl starts (the crawl command prints one line, exit 2)."""
+                        max_articles: str | None = None, fresh: str | None = None,
+                        **others: Any) -> None:
+        """Fail before the crawl starts (the crawl command prints one line, exit 2).
+
+        A typo such as ``-a max_article=20`` would otherwise crawl unbounded; names
+        starting with ``_`` are the runner's own (Scrapyd's ``_job``)."""
+        unknown = sorted(name for name in others if not name.startswith("_"))
+        if unknown:
+            raise ValueError(f"-a {unknown[0]}: unknown argument "
+                             f"(known: {', '.join(cls.ARGUMENTS)})")
         select_sites(sites, site, url)
         parse_since(since)
         if max_articles is not None and not str(max_articles).isdigit():
             raise ValueError(f"-a max_articles: expected a whole number, got {max_articles!r}")
+        parse_flag("fresh", fresh)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -150,6 +161,8 @@ class NewsSpider(scrapy.Spider):
         if not failure.check(IgnoreRequest):  # refusals are counted by their own stats
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors")
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors/{reason}")
+            if kind == "page":  # judged per site by the error-rate monitor
+                self.crawler.stats.inc_value(f"newscrawl/site/{site}/failed_pages")
         logger.info("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
         if kind == "sitemap":  # the child sitemaps queued behind it must still come
             yield from self._follow(self.frontier.next_sitemaps(site, 1))
@@ -170,6 +183,14 @@ def select_sites(sites: str | None, site: str | None, url: str | None) -> list[S
         raise RegistryError(f"-a site: no site named {', '.join(missing)} in the registry "
                             f"(known: {', '.join(known)})")
     return [known[n] for n in wanted]
+
+
+def parse_flag(name: str, value: str | None) -> bool:
+    """``-a fresh=1``: a yes/no argument; anything else is a mistake, not "no"."""
+    text = str(value or "0").strip().lower()
+    if text not in ("1", "true", "yes", "0", "false", "no"):
+        raise ValueError(f"-a {name}: expected 1 or 0 (true/false), got {value!r}")
+    return text in ("1", "true", "yes")
 
 
 def _header_charset(response: TextResponse) -> str | None:
