@@ -6,7 +6,12 @@ command-line values also win over a registry entry's politeness values.
 
 from __future__ import annotations
 
+import warnings
+
 from newscrawl.items import export_fields
+
+# spidermon calls the deprecated Spider.log() on every run: not ours to fix, not the user's to read
+warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", module="spidermon")
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
@@ -76,6 +81,8 @@ FEED_EXPORT_FIELDS = export_fields()  # public Article fields only, in schema or
 FEED_EXPORT_ENCODING = "utf-8"  # -o/-O feeds in UTF-8, not ASCII-escaped
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "newscrawl.logformat.QuietLogFormatter"  # drops as URL + reason, not the whole item
+STATS_DUMP = False  # the run summary is the last word; the full stats dump is logged at DEBUG
 
 # --- newscrawl --------------------------------------------------------------------
 NEWSCRAWL_OUTPUT_DIR = "output"  # default feeds: <dir>/<spider>/<UTC timestamp>.jsonl

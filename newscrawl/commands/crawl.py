@@ -64,6 +64,7 @@ class Command(ScrapyCrawl):
             self.crawler_process.start()
             _handle_stop_signals(signal.SIG_IGN)
             self.exitcode = exit_code(crawler, self.crawler_process.bootstrap_failed)
+            _log_summary(crawler)
         except StopRequested:
             self.exitcode = exitcodes.INTERRUPTED
         finally:
@@ -114,6 +115,14 @@ def _hold_stop_until_engine_runs(process: Any, crawler: Any) -> None:
 
 
 HOLD_STEP, HOLD_TRIES = 0.05, 400  # hold a stop signal for at most 20 s of engine start-up
+
+
+def _log_summary(crawler: Any) -> None:
+    from newscrawl.extensions.summary import RunSummary
+
+    summary = crawler.get_extension(RunSummary) if crawler._extensions is not None else None
+    if summary is not None:
+        summary.log_table()
 
 
 def exit_code(crawler: Any, bootstrap_failed: bool) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import pprint
 import time
 from collections import defaultdict
 from datetime import datetime
@@ -147,6 +148,8 @@ class RunSummary:
         self.started = time.monotonic()
         self.task: LoopingCall | None = None
         self.written: Path | None = None
+        self.table = ""  # logged when the engine stops: the last thing a user reads
+        self.table_logged = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunSummary:
@@ -167,7 +170,8 @@ class RunSummary:
                                 (ext.item_scraped, signals.item_scraped),
                                 (ext.item_dropped, signals.item_dropped),
                                 (ext.spider_closed, signals.spider_closed),
-                                (ext.feeds_closed, signals.feed_exporter_closed)):
+                                (ext.feeds_closed, signals.feed_exporter_closed),
+                                (ext.engine_stopped, signals.engine_stopped)):
             crawler.signals.connect(handler, signal=signal)
         return ext
 
@@ -266,6 +270,16 @@ class RunSummary:
         if self.user_feed is not None:
             self.write(self.user_feed)
 
+    def engine_stopped(self) -> None:
+        self.log_table()
+
+    def log_table(self) -> None:
+        """Once, after "Spider closed"; the crawl command calls it too, for a run closed
+        while still opening (the engine then never sends engine_stopped)."""
+        if self.table and not self.table_logged:
+            self.table_logged = True
+            logger.info("%s", self.table)
+
     def write(self, feed: Path | None) -> dict[str, Any]:
         stats = self.stats.get_stats()
         summary = build_summary(stats, feed, time.monotonic() - self.started)
@@ -274,7 +288,8 @@ class RunSummary:
             if summary["total"]["feed_lines"] != summary["total"]["items"]:
                 logger.info("feed %s holds %d lines (%d from this run)", feed,
                             summary["total"]["feed_lines"], summary["total"]["items"])
-        logger.info("%s", format_summary(summary))
+        logger.debug("Scrapy stats:\n%s", pprint.pformat(stats))
+        self.table = format_summary(summary)
         if feed is not None:
             path = summary_path(feed)
             try:

@@ -17,6 +17,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
@@ -158,7 +159,8 @@ class NewsSpider(scrapy.Spider):
         site = request.meta.get(SITE_META)
         reason = type(failure.value).__name__
         self.crawler.stats.inc_value(f"newscrawl/errors/{kind}/{reason}")
-        if not failure.check(IgnoreRequest):  # refusals are counted by their own stats
+        # refusals are counted by their own stats; HttpError (an IgnoreRequest) is a failure
+        if failure.check(HttpError) or not failure.check(IgnoreRequest):
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors")
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors/{reason}")
             if kind == "page":  # judged per site by the error-rate monitor
