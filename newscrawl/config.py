@@ -47,6 +47,7 @@ def redis_url(v: str) -> str | None:
 
 SETTINGS: dict[str, Spec] = {
     "NEWSCRAWL_CONTACT": ("str", not_empty),
+    "NEWSCRAWL_SITES": ("str", None),
     "NEWSCRAWL_OUTPUT_DIR": ("str", not_empty),
     "NEWSCRAWL_STATE_DIR": ("str", not_empty),
     "NEWSCRAWL_REDIS_URL": ("str", redis_url),

@@ -85,6 +85,7 @@ LOG_FORMATTER = "newscrawl.logformat.QuietLogFormatter"  # drops as URL + reason
 STATS_DUMP = False  # the run summary is the last word; the full stats dump is logged at DEBUG
 
 # --- newscrawl --------------------------------------------------------------------
+NEWSCRAWL_SITES = ""  # registry file when no -a sites= is given (empty: the bundled default.yaml)
 NEWSCRAWL_OUTPUT_DIR = "output"  # default feeds: <dir>/<spider>/<UTC timestamp>.jsonl
 NEWSCRAWL_STATE_DIR = ".newscrawl"  # SQLite state (seen URLs, hashes, validators, health)
 NEWSCRAWL_REDIS_URL = ""  # redis://host:port/db: share frontier and state across machines

@@ -41,7 +41,7 @@ class Command(ScrapyCrawl):
             config.check_run(self.settings)
             check = getattr(spidercls, "check_arguments", None)
             if check is not None:
-                check(**opts.spargs)
+                check(**({"sites": self.settings.get("NEWSCRAWL_SITES") or None} | opts.spargs))
         except (RegistryError, ValueError, TypeError) as exc:
             print(f"newscrawl: error: {exc}", file=sys.stderr)
             self.exitcode = exitcodes.BAD_INPUT

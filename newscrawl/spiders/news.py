@@ -72,6 +72,8 @@ class NewsSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        if not kwargs.get("sites") and crawler.settings.get("NEWSCRAWL_SITES"):
+            kwargs["sites"] = crawler.settings.get("NEWSCRAWL_SITES")  # cron: from the environment
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         if spider.max_articles:
