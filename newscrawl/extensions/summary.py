@@ -280,6 +280,19 @@ class RunSummary:
             self.table_logged = True
             logger.info("%s", self.table)
 
+    def record_run(self, summary: dict[str, Any]) -> None:
+        """The run into the state's history (``scrapy state runs``, the report's charts)."""
+        from newscrawl.dedup.ledger import StateExtension
+
+        store = getattr(self.crawler.get_extension(StateExtension), "store", None)
+        if store is None or not hasattr(store, "record_run"):  # Redis: no run history
+            return
+        try:
+            store.record_run(summary["started"], summary["finished"], summary["exit_code"],
+                             summary)
+        except Exception as exc:  # the feed is written: a history row is not worth failing
+            logger.error("cannot record the run in the state: %s", exc)
+
     def write(self, feed: Path | None) -> dict[str, Any]:
         stats = self.stats.get_stats()
         summary = build_summary(stats, feed, time.monotonic() - self.started)
@@ -289,6 +302,7 @@ class RunSummary:
                 logger.info("feed %s holds %d lines (%d from this run)", feed,
                             summary["total"]["feed_lines"], summary["total"]["items"])
         logger.debug("Scrapy stats:\n%s", pprint.pformat(stats))
+        self.record_run(summary)
         self.table = format_summary(summary)
         if feed is not None:
             path = summary_path(feed)
