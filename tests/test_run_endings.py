@@ -87,6 +87,8 @@ def test_finished_run_says_exit_0(tmp_path: Path, demo: Any) -> None:
     last = proc.stderr.strip().splitlines()
     assert any("run summary (finished" in line for line in last[-12:])
     assert "Dumping Scrapy stats" not in proc.stderr
+    report = next((tmp_path / "out" / "news").glob("*.report.html")).read_text(encoding="utf-8")
+    assert all(name in report for name in summaries(tmp_path)[-1]["sites"])
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

@@ -138,12 +138,15 @@ class RunSummary:
     """Counts per site from signals, logs progress while running, writes the summary at close."""
 
     def __init__(self, crawler: Any, *, min_words: int, progress_interval: float,
-                 user_feed: Path | None) -> None:
+                 user_feed: Path | None, report_runs: int = 0,
+                 verdict_rules: dict[str, Any] | None = None) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.min_words = min_words
         self.progress_interval = progress_interval
         self.user_feed = user_feed
+        self.report_runs = report_runs  # runs charted in X.report.html (0: no report)
+        self.verdict_rules = verdict_rules or {}
         self.keys: dict[str, str] = {}  # site key (scheme://host:port) -> registry name
         self.started = time.monotonic()
         self.task: LoopingCall | None = None
@@ -159,9 +162,13 @@ class RunSummary:
         feeds = settings.getdict("FEEDS")
         uri = next(iter(feeds), None)
         user_feed = Path(str(uri).removeprefix("file://")) if uri else None
+        report_runs = (settings.getint("NEWSCRAWL_REPORT_RUNS")
+                       if settings.getbool("NEWSCRAWL_REPORT_ENABLED") else 0)
+        rules = {"max_failed": settings.getfloat("NEWSCRAWL_MAX_FAILED_PAGES"),
+                 "min_pages": settings.getint("NEWSCRAWL_FAILED_PAGES_MIN")}
         ext = cls(crawler, min_words=settings.getint("NEWSCRAWL_HEALTH_MIN_WORDS", 40),
                   progress_interval=settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 60.0),
-                  user_feed=user_feed)
+                  user_feed=user_feed, report_runs=report_runs, verdict_rules=rules)
         for handler, signal in ((ext.spider_opened, signals.spider_opened),
                                 (ext.request_scheduled, signals.request_scheduled),
                                 (ext.request_dropped, signals.request_dropped),
@@ -280,18 +287,36 @@ class RunSummary:
             self.table_logged = True
             logger.info("%s", self.table)
 
-    def record_run(self, summary: dict[str, Any]) -> None:
-        """The run into the state's history (``scrapy state runs``, the report's charts)."""
+    def _store(self) -> Any:
         from newscrawl.dedup.ledger import StateExtension
 
         store = getattr(self.crawler.get_extension(StateExtension), "store", None)
-        if store is None or not hasattr(store, "record_run"):  # Redis: no run history
-            return
+        return store if hasattr(store, "record_run") else None  # Redis: no run history
+
+    def record_run(self, summary: dict[str, Any]) -> list[dict[str, Any]]:
+        """The run into the state's history; returns the recent runs' summaries, newest
+        first (``scrapy state runs``, the report's charts)."""
+        store = self._store()
+        if store is None:
+            return [summary]
         try:
             store.record_run(summary["started"], summary["finished"], summary["exit_code"],
                              summary)
+            return [run[4] for run in store.runs(max(self.report_runs, 1))]
         except Exception as exc:  # the feed is written: a history row is not worth failing
             logger.error("cannot record the run in the state: %s", exc)
+            return [summary]
+
+    def write_report(self, feed: Path, summary: dict[str, Any],
+                     runs: list[dict[str, Any]]) -> None:
+        from newscrawl.extensions.report import render_report, report_path
+
+        path = report_path(feed)
+        try:
+            write_atomically(path, render_report(summary, runs, **self.verdict_rules))
+            logger.info("run report written to %s", path)
+        except OSError as exc:
+            logger.error("cannot write the run report %s: %s", path, exc)
 
     def write(self, feed: Path | None) -> dict[str, Any]:
         stats = self.stats.get_stats()
@@ -302,7 +327,7 @@ class RunSummary:
                 logger.info("feed %s holds %d lines (%d from this run)", feed,
                             summary["total"]["feed_lines"], summary["total"]["items"])
         logger.debug("Scrapy stats:\n%s", pprint.pformat(stats))
-        self.record_run(summary)
+        runs = self.record_run(summary)
         self.table = format_summary(summary)
         if feed is not None:
             path = summary_path(feed)
@@ -314,6 +339,8 @@ class RunSummary:
                 logger.info("run summary written to %s", path)
             except OSError as exc:
                 logger.error("cannot write the run summary %s: %s", path, exc)
+            if self.report_runs:
+                self.write_report(feed, summary, runs)
         return summary
 
 
