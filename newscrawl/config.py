@@ -17,8 +17,6 @@ from typing import Any
 Check = Callable[[Any], str | None]  # returns what is wrong, or None
 Spec = tuple[str, Check | None]  # (kind: int | float | bool | str, extra check)
 
-ENV_PRIORITY = 25  # environment beats settings.py (20), loses to -s (cmdline, 40)
-
 
 class ConfigError(ValueError):
     """A setting, spider argument or path the run cannot work with (exit 2)."""
@@ -134,12 +132,6 @@ def environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
     """The declared ``NEWSCRAWL_*`` keys set in the environment (as cron users do)."""
     env = os.environ if env is None else env
     return {name: env[name] for name in SETTINGS if name in env}
-
-
-def apply_environment(settings: Any, env: Mapping[str, str] | None = None) -> None:
-    """Environment values win over settings.py, ``-s`` on the command line wins over both."""
-    for name, value in environment(env).items():
-        settings.set(name, value, priority=ENV_PRIORITY)
 
 
 def usable_dir(name: str, path: str) -> None:

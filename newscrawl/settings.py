@@ -130,7 +130,7 @@ NEWSCRAWL_WORKER_ID = ""  # scale-out worker name in Redis (empty: host-pid-rand
 # newscrawl.config checks every key and value before a crawl starts (exit 2 on a bad one).
 
 # Cron sets NEWSCRAWL_* in the environment: such values win over the ones above.
-from newscrawl.config import environment as _environment  # noqa: E402
+from newscrawl.config import environment as _environment
 
 globals().update(_environment())
 USER_AGENT = f"newscrawl/0.1 (+{NEWSCRAWL_CONTACT})"  # names the project and a contact (-s: see config)

@@ -58,19 +58,6 @@ def test_bad_values_are_named(name: str, value: str, says: str) -> None:
     assert name in str(caught.value) and says in str(caught.value)
 
 
-def test_environment_values_are_read_and_command_line_wins(tmp_path: Path) -> None:
-    from scrapy.settings import Settings
-
-    s = Settings()
-    s.set("NEWSCRAWL_STATE_DIR", ".newscrawl", priority="project")
-    s.set("NEWSCRAWL_OUTPUT_DIR", "output", priority="project")
-    s.set("NEWSCRAWL_OUTPUT_DIR", "cli", priority="cmdline")
-    config.apply_environment(s, {"NEWSCRAWL_STATE_DIR": "/srv/state",
-                                 "NEWSCRAWL_OUTPUT_DIR": "/srv/out", "HOME": "/root"})
-    assert s.get("NEWSCRAWL_STATE_DIR") == "/srv/state"
-    assert s.get("NEWSCRAWL_OUTPUT_DIR") == "cli"
-
-
 def test_settings_module_reads_the_environment(tmp_path: Path) -> None:
     env = dict(os.environ, NEWSCRAWL_STATE_DIR=str(tmp_path / "s"),
                NEWSCRAWL_CONTACT="mailto:ops@example.org")
@@ -79,6 +66,10 @@ def test_settings_module_reads_the_environment(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
                          text=True, check=True).stdout.splitlines()
     assert out == [str(tmp_path / "s"), "newscrawl/0.1 (+mailto:ops@example.org)"]
+    cli = subprocess.run([sys.executable, "-m", "scrapy", "settings", "--get",
+                          "NEWSCRAWL_STATE_DIR", "-s", "NEWSCRAWL_STATE_DIR=/from/cli"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert cli.stdout.strip() == "/from/cli"  # -s wins over the environment
 
 
 def test_contact_on_the_command_line_reaches_the_user_agent() -> None:

@@ -7,7 +7,6 @@ commands are read from README.md itself, so a recipe edited there is tested ther
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -28,7 +27,7 @@ CRON_ENV = {"HOME": "", "PATH": "/usr/bin:/bin"}
 def readme_block(lang: str) -> list[str]:
     """The lines of the README's first ```lang block."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(rf"```{lang}\n(.*?)```", text, re.S)
+    match = re.search(rf"```{lang}\n(.*?)```", text, re.DOTALL)
     assert match, f"no ```{lang} block in README.md"
     return match.group(1).strip().splitlines()
 
@@ -79,7 +78,7 @@ def test_cron_line_on_a_fresh_install_and_an_overlapping_run(tmp_path: Path, dem
     second = bash(command, env)
     second_code = second.wait(timeout=30)
     second_took = time.monotonic() - started
-    first_out, first_err = first.communicate(timeout=300)
+    _, first_err = first.communicate(timeout=300)
     assert first.returncode == 0, first_err[-3000:]
     assert second_code == 75 and second_took < 15
     feeds = sorted((project / "output" / "news").glob("*.jsonl"))

@@ -7,7 +7,6 @@ back both the exit status and the summary the run wrote beside its feed.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import FAST, ROOT
 from faultserver import FaultServer, Reply
 
@@ -65,8 +63,8 @@ def test_thirty_500s_count_as_thirty_errors_and_retries_are_not_found(tmp_path: 
 
 def test_pages_failing_in_processing_fail_the_run(tmp_path: Path, demo: Any) -> None:
     """The bare-venv failure: justext cannot import lxml_html_clean, every page raises."""
-    broken = [sys.executable, "-c", "import sys; sys.modules['lxml_html_clean'] = None; "
-              "from scrapy.cmdline import execute; execute()"]
+    broken = [sys.executable, "-c", ("import sys; sys.modules['lxml_html_clean'] = None; "
+                                     "from scrapy.cmdline import execute; execute()")]
     proc = subprocess.run(command(tmp_path, demo.registry_path, "-s",
                                   "NEWSCRAWL_EXTRACT_WORKERS=0", python=broken),
                           cwd=ROOT, capture_output=True, text=True, timeout=240)

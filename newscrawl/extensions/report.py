@@ -10,9 +10,14 @@ came from a site or a registry is escaped.
 
 from __future__ import annotations
 
+import logging
 from html import escape
 from pathlib import Path
 from typing import Any
+
+from newscrawl.export.files import write_atomically
+
+logger = logging.getLogger(__name__)
 
 COVERAGE = ("title", "published", "authors", "body")
 COLOURS = {"title": "#1f77b4", "published": "#2ca02c", "authors": "#d62728", "body": "#9467bd"}
@@ -63,14 +68,14 @@ def chart(points: list[dict[str, Any]]) -> str:
     inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD
     step = inner_w / len(points)
     top = max(p["articles"] for p in points) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-             f'role="img" aria-label="articles per run and field coverage">',
-             f'<rect x="{PAD}" y="{PAD}" width="{inner_w}" height="{inner_h}" fill="#fafafa" '
-             'stroke="#ccc"/>',
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+              'role="img" aria-label="articles per run and field coverage">'),
+             (f'<rect x="{PAD}" y="{PAD}" width="{inner_w}" height="{inner_h}" fill="#fafafa" '
+              'stroke="#ccc"/>'),
              f'<text x="2" y="{PAD + 4}" font-size="10">{top}</text>',
              f'<text x="{WIDTH - PAD + 3}" y="{PAD + 4}" font-size="10">100%</text>',
-             f'<text x="{PAD}" y="{HEIGHT - 8}" font-size="10">{len(points)} runs, oldest '
-             'first</text>']
+             (f'<text x="{PAD}" y="{HEIGHT - 8}" font-size="10">{len(points)} runs, oldest '
+              'first</text>')]
     for i, p in enumerate(points):
         h = inner_h * p["articles"] / top
         x = PAD + i * step + step * 0.15
@@ -128,3 +133,14 @@ def render_report(summary: dict[str, Any], runs: list[dict[str, Any]], *,
             f"<table><tr>{head}</tr>{''.join(rows)}</table>"
             f"<h2>last runs per site</h2><p class=legend>bars: articles per run; lines: field "
             f"coverage (0–100 %) {legend}</p>{charts}</body></html>\n")
+
+
+def write_report(feed: Path, summary: dict[str, Any], runs: list[dict[str, Any]],
+                 **rules: Any) -> None:
+    """Beside the feed; a report that cannot be written is logged, never fatal."""
+    path = report_path(feed)
+    try:
+        write_atomically(path, render_report(summary, runs, **rules))
+        logger.info("run report written to %s", path)
+    except OSError as exc:
+        logger.error("cannot write the run report %s: %s", path, exc)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import pprint
+import sqlite3
 import time
 from collections import defaultdict
 from datetime import datetime
@@ -303,20 +304,10 @@ class RunSummary:
             store.record_run(summary["started"], summary["finished"], summary["exit_code"],
                              summary)
             return [run[4] for run in store.runs(max(self.report_runs, 1))]
-        except Exception as exc:  # the feed is written: a history row is not worth failing
+        except (sqlite3.Error, OSError) as exc:  # the feed is written: not worth failing for
             logger.error("cannot record the run in the state: %s", exc)
             return [summary]
 
-    def write_report(self, feed: Path, summary: dict[str, Any],
-                     runs: list[dict[str, Any]]) -> None:
-        from newscrawl.extensions.report import render_report, report_path
-
-        path = report_path(feed)
-        try:
-            write_atomically(path, render_report(summary, runs, **self.verdict_rules))
-            logger.info("run report written to %s", path)
-        except OSError as exc:
-            logger.error("cannot write the run report %s: %s", path, exc)
 
     def write(self, feed: Path | None) -> dict[str, Any]:
         stats = self.stats.get_stats()
@@ -340,7 +331,8 @@ class RunSummary:
             except OSError as exc:
                 logger.error("cannot write the run summary %s: %s", path, exc)
             if self.report_runs:
-                self.write_report(feed, summary, runs)
+                from newscrawl.extensions.report import write_report
+                write_report(feed, summary, runs, **self.verdict_rules)
         return summary
 
 
