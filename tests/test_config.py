@@ -131,3 +131,15 @@ def test_dedup_pipeline_refuses_a_bad_mode_instead_of_switching_off() -> None:
     with pytest.raises(ValueError) as caught:
         DeduplicatePipeline(None, None, "dorp")
     assert not isinstance(caught.value, NotConfigured)
+
+
+def test_contact_reaches_the_user_agent_a_site_sees(tmp_path: Path) -> None:
+    from faultserver import FaultServer, Reply
+
+    with FaultServer(["site"]) as fs:
+        fs.add("site", "/robots.txt", lambda fs, p: Reply(200, b"User-agent: *\nAllow: /\n"))
+        proc = crawl(tmp_path, "-a", f"url={fs.base('site')}/",
+                     "-s", "NEWSCRAWL_CONTACT=mailto:ops@example.org")
+        agents = {h.headers.get("user-agent") for h in fs.hits_for("site")}
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert agents == {"newscrawl/0.1 (+mailto:ops@example.org)"}
