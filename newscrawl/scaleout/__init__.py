@@ -35,9 +35,11 @@ class RedisScaleOut:
             "SCHEDULER_SERIALIZER": f"{pkg}.serializer",  # JSON, never pickle
             "SCHEDULER_QUEUE_KEY": f"{KEY_PREFIX}:%(spider)s:requests",
             "SCHEDULER_DUPEFILTER_KEY": f"{KEY_PREFIX}:%(spider)s:dupefilter",
-            "NEWSCRAWL_WORKER_ID": settings.get("NEWSCRAWL_WORKER_ID") or new_worker_id(),
         }.items():
             settings.set(key, value, priority=PRIORITY)
+        if not settings.get("NEWSCRAWL_WORKER_ID"):  # declared "" in settings.py: name this worker
+            settings.set("NEWSCRAWL_WORKER_ID", new_worker_id(),
+                         priority=settings.getpriority("NEWSCRAWL_WORKER_ID") or PRIORITY)
         for name, path, order in (
                 ("SPIDER_MIDDLEWARES", f"{pkg}.middlewares.AckSpiderMiddleware", 1),
                 ("DOWNLOADER_MIDDLEWARES", f"{pkg}.middlewares.AckDownloaderMiddleware", 90),
