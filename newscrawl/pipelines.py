@@ -181,7 +181,8 @@ class DeduplicatePipeline:
 
     def __init__(self, crawler: Any, stats: Any, near_mode: str) -> None:
         if near_mode not in ("mark", "drop"):
-            raise NotConfigured(f"NEWSCRAWL_NEAR_DUPLICATES must be mark or drop, not {near_mode!r}")
+            # a typo must stop the run, never switch dedup off (NotConfigured means "off")
+            raise ValueError(f"NEWSCRAWL_NEAR_DUPLICATES must be mark or drop, not {near_mode!r}")
         self.crawler, self.stats, self.near_mode = crawler, stats, near_mode
         self.ledger: Any = None
 
@@ -239,7 +240,7 @@ class ArticleLimitPipeline:
     def from_crawler(cls, crawler: Any) -> ArticleLimitPipeline:
         limit = getattr(crawler.spider, "max_articles", 0)
         if not limit:
-            raise NotConfigured("no -a max_articles")
+            raise NotConfigured  # no -a max_articles: off on purpose, nothing to warn about
         return cls(limit)
 
     def process_item(self, item: Any) -> Any:

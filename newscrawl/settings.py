@@ -6,7 +6,12 @@ command-line values also win over a registry entry's politeness values.
 
 from __future__ import annotations
 
+import warnings
+
 from newscrawl.items import export_fields
+
+# spidermon calls the deprecated Spider.log() on every run: not ours to fix, not the user's to read
+warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", module="spidermon")
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["newscrawl.spiders"]
@@ -15,13 +20,12 @@ COMMANDS_MODULE = "newscrawl.commands"  # our `crawl` (lock, exit codes) and `si
 
 # --- politeness ---------------------------------------------------------------
 NEWSCRAWL_CONTACT = "https://github.com/newscrawl/newscrawl"  # who to contact about the bot
-USER_AGENT = f"newscrawl/0.1 (+{NEWSCRAWL_CONTACT})"  # names the project and a contact
+# USER_AGENT is set at the end, from NEWSCRAWL_CONTACT
 ROBOTSTXT_OBEY = True  # robots.txt obeyed (Protego); an unreachable one means disallow
 ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
 CONCURRENT_REQUESTS = 32  # across all sites
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # per site (scheme + host + port), never more by default
 DOWNLOAD_DELAY = 1.0  # seconds between requests to one site (registry/robots may raise it)
-RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = True  # back off when a site slows down
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -86,8 +90,11 @@ FEED_STORAGES = {  # -o/-O/-o -: failures reported (exit 8, nothing seen), store
 }
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "newscrawl.logformat.QuietLogFormatter"  # drops as URL + reason, not the whole item
+STATS_DUMP = False  # the run summary is the last word; the full stats dump is logged at DEBUG
 
 # --- newscrawl --------------------------------------------------------------------
+NEWSCRAWL_SITES = ""  # registry file when no -a sites= is given (empty: the bundled default.yaml)
 NEWSCRAWL_OUTPUT_DIR = "output"  # default feeds: <dir>/<spider>/<UTC timestamp>.jsonl
 NEWSCRAWL_STATE_DIR = ".newscrawl"  # SQLite state (seen URLs, hashes, validators, health)
 NEWSCRAWL_REDIS_URL = ""  # redis://host:port/db: share frontier and state across machines
@@ -106,6 +113,8 @@ NEWSCRAWL_MAX_PAGES_PER_SITE = 5000  # page budget per site per run
 NEWSCRAWL_MAX_LISTING_PAGES = 200  # listing pages per site per run (spider-trap bound)
 NEWSCRAWL_MAX_ERROR_RATE = 0.25  # exit 4 above this share of requests failed for good (refusals excluded)
 NEWSCRAWL_ERROR_RATE_MIN_REQUESTS = 20  # smaller runs are not judged on error rate
+NEWSCRAWL_MAX_FAILED_PAGES = 0.5  # exit 4 when a site's failed pages (HTTP or processing) exceed this share
+NEWSCRAWL_FAILED_PAGES_MIN = 5  # a site is judged on failed pages only with this many pages tried
 NEWSCRAWL_SILENT_MIN_PAGES = 5  # exit 5: a productive site fetched this many pages, none an article
 NEWSCRAWL_MAX_INVALID_ITEMS = 0  # schema-invalid items tolerated before exit 7
 NEWSCRAWL_HEALTH_MIN_WORDS = 40  # "body" coverage counts items with at least this many words
@@ -135,7 +144,7 @@ NEWSCRAWL_MAX_PAGE_TAGS = 100_000  # pages with more '<' are failed unparsed (0:
 NEWSCRAWL_MAX_PAGE_ATTRIBUTES = 100_000  # pages with more '=' are failed unparsed (0: no cap)
 NEWSCRAWL_SITE_MAX_SECONDS = 1200  # wall-clock budget per site per run; later requests refused (0: none)
 NEWSCRAWL_MAX_DISCOVERED_PER_SITE = 10_000  # page requests built per site per run (checked before building)
-NEWSCRAWL_MAX_CHILD_SITEMAPS = 100  # child sitemaps fetched per site per run
+NEWSCRAWL_MAX_SITEMAPS_PER_SITE = 1000  # child sitemaps fetched per site per run, all indexes together
 NEWSCRAWL_MAX_SITEMAP_FAILURES = 5  # failed sitemaps after which a site's remaining children are skipped
 NEWSCRAWL_SITEMAP_SECONDS = 300  # s from a site's first child sitemap; later children skipped
 NEWSCRAWL_MAX_RUN_SECONDS = 3300  # a run closes (feed + summary written) after this; below an hourly cron
@@ -144,3 +153,21 @@ NEWSCRAWL_STOP_SECONDS = 10  # s after SIGTERM/SIGINT before the process is ende
 NEWSCRAWL_UMASK = "077"  # octal umask of the crawl: log, state and feed files owner-only
 NEWSCRAWL_MAX_LINKS_PER_PAGE = 5000  # <a> elements read per listing page (a big homepage has ~1,000)
 REMOTE_CONTROL_ENABLED = False  # Scrapy's remote-control HTTP server stays off
+
+NEWSCRAWL_TARGET_FILTER_ENABLED = True  # False: allow LAN/loopback/metadata targets (tests only)
+NEWSCRAWL_RETRY_AFTER_ENABLED = True  # honour Retry-After on 429/503
+NEWSCRAWL_CHARSET_FIX_ENABLED = True  # re-decode pages whose header charset the bytes contradict
+NEWSCRAWL_SKIP_NON_HTML = True  # skip PDFs, images, ... before they are downloaded in full
+NEWSCRAWL_SUMMARY_ENABLED = True  # per-site run summary in the log and X.stats.json beside the feed
+NEWSCRAWL_REPORT_ENABLED = True  # static HTML report X.report.html beside the feed
+NEWSCRAWL_REPORT_RUNS = 10  # runs of history charted per site in the report
+NEWSCRAWL_WORKER_ID = ""  # scale-out worker name in Redis (empty: host-pid-random)
+
+# NEWSCRAWL_* keys may also come from the environment (cron); -s on the command line wins.
+# newscrawl.config checks every key and value before a crawl starts (exit 2 on a bad one).
+
+# Cron sets NEWSCRAWL_* in the environment: such values win over the ones above.
+from newscrawl.config import environment as _environment
+
+globals().update(_environment())
+USER_AGENT = f"newscrawl/0.1 (+{NEWSCRAWL_CONTACT})"  # names the project and a contact (-s: see config)

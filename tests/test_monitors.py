@@ -65,7 +65,12 @@ def run(stats: dict[str, Any], *, history: dict[str, list[dict[str, float]]] | N
     runner = SpiderMonitorRunner(spider=spider)
     result = runner.run(RunMonitors(crawler=crawler), stats=crawler.stats.get_stats(),
                         crawler=crawler, spider=spider)
-    statuses = {type(r.monitor).__name__: r.status for r in result.monitor_results}
+    statuses: dict[str, str] = {}
+    for r in result.monitor_results:  # a monitor with several tests: its worst result
+        name = type(r.monitor).__name__
+        if statuses.get(name) not in ("FAIL", "ERROR"):
+            statuses[name] = r.status if statuses.get(name) != "SKIPPED" or r.status != "OK" \
+                else "SKIPPED"
     return crawler, statuses
 
 
@@ -213,6 +218,29 @@ def test_lowest_code_wins_when_several_monitors_fail() -> None:
     crawler, statuses = run(stats)
     assert statuses["ErrorRateMonitor"] == statuses["SchemaValidationMonitor"] == "FAIL"
     assert crawler.stats.get_value(exitcodes.STAT) == exitcodes.ERROR_RATE
+
+
+def test_site_failing_on_most_pages_fails_a_small_run() -> None:
+    """Six pages, all raising in processing: too few requests for the global rate."""
+    p = "newscrawl/site/alpha/"
+    stats = {"finish_reason": "finished", "downloader/request_count": 9,
+             "newscrawl/errors/processing/ImportError": 6, p + "discovered": 6, p + "pages": 6,
+             p + "status/200": 9, p + "errors": 6, p + "failed_pages": 6}
+    crawler, statuses = run(stats, sites=("alpha",))
+    assert statuses["ErrorRateMonitor"] == "FAIL"
+    assert crawler.stats.get_value(exitcodes.STAT) == exitcodes.ERROR_RATE
+
+
+def test_a_few_failed_pages_do_not_fail_the_run() -> None:
+    p = "newscrawl/site/alpha/"
+    stats = normal_stats() | {p + "discovered": 20, p + "failed_pages": 3}
+    _, statuses = run(stats)
+    assert statuses["ErrorRateMonitor"] == "OK"
+
+
+def test_no_site_reachable_is_quiet_when_the_run_stopped_before_any_request() -> None:
+    _, statuses = run({"finish_reason": "export_failed", "downloader/request_count": 0})
+    assert statuses["NoSiteReachableMonitor"] == "SKIPPED"
 
 
 def test_health_verdict_needs_enough_items_and_history() -> None:

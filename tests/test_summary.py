@@ -88,6 +88,10 @@ def test_summary_json_beside_the_feed(tmp_path: Path, caplog: pytest.LogCaptureF
     feed_a_run(ext)
     with caplog.at_level(logging.INFO, logger="newscrawl.extensions.summary"):
         ext.write(feed)
+        assert "TOTAL" not in caplog.text  # the table waits for the engine to stop
+        ext.engine_stopped()
+        ext.engine_stopped()
+    assert caplog.text.count("TOTAL") == 1
     written = json.loads(summary_path(feed).read_text(encoding="utf-8"))
     assert summary_path(feed).name == "2024-01-01T00-00-00Z.stats.json"
     assert written["total"]["items"] == 3 == written["total"]["feed_lines"]

@@ -13,7 +13,7 @@ from typing import Any
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
-from newscrawl import exitcodes
+from newscrawl import config, exitcodes
 from newscrawl.commands import deadlines
 from newscrawl.dedup.errors import CorruptState, StateUnavailable
 from newscrawl.dedup.lock import AlreadyRunning, RunLock
@@ -27,7 +27,8 @@ class Command(ScrapyCrawl):
         return "Run a spider (news: with run lock, argument checks and exit codes)"
 
     def process_options(self, args: list[str], opts: Any) -> None:
-        """Owner-only files from here on: Scrapy opens LOG_FILE right after this."""
+        """Owner-only files from here on, and the ``--logfile`` folder made (cron has no one
+        to ask): Scrapy opens LOG_FILE right after this."""
         super().process_options(args, opts)
         assert self.settings is not None
         try:
@@ -36,6 +37,11 @@ class Command(ScrapyCrawl):
             raise UsageError(f"NEWSCRAWL_UMASK: expected an octal umask such as 077, got "
                              f"{self.settings.get('NEWSCRAWL_UMASK')!r}") from None
         log_file = self.settings.get("LOG_FILE")
+        if log_file:
+            try:
+                Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UsageError(f"--logfile {log_file}: cannot create its folder ({exc})")
         if log_file and Path(log_file).is_file() and Path(log_file).stat().st_uid == os.getuid():
             Path(log_file).chmod(0o600 & ~_current_umask())
         limit = self.settings.getfloat("NEWSCRAWL_MAX_RUN_SECONDS")
@@ -48,13 +54,15 @@ class Command(ScrapyCrawl):
         assert self.crawler_process is not None and self.settings is not None
         spidercls = self.crawler_process.spider_loader.load(args[0])
         try:
+            config.check_run(self.settings)
             check = getattr(spidercls, "check_arguments", None)
             if check is not None:
-                check(**opts.spargs)
+                check(**({"sites": self.settings.get("NEWSCRAWL_SITES") or None} | opts.spargs))
         except (RegistryError, ValueError, TypeError) as exc:
             print(f"newscrawl: error: {exc}", file=sys.stderr)
             self.exitcode = exitcodes.BAD_INPUT
             return
+        config.user_agent(self.settings)
         lock = None
         if not self.settings.get("NEWSCRAWL_REDIS_URL"):  # workers share Redis, not a lock
             lock = RunLock(Path(self.settings.get("NEWSCRAWL_STATE_DIR") or ".newscrawl") / "run.lock",
@@ -81,6 +89,7 @@ class Command(ScrapyCrawl):
             self.crawler_process.start()
             _handle_stop_signals(signal.SIG_IGN)
             self.exitcode = exit_code(crawler, self.crawler_process.bootstrap_failed)
+            _log_summary(crawler)
             _quiet_closed_stdout()
         except StopRequested:
             self.exitcode = exitcodes.INTERRUPTED
@@ -186,16 +195,16 @@ def _quiet_closed_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def _log_summary(crawler: Any) -> None:
+    from newscrawl.extensions.summary import RunSummary
+
+    summary = crawler.get_extension(RunSummary) if crawler._extensions is not None else None
+    if summary is not None:
+        summary.log_table()
+
+
 def exit_code(crawler: Any, bootstrap_failed: bool) -> int:
-    """The run's exit code from its stats (monitors set ``newscrawl/exit_code``)."""
+    """The run's exit code from its stats: the same rule the summary wrote down."""
     if bootstrap_failed or crawler.stats is None:
         return exitcodes.CRAWL_FAILED
-    stats = crawler.stats.get_stats()
-    if stats.get("newscrawl/export/failed"):
-        return exitcodes.OUTPUT_FAILED
-    code = stats.get(exitcodes.STAT)
-    if code:
-        return int(code)
-    if stats.get("finish_reason") in ("shutdown", None):  # None: the spider never closed
-        return exitcodes.INTERRUPTED
-    return exitcodes.OK
+    return exitcodes.from_stats(crawler.stats.get_stats())

@@ -55,7 +55,7 @@ class Command(BaseRunSpiderCommand):
                 self.exitcode = self.probe(rest[0], opts.spargs)
             else:
                 raise UsageError(f"usage: scrapy sites {self.syntax()}")
-        except RegistryError as exc:
+        except (RegistryError, ValueError) as exc:  # ValueError: a bad -a argument
             print(f"newscrawl: error: {exc}", file=sys.stderr)
             self.exitcode = exitcodes.BAD_INPUT
 

@@ -56,6 +56,7 @@ CREATE INDEX IF NOT EXISTS site_health_site ON site_health (site, id);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS run_summaries (run_id INTEGER PRIMARY KEY, summary TEXT NOT NULL);
 """
 
 

@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from newscrawl.dedup.canonical import canonicalize_url
 from newscrawl.dedup.errors import CorruptState, StateUnavailable
@@ -256,6 +256,37 @@ class StateStore:
             "SELECT run_id, ts, coverage FROM site_health WHERE site = ? ORDER BY id DESC "
             "LIMIT ?", (site, n)).fetchall()
         return [HealthRecord(site, r[0], r[1], json.loads(r[2])) for r in rows]
+
+    def record_run(self, started: str | None, finished: str | None, exit_code: int,
+                   summary: dict[str, Any]) -> int:
+        """A finished run, with its summary, for ``scrapy state runs`` and the report."""
+        with self._write() as cur:
+            cur.execute("INSERT INTO runs (started, finished, status) VALUES (?, ?, ?)",
+                        (started or utcnow(), finished or utcnow(), f"exit {exit_code}"))
+            run_id = int(cur.lastrowid or 0)
+            cur.execute("INSERT INTO run_summaries VALUES (?, ?)",
+                        (run_id, json.dumps(summary, sort_keys=True, default=str)))
+            return run_id
+
+    def runs(self, n: int = 20) -> list[tuple[int, str, str | None, str, dict[str, Any]]]:
+        """The last ``n`` runs, newest first: (id, started, finished, status, summary)."""
+        rows = self._conn.execute(
+            "SELECT r.id, r.started, r.finished, r.status, s.summary FROM runs r "
+            "LEFT JOIN run_summaries s ON s.run_id = r.id ORDER BY r.id DESC LIMIT ?",
+            (n,)).fetchall()
+        return [(r[0], r[1], r[2], r[3], json.loads(r[4]) if r[4] else {}) for r in rows]
+
+    def counts_for_site(self, site: str) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM articles WHERE site = ?",
+                                      (site,)).fetchone()[0])
+
+    def forget(self, *, site: str | None = None, url: str | None = None) -> int:
+        """Forget one site's or one URL's articles (and their aliases, signatures,
+        validators), so the next run crawls them again; returns articles forgotten."""
+        from newscrawl.dedup.forget import forget_rows
+
+        with self._write() as cur:
+            return forget_rows(cur, site=site, urls=_keys(url) if url else None)
 
     # -- maintenance -------------------------------------------------------------
     def reset(self) -> None:

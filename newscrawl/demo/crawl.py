@@ -28,7 +28,15 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger().setLevel(logging.INFO)
     from newscrawl.demo import DemoNetwork
 
-    with DemoNetwork(base_port=args.base_port) as net:
+    net = DemoNetwork(base_port=args.base_port)
+    try:
+        net.start()
+    except OSError as exc:
+        net.stop()  # the usual one: the port is busy (another demo still running)
+        print(f"newscrawl demo: cannot serve on port {args.base_port}: {exc.strerror or exc}; "
+              "stop the other server or pick other ports: make demo PORT=8801", file=sys.stderr)
+        return 2
+    with net:
         registry = Path(args.output) / "demo-sites.yaml"
         registry.parent.mkdir(parents=True, exist_ok=True)
         net.write_registry(registry)

@@ -36,9 +36,9 @@ class GcTuning:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> GcTuning:
-        threshold = crawler.settings.getint("NEWSCRAWL_GC_THRESHOLD", 0)
+        threshold = crawler.settings.getint("NEWSCRAWL_GC_THRESHOLD")
         if threshold <= 0:
-            raise NotConfigured("NEWSCRAWL_GC_THRESHOLD is 0: Python's collector defaults")
+            raise NotConfigured  # 0: Python's collector defaults, on purpose
         ext = cls(threshold)
         crawler.signals.connect(ext.engine_started, signals.engine_started)
         crawler.signals.connect(ext.engine_stopped, signals.engine_stopped)

@@ -112,6 +112,8 @@ class NoSiteReachableMonitor(Monitor):
         if _replay(self):
             self.skipTest("a replay (-a warc=) fetches nothing: a file may hold no record of ours")
         stats = self.data.stats
+        if not _complete(stats):  # stopped (signal, output failure) before sites could answer
+            self.skipTest(f"run ended early ({stats.get('finish_reason')})")
         self.assertTrue(reachable_sites(stats) or any_answer(stats),
                         "no site answered a single request (network, DNS or blocking)")
 
@@ -132,6 +134,18 @@ class ErrorRateMonitor(Monitor):
         rate = failed / attempted
         self.assertLessEqual(rate, limit, f"{failed} of {attempted} requests failed "
                              f"({rate:.0%} > NEWSCRAWL_MAX_ERROR_RATE {limit:.0%})")
+
+
+    @monitors.name("no site failed on most of its pages")
+    def test_failed_pages(self) -> None:
+        """A small run escapes the global rate; a site whose every page fails must not."""
+        limit = _setting(self, "NEWSCRAWL_MAX_FAILED_PAGES", 0.5)
+        minimum = _setting(self, "NEWSCRAWL_FAILED_PAGES_MIN", 5, int)
+        failing = [f"{name} ({s['failed_pages']} of {s['discovered']} pages failed)"
+                   for name, s in sorted(figures_from_stats(self.data.stats).items())
+                   if s["discovered"] >= minimum and s["failed_pages"] > limit * s["discovered"]]
+        self.assertFalse(failing, "sites failing on most pages (> NEWSCRAWL_MAX_FAILED_PAGES "
+                         f"{limit:.0%}): " + ", ".join(failing))
 
 
 @monitors.name("Sites went silent")

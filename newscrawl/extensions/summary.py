@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import pprint
+import sqlite3
 import time
 from collections import defaultdict
 from datetime import datetime
@@ -26,6 +28,7 @@ from newscrawl import exitcodes
 from newscrawl.dedup.canonical import site_key
 from newscrawl.export.files import write_atomically
 from newscrawl.export.writer import FeedWriter
+from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.extraction.wordcount import count_words
 from newscrawl.request_meta import KIND_META, SITE_META
 
@@ -34,7 +37,7 @@ logger = logging.getLogger(__name__)
 SITE_PREFIX = "newscrawl/site/"
 HEALTH_FIELDS = ("title", "published", "authors", "body")  # coverage fields, see item_fields()
 COUNTS = ("discovered", "fetched", "pages", "articles", "items", "new", "updated", "duplicates",
-          "near_duplicates", "unchanged", "errors",
+          "near_duplicates", "unchanged", "errors", "failed_pages",
           "known",  # page URLs not fetched: an article or a non-article of an earlier run
           "rechecked")  # pages judged not-an-article before, fetched again (changed or due)
 TABLES = ("dropped", "field", "status",
@@ -43,6 +46,7 @@ TABLES = ("dropped", "field", "status",
 DUPLICATE_DROPS = {"DuplicateArticle": "duplicates", "NearDuplicateArticle": "near_duplicates",
                    "UnchangedArticle": "unchanged"}
 IGNORED_ERRORS = frozenset({"IgnoreRequest"})  # refusals (robots, limits) are not failures
+RETRY_METAS = ("retry_times", "newscrawl_retry_after_times")  # a retried request is not "found"
 
 
 def site_stat(site: str, *parts: str) -> str:
@@ -107,8 +111,7 @@ def build_summary(stats: dict[str, Any], feed: Path | None, duration: float) -> 
         "spider": "news", "feed": str(feed) if feed else None,
         "started": _iso(stats.get("start_time")), "finished": _iso(stats.get("finish_time")),
         "duration_s": round(duration, 1), "finish_reason": stats.get("finish_reason"),
-        "exit_code": exitcodes.OUTPUT_FAILED if stats.get("newscrawl/export/failed")
-        else stats.get(exitcodes.STAT, 0),
+        "exit_code": exitcodes.from_stats(stats),  # the code the process exits with
         "output_failed": stats.get("newscrawl/export/failed"),
         "total": totals(sites, stats),
         "sites": {name: {k: v for k, v in entry.items() if k != "field"}
@@ -152,17 +155,22 @@ class RunSummary:
     """Counts per site from signals, logs progress while running, writes the summary at close."""
 
     def __init__(self, crawler: Any, *, min_words: int, progress_interval: float,
-                 user_feed: Path | None, user_feeds: bool = False) -> None:
+                 user_feed: Path | None, user_feeds: bool = False, report_runs: int = 0,
+                 verdict_rules: dict[str, Any] | None = None) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.min_words = min_words
         self.progress_interval = progress_interval
         self.user_feed = user_feed
+        self.report_runs = report_runs  # runs charted in X.report.html (0: no report)
+        self.verdict_rules = verdict_rules or {}
         self.keys: dict[str, str] = {}  # site key (scheme://host:port) -> registry name
         self.started = time.monotonic()
         self.task: LoopingCall | None = None
         self.written: Path | None = None
         self.user_feeds = user_feeds  # -o/-O: Scrapy's exporter writes (a file, stdout, ...)
+        self.table = ""  # logged when the engine stops: the last thing a user reads
+        self.table_logged = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunSummary:
@@ -172,18 +180,24 @@ class RunSummary:
         feeds = settings.getdict("FEEDS")
         uri = str(next(iter(feeds), ""))
         local = bool(uri) and urlsplit(uri).scheme in ("", "file")  # not stdout:, s3:, ...
+        report_runs = (settings.getint("NEWSCRAWL_REPORT_RUNS")
+                       if settings.getbool("NEWSCRAWL_REPORT_ENABLED") else 0)
+        rules = {"max_failed": settings.getfloat("NEWSCRAWL_MAX_FAILED_PAGES"),
+                 "min_pages": settings.getint("NEWSCRAWL_FAILED_PAGES_MIN")}
         ext = cls(crawler, min_words=settings.getint("NEWSCRAWL_HEALTH_MIN_WORDS", 40),
                   progress_interval=settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 60.0),
                   user_feed=Path(uri.removeprefix("file://")) if local else None,
-                  user_feeds=bool(feeds))
+                  user_feeds=bool(feeds), report_runs=report_runs, verdict_rules=rules)
         for handler, signal in ((ext.spider_opened, signals.spider_opened),
                                 (ext.request_scheduled, signals.request_scheduled),
                                 (ext.request_dropped, signals.request_dropped),
+                                (ext.spider_error, signals.spider_error),
                                 (ext.response_received, signals.response_received),
                                 (ext.item_scraped, signals.item_scraped),
                                 (ext.item_dropped, signals.item_dropped),
                                 (ext.spider_closed, signals.spider_closed),
-                                (ext.feeds_closed, signals.feed_exporter_closed)):
+                                (ext.feeds_closed, signals.feed_exporter_closed),
+                                (ext.engine_stopped, signals.engine_stopped)):
             crawler.signals.connect(handler, signal=signal)
         return ext
 
@@ -200,16 +214,33 @@ class RunSummary:
         name = request.meta.get(SITE_META)
         return name or self.keys.get(site_key(request.url))
 
+    def _new_page(self, request: Any) -> str | None:
+        """The site of a page request seen for the first time (retries are not "found")."""
+        if request.meta.get(KIND_META) != "page":
+            return None
+        if any(request.meta.get(key) for key in RETRY_METAS):
+            return None
+        return self.site_of(request)
+
     def request_scheduled(self, request: Any, spider: Any) -> None:
-        site = self.site_of(request)
-        if site and request.meta.get(KIND_META) == "page":
+        site = self._new_page(request)
+        if site:
             self.stats.inc_value(site_stat(site, "discovered"))
 
     def request_dropped(self, request: Any, spider: Any) -> None:
         """The scheduler refused it (a duplicate, or another worker has it): not discovered."""
-        site = self.site_of(request)
-        if site and request.meta.get(KIND_META) == "page":
+        site = self._new_page(request)
+        if site:
             self.stats.inc_value(site_stat(site, "discovered"), -1)
+
+    def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
+        """A page whose processing raised (extraction included) is a failed page."""
+        site = self.site_of(response.request) if response.request is not None else None
+        reason = type(failure.value).__name__
+        self.stats.inc_value(f"newscrawl/errors/processing/{reason}")
+        if site:
+            for parts in (("errors",), ("errors", reason), ("failed_pages",)):
+                self.stats.inc_value(site_stat(site, *parts))
 
     def response_received(self, response: Any, request: Any, spider: Any) -> None:
         site = self.site_of(request)
@@ -264,6 +295,36 @@ class RunSummary:
         if self.user_feeds:  # stdout or a remote feed: the summary is only logged
             self.write(self.user_feed)
 
+    def engine_stopped(self) -> None:
+        self.log_table()
+
+    def log_table(self) -> None:
+        """Once, after "Spider closed"; the crawl command calls it too, for a run closed
+        while still opening (the engine then never sends engine_stopped)."""
+        if self.table and not self.table_logged:
+            self.table_logged = True
+            logger.info("%s", self.table)
+
+    def _store(self) -> Any:
+        ext = self.crawler.get_extension(LedgerExtension)
+        store = ext.ledger.store if ext is not None and ext.ledger is not None else None
+        return store if hasattr(store, "record_run") else None  # Redis: no run history
+
+    def record_run(self, summary: dict[str, Any]) -> list[dict[str, Any]]:
+        """The run into the state's history; returns the recent runs' summaries, newest
+        first (``scrapy state runs``, the report's charts)."""
+        store = self._store()
+        if store is None:
+            return [summary]
+        try:
+            store.record_run(summary["started"], summary["finished"], summary["exit_code"],
+                             summary)
+            return [run[4] for run in store.runs(max(self.report_runs, 1))]
+        except (sqlite3.Error, OSError) as exc:  # the feed is written: not worth failing for
+            logger.error("cannot record the run in the state: %s", exc)
+            return [summary]
+
+
     def write(self, feed: Path | None) -> dict[str, Any]:
         stats = self.stats.get_stats()
         summary = build_summary(stats, feed, time.monotonic() - self.started)
@@ -272,7 +333,9 @@ class RunSummary:
             if summary["total"]["feed_lines"] != summary["total"]["items"]:
                 logger.info("feed %s holds %d lines (%d from this run)", feed,
                             summary["total"]["feed_lines"], summary["total"]["items"])
-        logger.info("%s", format_summary(summary))
+        logger.debug("Scrapy stats:\n%s", pprint.pformat(stats))
+        runs = self.record_run(summary)
+        self.table = format_summary(summary)
         if feed is not None:
             path = summary_path(feed)
             try:
@@ -283,6 +346,9 @@ class RunSummary:
                 logger.info("run summary written to %s", path)
             except OSError as exc:
                 logger.error("cannot write the run summary %s: %s", path, exc)
+            if self.report_runs:
+                from newscrawl.extensions.report import write_report
+                write_report(feed, summary, runs, **self.verdict_rules)
         return summary
 
 

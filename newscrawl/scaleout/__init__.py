@@ -49,6 +49,9 @@ class RedisScaleOut:
         if not settings.get("NEWSCRAWL_REDIS_NEARDUP_KEY"):  # declared empty in the project
             settings.set("NEWSCRAWL_REDIS_NEARDUP_KEY", f"{KEY_PREFIX}:%(spider)s:neardup",
                          priority="project")  # the dedup ledger's shared log of signatures
+        if not settings.get("NEWSCRAWL_WORKER_ID"):  # declared "" in settings.py: name this worker
+            settings.set("NEWSCRAWL_WORKER_ID", new_worker_id(),
+                         priority=settings.getpriority("NEWSCRAWL_WORKER_ID") or PRIORITY)
         for name, path, order in (
                 ("SPIDER_MIDDLEWARES", f"{pkg}.middlewares.AckSpiderMiddleware", 1),
                 ("DOWNLOADER_MIDDLEWARES", f"{pkg}.middlewares.AckDownloaderMiddleware", 90),

@@ -232,7 +232,7 @@ def _read_yaml(path: Path) -> Any:
         _check_events(text)
         return yaml.load(text, Loader=_LOADER)
     except UnicodeDecodeError as exc:
-        raise RegistryError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise RegistryError(f"{path}: not a UTF-8 text file (byte {exc.start})") from None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = f" (line {where.line + 1})" if where else ""

@@ -37,7 +37,7 @@ class DiscoveryBudget:
     @classmethod
     def from_settings(cls, settings: Any, stats: Any) -> DiscoveryBudget:
         return cls(stats, max_urls=settings.getint("NEWSCRAWL_MAX_DISCOVERED_PER_SITE"),
-                   max_sitemaps=settings.getint("NEWSCRAWL_MAX_CHILD_SITEMAPS"),
+                   max_sitemaps=settings.getint("NEWSCRAWL_MAX_SITEMAPS_PER_SITE"),
                    max_sitemap_failures=settings.getint("NEWSCRAWL_MAX_SITEMAP_FAILURES"),
                    sitemap_seconds=settings.getfloat("NEWSCRAWL_SITEMAP_SECONDS"))
 

@@ -19,6 +19,7 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl.dedup.canonical import site_key
 from newscrawl.discovery.links import says_article
@@ -58,26 +59,39 @@ class NewsSpider(scrapy.Spider):
         self.warc_paths = expand_paths(warc) if warc else []
         self.since = parse_since(since)
         self.max_articles = int(max_articles) if max_articles else 0
-        self.fresh = str(fresh or "").lower() in ("1", "true", "yes")
+        self.fresh = parse_flag("fresh", fresh)
         self.by_name = {s.name: s for s in self.sites}
         self.hints = {s.name: SiteHints(timezone=s.timezone, selectors=dict(s.selectors),
                                         language=s.language) for s in self.sites}
+
+    ARGUMENTS = ("sites", "site", "url", "since", "max_articles", "fresh", "warc")
 
     @classmethod
     def check_arguments(cls, sites: str | None = None, site: str | None = None,
                         url: str | None = None, since: str | None = None,
                         max_articles: str | None = None, warc: str | None = None,
-                        **_: Any) -> None:
-        """Fail before the crawl starts (the crawl command prints one line, exit 2)."""
+                        fresh: str | None = None,
+                        **others: Any) -> None:
+        """Fail before the crawl starts (the crawl command prints one line, exit 2).
+
+        A typo such as ``-a max_article=20`` would otherwise crawl unbounded; names
+        starting with ``_`` are the runner's own (Scrapyd's ``_job``)."""
+        unknown = sorted(name for name in others if not name.startswith("_"))
+        if unknown:
+            raise ValueError(f"-a {unknown[0]}: unknown argument "
+                             f"(known: {', '.join(cls.ARGUMENTS)})")
         select_sites(sites, site, url)
         if warc is not None:
             expand_paths(warc)
         parse_since(since)
         if max_articles is not None and not str(max_articles).isdigit():
             raise ValueError(f"-a max_articles: expected a whole number, got {max_articles!r}")
+        parse_flag("fresh", fresh)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
+        if not kwargs.get("sites") and crawler.settings.get("NEWSCRAWL_SITES"):
+            kwargs["sites"] = crawler.settings.get("NEWSCRAWL_SITES")  # cron: from the environment
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         if spider.max_articles:
@@ -279,9 +293,12 @@ class NewsSpider(scrapy.Spider):
         site = request.meta.get(SITE_META)
         reason = type(failure.value).__name__
         self.crawler.stats.inc_value(f"newscrawl/errors/{kind}/{reason}")
-        if not failure.check(IgnoreRequest):  # refusals are counted by their own stats
+        # refusals are counted by their own stats; HttpError (an IgnoreRequest) is a failure
+        if failure.check(HttpError) or not failure.check(IgnoreRequest):
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors")
             self.crawler.stats.inc_value(f"newscrawl/site/{site}/errors/{reason}")
+            if kind == "page":  # judged per site by the error-rate monitor
+                self.crawler.stats.inc_value(f"newscrawl/site/{site}/failed_pages")
         logger.info("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
         if kind == "sitemap":
             self.frontier.limits.sitemap_failed(site)
@@ -307,6 +324,14 @@ def select_sites(sites: str | None, site: str | None, url: str | None) -> list[S
         raise RegistryError(f"-a site: no site named {', '.join(missing)} in the registry "
                             f"(known: {', '.join(known)})")
     return [known[n] for n in wanted]
+
+
+def parse_flag(name: str, value: str | None) -> bool:
+    """``-a fresh=1``: a yes/no argument; anything else is a mistake, not "no"."""
+    text = str(value or "0").strip().lower()
+    if text not in ("1", "true", "yes", "0", "false", "no"):
+        raise ValueError(f"-a {name}: expected 1 or 0 (true/false), got {value!r}")
+    return text in ("1", "true", "yes")
 
 
 def _header_charset(response: Response) -> str | None:
