@@ -63,7 +63,7 @@ SETTINGS: dict[str, Spec] = {
     "NEWSCRAWL_GC_THRESHOLD": ("int", at_least(0)),
     "NEWSCRAWL_EXTRACT_WORKERS": ("int", at_least(0)),
     "NEWSCRAWL_MIN_WORDS": ("int", at_least(0)),
-    "NEWSCRAWL_MAX_PAGES_PER_SITE": ("int", at_least(1)),
+    "NEWSCRAWL_MAX_PAGES_PER_SITE": ("int", at_least(0)),  # 0: no page budget
     "NEWSCRAWL_MAX_LISTING_PAGES": ("int", at_least(0)),
     "NEWSCRAWL_MAX_ERROR_RATE": ("float", share),
     "NEWSCRAWL_ERROR_RATE_MIN_REQUESTS": ("int", at_least(0)),

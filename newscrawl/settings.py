@@ -22,7 +22,7 @@ COMMANDS_MODULE = "newscrawl.commands"  # our `crawl` (lock, exit codes) and `si
 NEWSCRAWL_CONTACT = "https://github.com/newscrawl/newscrawl"  # who to contact about the bot
 # USER_AGENT is set at the end, from NEWSCRAWL_CONTACT
 ROBOTSTXT_OBEY = True  # robots.txt obeyed (Protego); an unreachable one means disallow
-ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+ROBOTSTXT_PARSER = "newscrawl.middlewares.robots.Utf8ProtegoParser"
 CONCURRENT_REQUESTS = 32  # across all sites
 CONCURRENT_REQUESTS_PER_DOMAIN = 2  # per site (scheme + host + port), never more by default
 DOWNLOAD_DELAY = 1.0  # seconds between requests to one site (registry/robots may raise it)
@@ -109,7 +109,7 @@ NEWSCRAWL_MIN_WORDS_ARTICLE_URL = 120  # ... when only the URL looks like an art
 NEWSCRAWL_MIN_WORDS_NO_EVIDENCE = 250  # ... when nothing but the text says so
 NEWSCRAWL_RECHECK_DAYS = 14  # a page judged not-an-article is refetched after this many days (0: every run)
 NEWSCRAWL_MAX_CHILD_SITEMAPS = 1000  # children read per sitemap index, newest first; the rest counted
-NEWSCRAWL_MAX_PAGES_PER_SITE = 5000  # page budget per site per run
+NEWSCRAWL_MAX_PAGES_PER_SITE = 5000  # page budget per site per run (0: none)
 NEWSCRAWL_MAX_LISTING_PAGES = 200  # listing pages per site per run (spider-trap bound)
 NEWSCRAWL_MAX_ERROR_RATE = 0.25  # exit 4 above this share of requests failed for good (refusals excluded)
 NEWSCRAWL_ERROR_RATE_MIN_REQUESTS = 20  # smaller runs are not judged on error rate

@@ -31,6 +31,8 @@ FAST_SETTINGS: dict[str, object] = {
     "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
     "LOG_LEVEL": "INFO",
 }
+# Runs print no stats dump (the summary is the last word); tests that read stats ask for it.
+DUMP_STATS = ("-s", "STATS_DUMP=True")
 FAST = [arg for key, value in FAST_SETTINGS.items() for arg in ("-s", f"{key}={value}")]
 
 # Hypothesis profiles: "ci" runs each property test with its own example count (at most
@@ -40,6 +42,14 @@ hypothesis_settings.register_profile("ci", max_examples=2000, deadline=None)
 hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                                  or ("ci" if os.environ.get("CI") == "true" else "dev"))
+
+
+def scrapy_stats(stderr: str) -> dict[str, int]:
+    """The integer stats of Scrapy's closing stats dump (a run given DUMP_STATS)."""
+    import re
+
+    dump = stderr.rpartition("Dumping Scrapy stats:")[2]
+    return {k: int(v) for k, v in re.findall(r"'([^']+)': (\d+),?\n", dump)}
 
 
 def examples(wanted: int) -> int:
@@ -170,3 +180,51 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.section("figures printed by the tests")
         for line in _FIGURES:
             terminalreporter.write_line(line[:300])
+
+
+# Anything that starts a process or a server is the second (end-to-end) layer, whether
+# its file says so or not: `make test-fast` then stays the in-process unit layer.
+E2E_CALLS = ("run_crawl(", "run_scrapy(", "start_scrapy(", "subprocess.", "Popen(",
+             "FaultServer(", "RealNetwork(", "DemoNetwork(", "redis_url")
+E2E_FILES = {"test_hostile_sites.py", "test_recipes.py", "test_stop_and_orphans.py",
+             "test_crawl_warc.py", "test_crawl_backfill.py", "test_report.py",
+             "test_run_endings.py", "test_state_unavailable.py", "test_state_command.py"}
+
+
+def _starts_processes(source: str, module: Any, depth: int = 2) -> bool:
+    """True when *source*, or a function of *module* it calls (two levels deep), starts
+    a process or a server."""
+    import inspect
+    import re
+
+    if any(call in source for call in E2E_CALLS):
+        return True
+    if depth == 0 or module is None:
+        return False
+    for name in set(re.findall(r"\b([A-Za-z_]\w*)\(", source)):
+        helper = getattr(module, name, None)
+        if inspect.isfunction(helper) and helper.__module__ == module.__name__:
+            try:
+                if _starts_processes(inspect.getsource(helper), module, depth - 1):
+                    return True
+            except (OSError, TypeError):
+                continue
+    return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    import inspect
+
+    for item in items:
+        if item.get_closest_marker("e2e") or item.get_closest_marker("slow"):
+            continue
+        function = getattr(item, "function", None)
+        try:
+            source = inspect.getsource(function) if function is not None else ""
+        except (OSError, TypeError):
+            source = ""
+        fixtures = getattr(item, "fixturenames", ())
+        module = getattr(item, "module", None)
+        if item.path.name in E2E_FILES or "redis_url" in fixtures \
+                or _starts_processes(source, module):
+            item.add_marker(pytest.mark.e2e)

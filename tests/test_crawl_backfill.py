@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -22,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from conftest import ROOT, run_crawl
+from conftest import DUMP_STATS, ROOT, run_crawl, scrapy_stats
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -42,11 +41,6 @@ def _guard(name, real):
 for _name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex"):
     setattr(socket, _name, _guard(_name, getattr(socket, _name)))
 '''
-
-
-def scrapy_stats(stderr: str) -> dict[str, int]:
-    dump = stderr.rpartition("Dumping Scrapy stats:")[2]
-    return {k: int(v) for k, v in re.findall(r"'([^']+)': (\d+),?\n", dump)}
 
 
 def corpus() -> list[dict]:
@@ -164,7 +158,7 @@ def test_cc_news_like_backfill_emits_exactly_the_registry_articles_without_dns(
                            text=True, check=False)
     assert probe.returncode != 0 and dns_log.read_text() == "getaddrinfo www.example.org\n"
     dns_log.unlink()  # the guard works in a subprocess; now the backfill
-    result = run_crawl(tmp_path, "-a", f"warc={tmp_path}/CC-NEWS-*.warc.gz",
+    result = run_crawl(tmp_path, "-a", f"warc={tmp_path}/CC-NEWS-*.warc.gz", *DUMP_STATS,
                        registry=tmp_path / "sites.yaml", env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     stats = scrapy_stats(result.stderr)
@@ -188,7 +182,7 @@ def test_cc_news_like_backfill_emits_exactly_the_registry_articles_without_dns(
     cut = datetime.fromisoformat(since)
     later = {u for u in expected if truth[u]["published"] and captured(truth[u]) - timedelta(
         days=1) >= cut}  # published on or after the cut (captured() is published + 1 day)
-    bounded = run_crawl(tmp_path, "-a", f"warc={tmp_path}/CC-NEWS-*.warc.gz", "-a",
+    bounded = run_crawl(tmp_path, *DUMP_STATS, "-a", f"warc={tmp_path}/CC-NEWS-*.warc.gz", "-a",
                         f"since={since}", "-a", "fresh=1", registry=tmp_path / "sites.yaml",
                         env=env, output="out-since", state="state-since")
     assert bounded.returncode == 0, bounded.stderr[-3000:]

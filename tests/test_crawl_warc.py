@@ -5,25 +5,18 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import signal
 import time
 from io import BytesIO
 from pathlib import Path
 
-from conftest import run_crawl
+from conftest import DUMP_STATS, run_crawl, scrapy_stats
 from test_resilience import SEED, Env, kill_group
 from warcio.archiveiterator import ArchiveIterator
 from warcio.warcwriter import WARCWriter
 
 from newscrawl.demo import DemoNetwork
 from newscrawl.export.warc import complete_members_end
-
-
-def scrapy_stats(stderr: str) -> dict[str, int]:
-    """The integer stats of Scrapy's closing stats dump."""
-    dump = stderr.rpartition("Dumping Scrapy stats:")[2]
-    return {k: int(v) for k, v in re.findall(r"'([^']+)': (\d+),?\n", dump)}
 
 
 def response_records(paths: list[Path]) -> list[tuple[str, str, str]]:
@@ -66,7 +59,7 @@ def test_archived_crawl_replays_without_the_server_and_reextracts_into_the_state
         tmp_path: Path) -> None:
     with DemoNetwork(base_port=0) as net:
         registry = net.write_registry(tmp_path / "sites.yaml")
-        live = run_crawl(tmp_path, "-s", "NEWSCRAWL_WARC=1", registry=registry)
+        live = run_crawl(tmp_path, "-s", "NEWSCRAWL_WARC=1", *DUMP_STATS, registry=registry)
         served = len(net.requests)
     assert live.returncode == 0, live.stderr[-3000:]
     assert live.feed is not None and len(live.items) >= 20
@@ -84,7 +77,7 @@ def test_archived_crawl_replays_without_the_server_and_reextracts_into_the_state
 
     # the server is gone: a replay in a new state reproduces the items, with 0 requests
     pattern = f"warc={tmp_path}/out/warc/*.warc.gz"
-    replay = run_crawl(tmp_path, "-a", pattern, "-a", "fresh=1", registry=registry,
+    replay = run_crawl(tmp_path, "-a", pattern, "-a", "fresh=1", *DUMP_STATS, registry=registry,
                        output="out2", state="state2")
     assert replay.returncode == 0, replay.stderr[-3000:]
     stats = scrapy_stats(replay.stderr)

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import enum
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from protego import Protego
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.http.request import NO_CALLBACK
+from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -38,6 +40,16 @@ logger = logging.getLogger(__name__)
 
 STAT_DISALLOWED = "newscrawl/robots/disallowed"
 STAT_UNREACHABLE = "newscrawl/robots/unreachable"
+
+
+class Utf8ProtegoParser(ProtegoRobotParser):
+    """Scrapy's Protego parser, but bytes that are not UTF-8 (RFC 9309 2.3) become U+FFFD
+    instead of vanishing, so a ``Sitemap:`` line that held them is seen as broken and
+    skipped rather than fetched as a silently shortened URL."""
+
+    def __init__(self, robotstxt_body: bytes, spider: Any) -> None:  # noqa: D107
+        super().__init__(b"", spider)
+        self.rp = Protego.parse(robotstxt_body.decode("utf-8-sig", errors="replace"))
 
 
 class Verdict(enum.Enum):

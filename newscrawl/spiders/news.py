@@ -23,6 +23,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl.dedup.canonical import site_key
 from newscrawl.discovery.links import says_article
+from newscrawl.discovery.safexml import clean_http_url
 from newscrawl.extraction.decode import header_charset
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
@@ -171,8 +172,8 @@ class NewsSpider(scrapy.Spider):
         site = self.by_name.get(request.meta.get(SITE_META, ""))
         if site is None or site_key(request.url) != site.key:
             return
-        sitemaps = list(getattr(getattr(robotparser, "rp", None), "sitemaps", None) or [])
-        self._schedule(self.frontier.from_robots(site.name, sitemaps))
+        listed = getattr(getattr(robotparser, "rp", None), "sitemaps", None) or []
+        self._schedule(self.frontier.from_robots(site.name, robots_sitemaps(listed, request.url)))
 
     def item_settled(self, item: Any, response: Any, spider: Any, **kwargs: Any) -> None:
         self._schedule(self.frontier.page_settled(article="exception" not in kwargs))
@@ -308,6 +309,17 @@ class NewsSpider(scrapy.Spider):
             yield from self.frontier.page_settled(article=False)
         elif kind == "listing" and request.meta.get(HOME_META):
             yield from self.frontier.home_failed(site)
+
+
+def robots_sitemaps(listed: Any, robots_url: str) -> list[str]:
+    """Protego's ``Sitemap:`` values as absolute http(s) URLs, once each; a value that
+    was not valid UTF-8 (decoded to U+FFFD) is skipped: a mangled URL is a wasted fetch."""
+    found: dict[str, None] = {}
+    for value in listed:
+        url = clean_http_url(str(value).strip(), base=robots_url)
+        if url is not None and "\ufffd" not in url:
+            found[url] = None
+    return list(found)
 
 
 def select_sites(sites: str | None, site: str | None, url: str | None) -> list[Site]:
