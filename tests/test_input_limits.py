@@ -9,12 +9,14 @@ from pathlib import Path
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from newscrawl.discovery.links import DEFAULT_THRESHOLDS
 from newscrawl.export.files import recover_partial_feeds, remove_stale_temporaries
 from newscrawl.items import Article
 from newscrawl.pipelines import FIELD_CHARS, LIST_CAPS, CleanPipeline
 from newscrawl.sites import Site
 from newscrawl.spiders.budgets import DiscoveryBudget
-from newscrawl.spiders.frontier import Frontier, _changed
+from newscrawl.spiders.frontier import Frontier, FrontierOptions, _changed
+from newscrawl.spiders.judge import PageJudge
 from newscrawl.spiders.limits import page_too_complex
 
 
@@ -56,13 +58,17 @@ class _NoState:
     def validators(self, url: str) -> None:
         return None
 
+    def page_verdict(self, key: str) -> None:
+        return None
+
 
 def test_future_lastmod_is_ignored_not_stored() -> None:
     stats = _stats()
     site = Site(name="a", url="http://a.test/")
-    frontier = Frontier([site], stats, _NoState(), since=None, min_words=40, max_listing_pages=5,
-                        budget=DiscoveryBudget(stats, max_urls=0, max_sitemaps=0,
-                                               max_sitemap_failures=0, sitemap_seconds=0))
+    frontier = Frontier([site], stats, _NoState(), FrontierOptions(max_listing_pages=5),
+                        PageJudge(stats, DEFAULT_THRESHOLDS),
+                        DiscoveryBudget(stats, max_urls=0, max_sitemaps=0,
+                                        max_sitemap_failures=0, sitemap_seconds=0))
     future = datetime(2099, 1, 1, tzinfo=UTC)
     assert frontier.page_request("http://a.test/2024/05/01/x.html", site, lastmod=future,
                                  via="sitemap") is not None
@@ -82,9 +88,10 @@ def test_a_stored_future_lastmod_does_not_hide_later_updates() -> None:
 def test_discovered_url_budget_is_checked_before_building() -> None:
     stats = _stats()
     site = Site(name="a", url="http://a.test/")
-    frontier = Frontier([site], stats, _NoState(), since=None, min_words=40, max_listing_pages=5,
-                        budget=DiscoveryBudget(stats, max_urls=3, max_sitemaps=0,
-                                               max_sitemap_failures=0, sitemap_seconds=0))
+    frontier = Frontier([site], stats, _NoState(), FrontierOptions(max_listing_pages=5),
+                        PageJudge(stats, DEFAULT_THRESHOLDS),
+                        DiscoveryBudget(stats, max_urls=3, max_sitemaps=0,
+                                        max_sitemap_failures=0, sitemap_seconds=0))
     built = [frontier.page_request(f"http://a.test/2024/05/01/s{i}.html", site, via="link")
              for i in range(10)]
     assert sum(r is not None for r in built) == 3

@@ -133,11 +133,13 @@ def test_fresh_run_emits_seen_articles_and_still_links_copies(tmp_path: Path) ->
 
 
 def test_bad_near_mode_stops_the_pipeline() -> None:
+    """A typo is an error, never "switched off" (NotConfigured would disable dedup)."""
     from scrapy.exceptions import NotConfigured
 
-    with pytest.raises(NotConfigured, match="mark or drop"):
+    with pytest.raises(ValueError, match="mark or drop") as caught:
         build_from_crawler(DeduplicatePipeline,
                            get_crawler(settings_dict={"NEWSCRAWL_NEAR_DUPLICATES": "keep"}))
+    assert not isinstance(caught.value, NotConfigured)
 
 
 def test_article_limit_drops_what_comes_after_the_limit() -> None:

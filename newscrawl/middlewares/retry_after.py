@@ -24,7 +24,7 @@ from scrapy.exceptions import NotConfigured
 
 from newscrawl.middlewares._common import refuse, site_name
 from newscrawl.middlewares.parking import ParkingLot
-from newscrawl.request_meta import NOT_BEFORE_META, RETRY_AFTER_TIMES_META
+from newscrawl.request_meta import KIND_META, NOT_BEFORE_META, RETRY_AFTER_TIMES_META
 
 if TYPE_CHECKING:
     from typing import Self
@@ -95,6 +95,8 @@ class RetryAfterMiddleware:
         site = site_name(request)
         if site in self._given_up:
             refuse(self.stats, request, STAT_DROPPED, f"site {site} gave up for this run")
+        if request.meta.get(KIND_META) == "robots":
+            return None  # fetched inside another request's middleware pass: never parked
         until = self.held_until(request)
         if until > time.monotonic():
             if self.stats:

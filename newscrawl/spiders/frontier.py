@@ -303,6 +303,8 @@ class Frontier:
         home = bool(response.meta.get(HOME_META))
         if response.status != 200:
             self.stats.inc_value(f"newscrawl/discovery/listing/status_{response.status}")
+            if home:  # a site without a homepage may still have a sitemap where sites keep it
+                yield from self._guessed_sitemaps(site)
         else:
             if home:
                 yield from self._from_home(response, site, feed_links)
@@ -322,6 +324,11 @@ class Frontier:
                 request = self.document(url, site, "feed") if self._same_site(url, site) else None
                 if request is not None:
                     yield request
+        yield from self._guessed_sitemaps(site)
+
+    def _guessed_sitemaps(self, site: Site) -> Iterator[scrapy.Request]:
+        """``/sitemap.xml`` and ``/sitemap_index.xml`` when neither robots.txt nor the
+        registry named a sitemap."""
         if not site.sitemaps and not self.robots_sitemaps.get(site.name):
             for path in GUESSED_SITEMAPS:
                 request = self.document(urljoin(site.url, path), site, "sitemap")
@@ -329,8 +336,10 @@ class Frontier:
                     yield request
 
     def home_failed(self, site_name: str) -> Iterator[scrapy.Request]:
-        """No homepage: its links never come, the held ones need not wait for it."""
+        """No homepage: its links never come, the held ones need not wait for it; the
+        guessed sitemaps are still worth a try."""
         self.gate.home_read.add(site_name)
+        yield from self._guessed_sitemaps(self.sites[site_name])
         yield from self._release_links(site_name)
 
     def _links(self, response: TextResponse, site: Site,
