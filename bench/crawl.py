@@ -184,7 +184,8 @@ def newscrawl(name: str, registry: Path, workdir: Path, extra: list[str]) -> Res
     run_dir.mkdir(parents=True)
     feed = run_dir / "out.jsonl"
     command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={registry}",
-               "-O", str(feed), *FAST, "-s", f"NEWSCRAWL_STATE_DIR={run_dir / 'state'}",
+               "-O", str(feed), *FAST, "-s", "STATS_DUMP=True",  # the counts read below
+               "-s", f"NEWSCRAWL_STATE_DIR={run_dir / 'state'}",
                "-s", f"NEWSCRAWL_OUTPUT_DIR={run_dir / 'output'}", *UNCAPPED, *extra]
     return run_measured(name, command, ROOT, run_dir / "crawl.log", feed)
 
