@@ -557,7 +557,6 @@ def quiet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FaultServe
         yield fs, run_crawl(fs, tmp_path_factory.mktemp("quiet"), QUIET)
 
 
-@pytest.mark.xfail(strict=False, reason="timing-sensitive: passes run alone (also under load), failed in the full-suite CI run of 2026-12-01 after the issue 11/16 merges; kept running, tracked in the issue 16 note")
 def test_every_bad_input_ends_as_exactly_one_outcome(faults: tuple[FaultServer, Crawl]) -> None:
     fs, crawl = faults
     n, bad = judge(fs, crawl, CRAWLED)
@@ -578,7 +577,6 @@ def test_no_item_contains_replacement_characters(faults: tuple[FaultServer, Craw
     assert crawl.items and not broken
 
 
-@pytest.mark.xfail(strict=False, reason="timing-sensitive: passes run alone (also under load), failed in the full-suite CI run of 2026-12-01 after the issue 11/16 merges; kept running, tracked in the issue 16 note")
 def test_nothing_reaches_disallowed_paths_or_failed_robots_hosts(
         faults: tuple[FaultServer, Crawl]) -> None:
     fs, _ = faults
