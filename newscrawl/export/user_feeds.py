@@ -134,7 +134,7 @@ class UserFeedCommitter:
     def from_crawler(cls, crawler: Any) -> UserFeedCommitter:
         feeds = crawler.settings.getdict("FEEDS")
         if not feeds:
-            raise NotConfigured("no -o/-O: the default feed writer commits")
+            raise NotConfigured  # no -o/-O: the default feed writer commits (no message: no WARNING)
         ext = cls(crawler, [str(Path(k).absolute()) if isinstance(k, Path) else str(k)
                             for k in feeds])
         for handler, signal in ((ext.item_scraped, signals.item_scraped),

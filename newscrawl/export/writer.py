@@ -99,7 +99,7 @@ class FeedWriter:
     def from_crawler(cls, crawler: Any) -> FeedWriter:
         settings = crawler.settings
         if settings.getdict("FEEDS"):
-            raise NotConfigured("-o/-O: Scrapy's feed exporter writes the feeds")
+            raise NotConfigured  # -o/-O: Scrapy's feed exporter writes the feeds (no WARNING)
         folder = Path(settings.get("NEWSCRAWL_OUTPUT_DIR") or "output") / crawler.spidercls.name
         ext = cls(crawler, folder, settings.getint("NEWSCRAWL_FSYNC_EVERY"))
         crawler.signals.connect(ext.spider_opened, signals.spider_opened)
