@@ -22,25 +22,12 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from conftest import DUMP_STATS, ROOT, run_crawl, scrapy_stats
+from support.dnsguard import DNS_GUARD
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 DATA = ROOT.parent / "shared" / "data"
 MIN_PAGES = 3  # a publisher with this many pages in the corpus joins the registry
-DNS_GUARD = '''
-import os, socket
-LOG = os.environ["NEWSCRAWL_TEST_DNS_LOG"]
-
-def _guard(name, real):
-    def lookup(host, *args, **kwargs):
-        with open(LOG, "a") as fh:
-            fh.write(f"{name} {host}\\n")
-        raise socket.gaierror(socket.EAI_NONAME, "DNS is switched off in this test")
-    return lookup
-
-for _name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex"):
-    setattr(socket, _name, _guard(_name, getattr(socket, _name)))
-'''
 
 
 def corpus() -> list[dict]:

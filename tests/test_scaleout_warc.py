@@ -19,30 +19,12 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from conftest import ROOT, crawl_settings, run_crawl, scrapy_command, scrapy_env
+from support.dnsguard import DNS_GUARD
 from test_crawl_backfill import CcNewsWriter, captured, corpus, scrapy_stats
 
 from newscrawl.scaleout.queue import Keys
 from newscrawl.scaleout.warc import PathQueue, run_id
 
-DNS_GUARD = '''
-import ipaddress, os, socket
-LOG = os.environ["NEWSCRAWL_TEST_DNS_LOG"]
-
-def _guard(name, real):
-    def lookup(host, *args, **kwargs):
-        try:
-            ipaddress.ip_address(host)  # a numeric address (Redis on 127.0.0.1) is no look-up
-            return real(host, *args, **kwargs)
-        except ValueError:
-            pass
-        with open(LOG, "a") as fh:
-            fh.write(f"{name} {host}\\n")
-        raise socket.gaierror(socket.EAI_NONAME, "DNS is switched off in this test")
-    return lookup
-
-for _name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex"):
-    setattr(socket, _name, _guard(_name, getattr(socket, _name)))
-'''
 FILES = 12
 FOREIGN_SHARE = 4  # every 4th corpus host stays out of the registry: offsite records
 
