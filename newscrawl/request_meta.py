@@ -17,6 +17,7 @@ BUDGET_COUNTED_META = "newscrawl_budget_counted"  # already counted against the 
 REPLAY_META = "newscrawl_replay"  # -a warc=: the stored response a request is answered with
 FETCHED_AT_META = "newscrawl_fetched_at"  # replay: the record's WARC-Date, the item's fetched_at
 PARK_META = "newscrawl_park"  # monotonic not-before time of a request the parking lot holds
+SENT_BACK_META = "newscrawl_sent_back"  # stays set on a request that was parked once (not "found" again)
 ACK_META = "newscrawl_ack"  # scale-out: token of the shared-queue entry the request came from
 
 # Requests of these kinds fetch machine-readable resources, not article pages.

@@ -48,7 +48,8 @@ def scrapy_stats(stderr: str) -> dict[str, int]:
     """The integer stats of Scrapy's closing stats dump (a run given DUMP_STATS)."""
     import re
 
-    dump = stderr.rpartition("Dumping Scrapy stats:")[2]
+    _, marker, dump = stderr.rpartition("Dumping Scrapy stats:")
+    assert marker, "no stats dump in the log: give the run DUMP_STATS"  # never a vacuous {}
     return {k: int(v) for k, v in re.findall(r"'([^']+)': (\d+),?\n", dump)}
 
 

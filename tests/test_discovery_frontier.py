@@ -6,13 +6,17 @@ from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from newscrawl.discovery.feeds import parse_feed
 from newscrawl.discovery.links import DEFAULT_THRESHOLDS
+from newscrawl.discovery.sitemaps import parse_sitemap
 from newscrawl.request_meta import SITE_META
 from newscrawl.sites import site_from_url
 from newscrawl.spiders.frontier import (
     CHILD_SITEMAP_PRIORITY,
     PAGE_PRIORITY,
+    PAUSE,
     SITEMAP_CHAINS,
+    SLICE,
     Frontier,
     FrontierOptions,
 )
@@ -51,6 +55,23 @@ def response(url: str, body: str, site_name: str, cls: type = XmlResponse, **met
     return cls(url=url, body=body.encode(), request=request, encoding="utf-8")
 
 
+def _parsed(frontier: Frontier, resp, kind: str, parser) -> object:
+    """What the spider hands the frontier: the document parsed (in its worker pool)."""
+    if not frontier.usable(resp, kind):
+        return None
+    return parser(resp.body, resp.url, **frontier.document_options(resp))
+
+
+def from_sitemap(frontier: Frontier, resp, pauses: bool = False) -> list:
+    out = list(frontier.from_sitemap(resp, _parsed(frontier, resp, "sitemap", parse_sitemap)))
+    return out if pauses else [r for r in out if r is not PAUSE]
+
+
+def from_feed(frontier: Frontier, resp) -> list:
+    return [r for r in frontier.from_feed(resp, _parsed(frontier, resp, "feed", parse_feed))
+            if r is not PAUSE]
+
+
 def index(n: int) -> str:
     locs = "".join(f"<sitemap><loc>{BASE}sitemaps/s{i}.xml</loc></sitemap>" for i in range(n))
     return ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
@@ -66,7 +87,7 @@ def urlset(start: int, n: int) -> str:
 
 def test_index_releases_only_a_few_children_at_low_priority():
     frontier, site = make_frontier()
-    out = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", index(10), site.name)))
+    out = from_sitemap(frontier, response(f"{BASE}sitemap.xml", index(10), site.name))
     # no lastmod: the last listed is the newest (WordPress/Yoast number them that way)
     assert [r.url for r in out] == [f"{BASE}sitemaps/s{9 - i}.xml" for i in range(SITEMAP_CHAINS)]
     assert all(r.priority == CHILD_SITEMAP_PRIORITY < PAGE_PRIORITY for r in out)
@@ -75,8 +96,8 @@ def test_index_releases_only_a_few_children_at_low_priority():
 
 def test_each_finished_or_failed_child_releases_the_next():
     frontier, site = make_frontier()
-    list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", index(5), site.name)))
-    out = list(frontier.from_sitemap(response(f"{BASE}sitemaps/s4.xml", urlset(0, 3), site.name)))
+    from_sitemap(frontier, response(f"{BASE}sitemap.xml", index(5), site.name))
+    out = from_sitemap(frontier, response(f"{BASE}sitemaps/s4.xml", urlset(0, 3), site.name))
     pages = [r for r in out if r.meta["newscrawl_kind"] == "page"]
     sitemaps = [r.url for r in out if r.meta["newscrawl_kind"] == "sitemap"]
     assert len(pages) == 3 and sitemaps == [f"{BASE}sitemaps/s2.xml"]
@@ -93,7 +114,7 @@ def test_links_beyond_the_depth_limit_are_not_marked_requested():
     assert list(frontier.from_listing(deep)) == []
     assert frontier.stats.get_value("newscrawl/discovery/skipped/depth_limit") == 1
     # the same URL from a sitemap is still fetched
-    out = list(frontier.from_sitemap(response(f"{BASE}sitemaps/s0.xml", urlset(1, 1), site.name)))
+    out = from_sitemap(frontier, response(f"{BASE}sitemaps/s0.xml", urlset(1, 1), site.name))
     assert [r.url for r in out] == [f"{BASE}news/2025/story-1.html"]
 
 
@@ -111,7 +132,7 @@ def test_site_timezone_reaches_sitemap_and_feed_dates():
             "<lastmod>2024-03-05T10:00:00</lastmod></url>"
             "<url><loc>http://127.0.0.1:9/news/2024/new-story.html</loc>"
             "<lastmod>2024-03-05T11:00:00</lastmod></url></urlset>")
-    out = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", body, site.name)))
+    out = from_sitemap(frontier, response(f"{BASE}sitemap.xml", body, site.name))
     assert [r.url for r in out] == ["http://127.0.0.1:9/news/2024/new-story.html"]
     assert frontier.lastmod_for(["http://127.0.0.1:9/news/2024/new-story.html"]) == \
         "2024-03-05T11:00:00+05:00"
@@ -123,7 +144,7 @@ def test_site_timezone_reaches_sitemap_and_feed_dates():
     request = Request(f"{BASE}feed/", meta={SITE_META: site.name})
     resp = XmlResponse(url=f"{BASE}feed/", body=feed.encode("gbk"), request=request,
                        headers={"Content-Type": "application/rss+xml; charset=GBK"})
-    out = list(frontier.from_feed(resp))
+    out = from_feed(frontier, resp)
     assert [r.url for r in out] == ["http://127.0.0.1:9/news/2024/feed-new.html"]
 
 
@@ -146,7 +167,7 @@ def drain(frontier: Frontier, site_name: str) -> list[str]:
 
 def test_every_child_of_a_large_index_is_read_newest_first_without_depth():
     frontier, site = make_frontier(depth_limit=6)
-    first = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", index(40), site.name)))
+    first = from_sitemap(frontier, response(f"{BASE}sitemap.xml", index(40), site.name))
     urls = [r.url for r in first] + drain(frontier, site.name)
     assert sorted(urls) == sorted(f"{BASE}sitemaps/s{i}.xml" for i in range(40))
     assert urls[0] == f"{BASE}sitemaps/s39.xml"
@@ -157,7 +178,7 @@ def test_every_child_of_a_large_index_is_read_newest_first_without_depth():
 def test_the_child_cap_keeps_the_newest_and_counts_the_rest():
     frontier, site = make_frontier()
     frontier.children.cap = 10
-    first = list(frontier.from_sitemap(response(f"{BASE}sitemap.xml", dated_index(30), site.name)))
+    first = from_sitemap(frontier, response(f"{BASE}sitemap.xml", dated_index(30), site.name))
     urls = [r.url for r in first] + drain(frontier, site.name)
     assert len(urls) == 10
     # children with lastmod 2025-01-28 … 2025-01-19 (s27 … s18) are the newest
@@ -175,7 +196,7 @@ def test_since_is_bounded_by_url_dates_and_by_dates_other_sources_gave():
     sitemap = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                f"<url><loc>{BASE}news/old-story-of-may</loc><lastmod>2025-05-02</lastmod></url>"
                "</urlset>")
-    assert list(frontier.from_sitemap(response(f"{BASE}s.xml", sitemap, site.name))) == []
+    assert from_sitemap(frontier, response(f"{BASE}s.xml", sitemap, site.name)) == []
     # the same URL found later by a link is not fetched either
     assert frontier.page_request(f"{BASE}news/old-story-of-may", site, via="link") is None
     assert frontier.stats.get_value("newscrawl/discovery/skipped/before_since") == 3
@@ -232,3 +253,13 @@ def test_a_page_rejected_before_is_left_alone_until_a_source_dates_it_later():
     changed = frontier.page_request(url, site, lastmod=datetime(2025, 2, 1, tzinfo=UTC),
                                     via="sitemap")
     assert changed is not None
+
+
+def test_a_long_sitemap_is_judged_in_slices_that_hand_the_reactor_back() -> None:
+    """50,000 entries cost seconds of reactor time: PAUSE comes between every SLICE."""
+    frontier, site = make_frontier()
+    n = SLICE * 4 + 7
+    out = from_sitemap(frontier, response(f"{BASE}s.xml", urlset(0, n), site.name), pauses=True)
+    pauses = [i for i, r in enumerate(out) if r is PAUSE]
+    assert len(pauses) == n // SLICE
+    assert all(b - a == SLICE + 1 for a, b in zip([-1, *pauses], pauses, strict=False))

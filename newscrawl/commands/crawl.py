@@ -130,8 +130,9 @@ def _check_state(settings: Any) -> None:
 def _state_message(exc: BaseException) -> str:
     if isinstance(exc, StateUnavailable):
         return f"{exc} (state left untouched)"
-    return f"state folder unusable: {getattr(exc, 'strerror', None) or exc} " \
-           f"({getattr(exc, 'filename', '') or ''})"
+    where = getattr(exc, "filename", None)
+    return f"cannot write the state folder{f' {where}' if where else ''}: " \
+           f"{getattr(exc, 'strerror', None) or exc}"
 
 
 def _current_umask() -> int:

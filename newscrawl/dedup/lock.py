@@ -62,7 +62,7 @@ class RunLock:
             raise
         os.ftruncate(fd, 0)
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        record = f"pid={os.getpid()} started={now} epoch={time.time():.0f} " \
+        record = f"pid={os.getpid()} started={now} epoch={time.time():.3f} " \
                  f"ticks={_start_ticks(os.getpid())}\n"
         os.pwrite(fd, record.encode(), 0)
         self._fd = fd

@@ -30,7 +30,8 @@ from newscrawl.export.files import write_atomically
 from newscrawl.export.writer import FeedWriter
 from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.extraction.wordcount import count_words
-from newscrawl.request_meta import KIND_META, SITE_META
+from newscrawl.request_meta import (KIND_META, RETRY_AFTER_TIMES_META, SENT_BACK_META,
+                                     SITE_META)
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,8 @@ TABLES = ("dropped", "field", "status",
 DUPLICATE_DROPS = {"DuplicateArticle": "duplicates", "NearDuplicateArticle": "near_duplicates",
                    "UnchangedArticle": "unchanged"}
 IGNORED_ERRORS = frozenset({"IgnoreRequest"})  # refusals (robots, limits) are not failures
-RETRY_METAS = ("retry_times", "newscrawl_retry_after_times")  # a retried request is not "found"
+# A retried or parked-and-released request is not "found" again.
+RETRY_METAS = ("retry_times", RETRY_AFTER_TIMES_META, SENT_BACK_META)
 
 
 def site_stat(site: str, *parts: str) -> str:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 
-from newscrawl.request_meta import PARK_META
+from newscrawl.request_meta import PARK_META, SENT_BACK_META
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -72,6 +72,7 @@ class ParkingLot:
         """The copy of *request* a downloader middleware returns to have it parked."""
         parked = request.replace(dont_filter=True)  # already through the dupefilter once
         parked.meta[PARK_META] = not_before
+        parked.meta[SENT_BACK_META] = True
         return parked
 
     def slot_key(self, request: Request) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import functools
 import logging
 import multiprocessing
 import os
@@ -150,7 +151,8 @@ class PageExtractor:
         idle = self._queue()
         worker = await idle.get()
         try:
-            future = asyncio.get_running_loop().run_in_executor(worker.executor, func, *args)
+            future = asyncio.get_running_loop().run_in_executor(worker.executor, _task,
+                                                                func, *args)
             result = await asyncio.wait_for(future, self.timeout or None)
         except TimeoutError:
             self._count("timeout")
@@ -184,6 +186,31 @@ class PageExtractor:
     def _count(self, what: str) -> None:
         if self.stats is not None:
             self.stats.inc_value(f"newscrawl/extract/{what}")
+
+
+def _task(func: Callable[..., Any], *args: Any) -> Any:
+    """Run one task in a worker, then hand the heap it freed back to the system: a
+    40,000-link listing parsed once would otherwise keep the worker ~80 MB larger for
+    the rest of the run (glibc keeps freed arenas), and the run's memory is the sum
+    over all its processes."""
+    try:
+        return func(*args)
+    finally:
+        _trim_heap()
+
+
+def _trim_heap() -> None:
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(None).malloc_trim  # glibc; absent elsewhere (musl, macOS)
+    except (OSError, AttributeError):
+        return None
 
 
 def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints,

@@ -20,9 +20,9 @@ from scrapy.http import Response, TextResponse
 
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
 from newscrawl.dedup.records import PageVerdict, utcnow
-from newscrawl.discovery.feeds import fallback_feed_urls, find_feed_links, parse_feed
+from newscrawl.discovery.feeds import FeedEntry, fallback_feed_urls, find_feed_links
 from newscrawl.discovery.links import date_in_url, url_shape
-from newscrawl.discovery.sitemaps import SitemapEntry, parse_sitemap
+from newscrawl.discovery.sitemaps import Sitemap, SitemapEntry
 from newscrawl.discovery.traps import TrapGuard, strip_session_ids
 from newscrawl.discovery.walker import SitemapWalker
 from newscrawl.extensions.ledger import LedgerExtension
@@ -48,6 +48,10 @@ CHILD_SITEMAP_PRIORITY = -10
 SITEMAP_CHAINS = 2  # child sitemaps of one site in flight at once
 FUTURE_SLACK = timedelta(days=1)  # lastmods later than now + this are ignored (clock skew allowed)
 URL_DATE_SLACK = timedelta(days=1)  # a URL's day is local: the UTC instant may be a day later
+# A sitemap may list 50,000 URLs: its entries are judged in slices, and between two the
+# generator yields PAUSE so the spider can hand the reactor back (downloads, timeouts).
+PAUSE = object()
+SLICE = 500
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -225,10 +229,12 @@ class Frontier:
             if request is not None:
                 yield request
 
-    def from_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    def from_sitemap(self, response: Response, doc: Sitemap | None) -> Iterator[Any]:
+        """Requests from a sitemap the spider had parsed off the reactor (None: not usable
+        or not parsed), then the next child sitemap; PAUSE between slices of entries."""
         site = self._site(response)
-        if self._usable(response, "sitemap"):
-            yield from self._sitemap_entries(response, site)
+        if doc is not None:
+            yield from self._sitemap_entries(response, site, doc)
         yield from self.document_done(site.name)
 
     def document_done(self, site_name: str) -> Iterator[scrapy.Request]:
@@ -249,9 +255,7 @@ class Frontier:
             if request is not None:
                 yield request
 
-    def _sitemap_entries(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
-        doc = parse_sitemap(response.body, response.url, timezone=site.timezone,
-                            http_charset=header_charset(response.headers.get(b"Content-Type")))
+    def _sitemap_entries(self, response: Response, site: Site, doc: Sitemap) -> Iterator[Any]:
         if doc.error:
             self.stats.inc_value("newscrawl/discovery/sitemap/invalid")
             logger.info("sitemap %s unusable: %s", response.url, doc.error)
@@ -260,7 +264,9 @@ class Frontier:
             self._queue_children(doc.entries, response.url, site)
             yield from self.next_sitemaps(site.name, SITEMAP_CHAINS - 1)  # +1 by the caller
             return
-        for entry in doc.entries:
+        for n, entry in enumerate(doc.entries):
+            if n and not n % SLICE:
+                yield PAUSE
             if not self.limits.urls_left(site.name):
                 return
             yield from self._candidate(entry.loc, site, entry.news_published or entry.lastmod,
@@ -280,15 +286,17 @@ class Frontier:
                            "(NEWSCRAWL_MAX_CHILD_SITEMAPS)", parent, len(entries),
                            len(entries) - dropped, dropped)
 
-    def from_feed(self, response: Response) -> Iterator[scrapy.Request]:
+    def from_feed(self, response: Response, entries: list[FeedEntry] | None) -> Iterator[Any]:
+        """Requests from a feed the spider had parsed off the reactor (None: not usable or
+        not parsed); PAUSE between slices of entries."""
         site = self._site(response)
-        if self._usable(response, "feed"):
-            for entry in parse_feed(response.body, response.url, timezone=site.timezone,
-                                    http_charset=header_charset(response.headers.get(b"Content-Type"))):
-                # the entry's date doubles as lastmod: a page rejected before is re-judged
-                # when its feed entry is newer than the verdict
-                yield from self._candidate(entry.url, site, entry.published,
-                                           lastmod=entry.published, via="feed")
+        for n, entry in enumerate(entries or ()):
+            if n and not n % SLICE:
+                yield PAUSE
+            # the entry's date doubles as lastmod: a page rejected before is re-judged
+            # when its feed entry is newer than the verdict
+            yield from self._candidate(entry.url, site, entry.published,
+                                       lastmod=entry.published, via="feed")
         yield from self.document_done(site.name)
 
     def from_listing(self, response: TextResponse, fields: Any = None) -> Iterator[scrapy.Request]:
@@ -506,7 +514,14 @@ class Frontier:
     def _budget_drop(self, count: int) -> None:
         self.stats.inc_value("newscrawl/discovery/limited/max_articles", count)
 
-    def _usable(self, response: Response, kind: str) -> bool:
+    def document_options(self, response: Response) -> dict[str, Any]:
+        """Keyword arguments for parsing a site's sitemap or feed: its registry timezone
+        (naive dates) and the HTTP charset."""
+        return {"timezone": self._site(response).timezone,
+                "http_charset": header_charset(response.headers.get(b"Content-Type"))}
+
+    def usable(self, response: Response, kind: str) -> bool:
+        """A 200 sitemap or feed worth parsing (its validators kept for the next run)."""
         if response.status == 304:
             self.stats.inc_value(f"newscrawl/discovery/{kind}/not_modified")
             return False

@@ -9,9 +9,11 @@ in-site links to sections and articles). What to fetch is decided by
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,10 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from newscrawl.dedup.canonical import site_key
+from newscrawl.discovery.feeds import parse_feed
 from newscrawl.discovery.links import says_article
 from newscrawl.discovery.safexml import clean_http_url
+from newscrawl.discovery.sitemaps import parse_sitemap
 from newscrawl.extraction.decode import header_charset
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
@@ -31,7 +35,7 @@ from newscrawl.request_meta import HOME_META, KIND_META, SITE_META
 from newscrawl.scaleout.warc import shared_paths
 from newscrawl.sites import RegistryError, Site, load_registry, site_from_url
 from newscrawl.spiders.extractor import ExtractionCrashed, ExtractionTimeout, PageExtractor
-from newscrawl.spiders.frontier import Frontier, parse_since
+from newscrawl.spiders.frontier import PAUSE, Frontier, parse_since
 from newscrawl.spiders.limits import page_too_complex
 from newscrawl.spiders.replay import FETCHED_AT_META, ArchiveReader, expand_paths, replay_request
 
@@ -191,11 +195,31 @@ class NewsSpider(scrapy.Spider):
         self.frontier.judge.warn_silent_sites([s.name for s in self.sites])
 
     # -- discovery callbacks -------------------------------------------------------------
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self.frontier.from_sitemap(response)
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        doc = await self._parse_document(response, "sitemap", parse_sitemap)
+        async for request in _cooperatively(self.frontier.from_sitemap(response, doc)):
+            yield request
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self.frontier.from_feed(response)
+    async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        entries = await self._parse_document(response, "feed", parse_feed)
+        async for request in _cooperatively(self.frontier.from_feed(response, entries)):
+            yield request
+
+    async def _parse_document(self, response: Response, kind: str, parser: Any) -> Any:
+        """A usable sitemap or feed parsed in the worker pool, under its time budget (a
+        50,000-URL sitemap takes seconds of lxml: never in the reactor); None otherwise."""
+        if not self.frontier.usable(response, kind):
+            return None
+        site = self.by_name[response.meta[SITE_META]]
+        task = partial(parser, **self.frontier.document_options(response))
+        try:
+            return await self.extractor.run(task, response.body, response.url)
+        except (ExtractionTimeout, ExtractionCrashed) as exc:
+            self.crawler.stats.inc_value(f"newscrawl/errors/{kind}/{type(exc).__name__}")
+            logger.warning("%s %s not parsed: %s", kind, response.url, exc)
+            if kind == "sitemap":
+                self.frontier.limits.sitemap_failed(site.name)
+            return None
 
     async def parse_listing(self, response: Response) -> AsyncIterator[Any]:
         """A listing's links are followed; a listing-shaped URL that carries an article
@@ -344,6 +368,15 @@ def parse_flag(name: str, value: str | None) -> bool:
     if text not in ("1", "true", "yes", "0", "false", "no"):
         raise ValueError(f"-a {name}: expected 1 or 0 (true/false), got {value!r}")
     return text in ("1", "true", "yes")
+
+
+async def _cooperatively(requests: Iterator[Any]) -> AsyncIterator[scrapy.Request]:
+    """The frontier's requests, handing the reactor back at each PAUSE it yields."""
+    for request in requests:
+        if request is PAUSE:
+            await asyncio.sleep(0)
+        else:
+            yield request
 
 
 def _header_charset(response: Response) -> str | None:
