@@ -35,10 +35,21 @@ FAST_SETTINGS: dict[str, object] = {
 DUMP_STATS = ("-s", "STATS_DUMP=True")
 FAST = [arg for key, value in FAST_SETTINGS.items() for arg in ("-s", f"{key}={value}")]
 
-# Hypothesis profiles: "ci" runs each property test with its own example count (at most
-# 2000), "dev" with at most 100, for the inner loop. HYPOTHESIS_PROFILE picks one; without
-# it, CI=true means "ci" and anything else "dev". `make test` asks for "ci".
-hypothesis_settings.register_profile("ci", max_examples=2000, deadline=None)
+# `make soak` (NEWSCRAWL_SOAK=1): the kill/stop loops again with more repetitions beside the
+# everyday counts, and the property tests with their full example counts.
+SOAK = os.environ.get("NEWSCRAWL_SOAK") == "1"
+
+
+def soak(everyday: int, longer: int) -> list[int]:
+    """Parametrize values: the everyday count, plus the longer one under ``make soak``."""
+    return [everyday, longer] if SOAK else [everyday]
+
+
+# Hypothesis profiles: "soak" runs each property test with its own example count (at most
+# 2000), "ci" with at most 400, "dev" with at most 100 for the inner loop.
+# HYPOTHESIS_PROFILE picks one; without it, CI=true means "ci" and anything else "dev".
+hypothesis_settings.register_profile("soak", max_examples=2000, deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=400, deadline=None)
 hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                                  or ("ci" if os.environ.get("CI") == "true" else "dev"))
@@ -191,6 +202,12 @@ E2E_FILES = {"test_hostile_sites.py", "test_recipes.py", "test_stop_and_orphans.
              "test_crawl_warc.py", "test_crawl_backfill.py", "test_report.py",
              "test_run_endings.py", "test_state_unavailable.py", "test_state_command.py"}
 
+# Files whose checks compare times or memory with a baseline (a good site's wait under
+# attack, a stop within seconds, a lock takeover after 1 s, linear-time ratios, RSS):
+# `make test` runs them alone after the rest, which runs on two pytest-xdist workers.
+SERIAL_FILES = {"test_hostile_sites.py", "test_faults.py", "test_stop_and_orphans.py",
+                "test_dedup_lock.py", "test_safety_linear.py", "test_bench_smoke.py"}
+
 
 def _starts_processes(source: str, module: Any, depth: int = 2) -> bool:
     """True when *source*, or a function of *module* it calls (two levels deep), starts
@@ -217,6 +234,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     import inspect
 
     for item in items:
+        if item.path.name in SERIAL_FILES:
+            item.add_marker(pytest.mark.serial)
         if item.get_closest_marker("e2e") or item.get_closest_marker("slow"):
             continue
         function = getattr(item, "function", None)

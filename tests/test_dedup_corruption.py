@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import soak
 
 from newscrawl.dedup import ArticleRecord, CorruptState, StateStore, open_state
 from newscrawl.dedup.sqlite_schema import DB_NAME
@@ -153,7 +154,7 @@ def test_deleted_wal_after_kill_is_detected(tmp_path: Path) -> None:
         StateStore.open(state_dir)
 
 
-@pytest.mark.parametrize("kills", [3, pytest.param(10, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("kills", soak(3, 10))
 def test_kill_9_during_commits_leaves_whole_batches(tmp_path: Path, kills: int) -> None:
     state_dir = tmp_path / "state"
     rng = random.Random(11)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import crawl_settings, start_scrapy
+from conftest import crawl_settings, soak, start_scrapy
 
 from newscrawl import exitcodes
 from newscrawl.dedup import canonicalize_url
@@ -258,7 +258,7 @@ def test_live_feeds_and_temporaries_are_left_alone(tmp_path: Path, monkeypatch) 
 
 
 # -- 1. kill -9 at random moments -------------------------------------------------------------
-KILLS = 8  # the default run; 20 under the "slow" marker
+KILLS = 8  # every run; 20 beside it under `make soak`
 
 
 def _wait_for_lines(env: Env, proc: subprocess.Popen, old: set[Path], lines: int,
@@ -273,7 +273,7 @@ def _wait_for_lines(env: Env, proc: subprocess.Popen, old: set[Path], lines: int
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("kills", [KILLS, pytest.param(20, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("kills", soak(KILLS, 20))
 def test_sigkill_loop_loses_and_doubles_nothing(large_net, env: Env, kills: int) -> None:
     """Most kills land while the crawl writes its feed (after a random number of lines,
     plus a random fraction of a second, so between a write and its fsync + state
@@ -379,12 +379,12 @@ def test_sigkill_loop_on_real_pages(real_net, tmp_path: Path, target: str) -> No
 
 
 # -- 2. SIGTERM: graceful stop ----------------------------------------------------------------
-TERMS = 4  # the default run; 10 under the "slow" marker
+TERMS = 4  # every run; 10 beside it under `make soak`
 GRACE = 60  # seconds a graceful stop may take
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("terms", [TERMS, pytest.param(10, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("terms", soak(TERMS, 10))
 def test_sigterm_loop_stops_gracefully(large_net, env: Env, terms: int) -> None:
     """SIGTERM to the whole group (as systemd or Ctrl-C do) at a random moment of the crawl:
     exit 9 (INTERRUPTED; 0 if the run had finished) within 60 s, a finished feed, no .part."""
