@@ -337,7 +337,23 @@ def real_net(tmp_path_factory: pytest.TempPathFactory):
         code, log = clean.run(*REAL, timeout=600)
         assert code == 0, log[-3000:]
         net.clean_keys = audit(clean, set()).keys  # what one uninterrupted run emits
+        net.clean_hashes = feed_hashes(clean)
         yield net
+
+
+def feed_hashes(env: Env) -> dict[str, str]:
+    """Canonical URL -> content hash of every line of the finished feeds."""
+    return {canonicalize_url(row["canonical_url"]): row["content_hash"]
+            for path in sorted(env.feeds.glob("*.jsonl"))
+            for row in (json.loads(raw) for raw in path.read_bytes().splitlines())}
+
+
+def kept_under_another_url(env: Env, missing: set[str], clean_hashes: dict[str, str]) -> set[str]:
+    """Missing keys whose article is in the feeds under its twin's URL: of two pages with
+    one body, the one that arrives first is emitted and the other dropped as its
+    duplicate, and which arrives first is the network's timing, not a loss."""
+    present = set(feed_hashes(env).values())
+    return {key for key in missing if clean_hashes.get(key) in present}
 
 
 def body_duplicates(env: Env) -> int:
@@ -371,9 +387,11 @@ def test_sigkill_loop_on_real_pages(real_net, tmp_path: Path, target: str) -> No
     code, log = env.run(*REAL, timeout=600)
     assert code == 0, log[-3000:]
     result = audit(env, real_net.clean_keys)
+    twins = kept_under_another_url(env, result.missing, real_net.clean_hashes)
+    result.missing -= twins
     doubled = body_duplicates(env)
     print(result.line(f"kill -9 of the {target}, real pages: {REAL_KILLS} kills + a clean run")
-          + f", {doubled} same-body duplicates")
+          + f", {doubled} same-body duplicates, {len(twins)} kept under their twin's URL")
     result.assert_clean()
     assert doubled == 0
 

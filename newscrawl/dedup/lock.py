@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Self
 
 from newscrawl.dedup.errors import AlreadyRunning
+from newscrawl.processes import start_ticks
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class RunLock:
         os.ftruncate(fd, 0)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         record = f"pid={os.getpid()} started={now} epoch={time.time():.3f} " \
-                 f"ticks={_start_ticks(os.getpid())}\n"
+                 f"ticks={start_ticks(os.getpid())}\n"
         os.pwrite(fd, record.encode(), 0)
         self._fd = fd
         logger.debug("run lock taken: %s", self.path)
@@ -94,7 +95,7 @@ class RunLock:
             return False
         if not self.takeover_after or time.time() - epoch <= self.takeover_after:
             return False
-        if not ticks or _start_ticks(pid) != ticks:
+        if not ticks or start_ticks(pid) != ticks:
             return False  # gone, or the pid now names another process
         logger.warning("run lock %s held by pid %d for %.0fs (limit %.0fs): killing it",
                        self.path, pid, time.time() - epoch, self.takeover_after)
@@ -116,15 +117,6 @@ def _try_lock(fd: int) -> bool:
     except BlockingIOError:
         return False
     return True
-
-
-def _start_ticks(pid: int) -> str:
-    """The process's start time in clock ticks since boot ('' without /proc)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[19]  # field 22, counted after "(comm)"
-    except (OSError, IndexError):
-        return ""
 
 
 def _read_holder(fd: int) -> str:

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from newscrawl.processes import pid_alive
+
 logger = logging.getLogger(__name__)
 
 PART_SUFFIX = ".part"  # the hidden feed a run is writing: `.<stamp>.jsonl.part`
@@ -57,7 +59,7 @@ def remove_stale_temporaries(folder: Path) -> None:
         if _foreign_symlink(tmp):
             continue
         pid = tmp.name.removesuffix(TMP_SUFFIX).rpartition(".")[2]
-        if not pid.isdigit() or not _alive(int(pid)):
+        if not pid.isdigit() or not _alive_other(int(pid)):
             logger.info("removing %s, left by an interrupted write", tmp)
             tmp.unlink(missing_ok=True)
 
@@ -72,14 +74,8 @@ def _foreign_symlink(path: Path) -> bool:
     return True
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return pid != os.getpid()
+def _alive_other(pid: int) -> bool:
+    return pid != os.getpid() and pid_alive(pid)
 
 
 def complete_lines(path: Path) -> list[tuple[bytes, dict[str, Any]]]:

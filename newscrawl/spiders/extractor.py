@@ -40,6 +40,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from newscrawl.extraction.hints import SiteHints
+from newscrawl.processes import pid_alive
 
 logger = logging.getLogger(__name__)
 
@@ -66,31 +67,16 @@ def _worker_init(crawl_pid: int) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent or not _alive(crawl_pid):  # died before we were watching
+    if os.getppid() != parent or not pid_alive(crawl_pid):  # died before we were watching
         os._exit(1)
     threading.Thread(target=_watch, args=(crawl_pid,), daemon=True,
                      name="newscrawl-watch-crawl").start()
 
 
 def _watch(crawl_pid: int) -> None:
-    while _alive(crawl_pid):
+    while pid_alive(crawl_pid):
         time.sleep(PARENT_POLL)
     os._exit(1)
-
-
-def _alive(pid: int) -> bool:
-    """True while *pid* runs (a zombie, killed but not yet reaped, counts as dead)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-    except (OSError, IndexError):
-        return True
 
 
 class _Worker:
