@@ -396,3 +396,21 @@ def test_naive_time_not_upgraded_by_a_different_moment() -> None:
         '<meta property="article:published_time" content="2024-08-05T18:12:00Z">'
     )
     assert _extract(head).published == "2024-08-05T20:59:30"
+
+
+def test_a_listing_parse_reads_the_page_type_and_nothing_else() -> None:
+    """links_only answers "does it call itself an article?" without the field cascade
+    (which searched a 40,000-link listing's text for dates for seconds)."""
+    from newscrawl.extraction import extract_article
+
+    page = ('<html><head><meta property="og:type" content="article">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H",'
+            ' "datePublished": "2024-05-01"}</script></head><body>'
+            '<a href="/a">a</a><p>Published 1 May 2024</p></body></html>')
+    fields = extract_article(page, "http://127.0.0.1:9/x", links_only=True)
+    assert fields.og_type == "article" and "NewsArticle" in fields.jsonld_types
+    assert fields.links == ["/a"]
+    assert fields.published is None and fields.title is None and not fields.body
+    full = extract_article(page, "http://127.0.0.1:9/x")
+    assert full.og_type == fields.og_type and full.jsonld_types == fields.jsonld_types
+    assert full.published is not None

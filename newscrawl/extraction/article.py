@@ -19,14 +19,10 @@ from newscrawl.extraction.body.clean import CleanContext
 from newscrawl.extraction.body.main import extract_body
 from newscrawl.extraction.body.treeclean import decode_cloudflare_emails
 from newscrawl.extraction.hints import SiteHints
+from newscrawl.extraction.metadata.cascade import extract_metadata, page_types
 from newscrawl.extraction.page import Page, load_page
 
 logger = logging.getLogger(__name__)
-
-try:  # the metadata cascade is developed in parallel; the body works without it
-    from newscrawl.extraction.metadata.cascade import extract_metadata
-except ImportError:  # pragma: no cover - only while metadata.py is missing
-    extract_metadata = None  # type: ignore[assignment]
 
 # og:title / twitter:title, read from <head> only
 _TITLE_META = {"og:title", "twitter:title"}
@@ -73,8 +69,6 @@ _META_FIELDS = (
 
 
 def _metadata(page: Page, hints: SiteHints) -> Any:
-    if extract_metadata is None:
-        return None
     try:
         return extract_metadata(page.tree, page.url, hints)
     except Exception:
@@ -130,9 +124,10 @@ def extract_article(
     links, feeds, base = page_links(page)
     fields = ArticleFields(encoding=page.encoding, links=links, feed_links=feeds, base_url=base)
     if links_only:
-        meta = _metadata(page, hints)
-        if meta is not None:
-            fields.og_type, fields.jsonld_types = meta.og_type, list(meta.jsonld_types)
+        try:
+            fields.og_type, fields.jsonld_types = page_types(page.tree, page.url)
+        except Exception:
+            logger.warning("page type unreadable on %s", page.url, exc_info=True)
         return fields
     decode_cloudflare_emails(page.tree, page.text)
     meta = _metadata(page, hints)

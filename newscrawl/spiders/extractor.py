@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import functools
+import itertools
 import logging
 import multiprocessing
 import os
@@ -33,6 +34,7 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -98,21 +100,30 @@ class _Worker:
 
 
 class PageExtractor:
-    """Owns the workers for one crawl; ``await extract(...)`` from an async callback."""
+    """Owns the workers for one crawl; ``await extract(...)`` from an async callback.
+
+    Workers are handed out fairly between sites: a freed worker goes to the waiting
+    task whose site holds the fewest workers, then whose site was served longest ago,
+    then the earliest, so a site
+    serving 5 MB sitemaps or 40,000-link listings keeps at most the workers nobody
+    else is waiting for, and another site's homepage waits for one task at most.
+    """
 
     def __init__(self, workers: int, timeout: float = 0.0, stats: Any = None) -> None:
         self.workers = workers
         self.timeout = timeout  # seconds per task; 0: no budget
         self.stats = stats
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle: list[_Worker] | None = None
+        self._waiting: list[tuple[str, asyncio.Future[_Worker]]] = []
+        self._busy: Counter[str] = Counter()  # site -> workers it holds
+        self._served: dict[str, int] = {}  # site -> when it was last handed a worker
+        self._ticket = itertools.count()
         self._all: list[_Worker] = []
         self._context = multiprocessing.get_context("forkserver")
 
-    def _queue(self) -> asyncio.Queue[_Worker]:
+    def _pool(self) -> list[_Worker]:
         if self._idle is None:
-            self._idle = asyncio.Queue()
-            for _ in range(self.workers):
-                self._idle.put_nowait(self._spawn())
+            self._idle = [self._spawn() for _ in range(self.workers)]
         return self._idle
 
     def _spawn(self) -> _Worker:
@@ -126,16 +137,49 @@ class PageExtractor:
             self._all.remove(worker)
         return self._spawn()
 
-    async def run(self, func: Callable[..., Any], *args: Any) -> Any:
-        """``func(*args)`` in a worker within the time budget (inline with 0 workers).
+    async def _acquire(self, site: str) -> _Worker:
+        idle = self._pool()
+        if idle and not self._waiting:
+            self._hand_to(site)
+            return idle.pop(0)  # the longest idle: sequential tasks rotate the workers
+        turn: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
+        self._waiting.append((site, turn))
+        try:
+            return await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():  # handed a worker as it was cancelled
+                self._release(turn.result(), site)
+            raise
+
+    def _release(self, worker: _Worker, site: str) -> None:
+        self._busy[site] -= 1
+        if self._idle is None:  # closed: the worker is gone with the others
+            return
+        self._waiting = [(s, t) for s, t in self._waiting if not t.done()]  # cancelled
+        if not self._waiting:
+            self._pool().append(worker)
+            return
+        index = min(range(len(self._waiting)), key=lambda i: (
+            self._busy[self._waiting[i][0]], self._served.get(self._waiting[i][0], -1), i))
+        next_site, turn = self._waiting.pop(index)
+        self._hand_to(next_site)
+        turn.set_result(worker)
+
+    def _hand_to(self, site: str) -> None:
+        self._busy[site] += 1
+        self._served[site] = next(self._ticket)
+
+    async def run(self, func: Callable[..., Any], *args: Any, site: str = "") -> Any:
+        """``func(*args)`` in a worker within the time budget (inline with 0 workers);
+        *site* is whose task it is (fair hand-out). The wait for a worker is not part of
+        the budget.
 
         Raises :class:`ExtractionTimeout` or :class:`ExtractionCrashed`; either way the
         worker is replaced before the next task.
         """
         if self.workers <= 0:
             return func(*args)
-        idle = self._queue()
-        worker = await idle.get()
+        worker = await self._acquire(site)
         try:
             future = asyncio.get_running_loop().run_in_executor(worker.executor, _task,
                                                                 func, *args)
@@ -149,16 +193,21 @@ class PageExtractor:
             worker = self._replace(worker)
             raise ExtractionCrashed("extraction worker died") from None
         finally:
-            idle.put_nowait(worker)
+            self._release(worker, site)
         return result
 
     async def extract(self, body: bytes, url: str, charset: str | None,
-                      hints: SiteHints, links_only: bool = False) -> SimpleNamespace:
+                      hints: SiteHints, links_only: bool = False,
+                      site: str = "") -> SimpleNamespace:
         """The page's fields (and links); ``links_only`` for a listing that needs no more."""
-        return SimpleNamespace(**await self.run(_extract, body, url, charset, hints, links_only))
+        return SimpleNamespace(**await self.run(_extract, body, url, charset, hints, links_only,
+                                                site=site))
 
     def close(self) -> None:
         """Stop every worker: an idle one exits at once, a busy one is killed."""
+        for _, turn in self._waiting:
+            turn.cancel()
+        self._waiting.clear()
         for worker in self._all:
             worker.executor.shutdown(wait=False, cancel_futures=True)
         deadline = time.monotonic() + CLOSE_GRACE

@@ -213,7 +213,7 @@ class NewsSpider(scrapy.Spider):
         site = self.by_name[response.meta[SITE_META]]
         task = partial(parser, **self.frontier.document_options(response))
         try:
-            return await self.extractor.run(task, response.body, response.url)
+            return await self.extractor.run(task, response.body, response.url, site=site.name)
         except (ExtractionTimeout, ExtractionCrashed) as exc:
             self.crawler.stats.inc_value(f"newscrawl/errors/{kind}/{type(exc).__name__}")
             logger.warning("%s %s not parsed: %s", kind, response.url, exc)
@@ -238,10 +238,11 @@ class NewsSpider(scrapy.Spider):
         charset, hints = _header_charset(response), self.hints[site.name]
         try:
             fields = await self.extractor.extract(response.body, response.url, charset, hints,
-                                                  links_only=True)
+                                                  links_only=True, site=site.name)
             full = None
             if not response.meta.get(HOME_META) and says_article(fields):
-                full = await self.extractor.extract(response.body, response.url, charset, hints)
+                full = await self.extractor.extract(response.body, response.url, charset, hints,
+                                                    site=site.name)
         except (ExtractionTimeout, ExtractionCrashed) as exc:
             self._page_failed(response, type(exc).__name__)
             logger.warning("listing %s not parsed: %s", response.url, exc)
@@ -268,7 +269,7 @@ class NewsSpider(scrapy.Spider):
             try:
                 fields = await self.extractor.extract(response.body, response.url,
                                                       _header_charset(response),
-                                                      self.hints[site.name])
+                                                      self.hints[site.name], site=site.name)
             except (ExtractionTimeout, ExtractionCrashed) as exc:
                 self._page_failed(response, type(exc).__name__)
                 logger.warning("page %s not extracted: %s", response.url, exc)

@@ -26,8 +26,9 @@ from newscrawl.extraction.metadata.authors import (
     find_byline,
     split_names,
 )
-from newscrawl.extraction.metadata.jsonld import person_names, text_value
+from newscrawl.extraction.metadata.jsonld import parse_jsonld, person_names, text_value
 from newscrawl.extraction.metadata.meta_context import MetaContext, build_context
+from newscrawl.extraction.metadata.meta_tags import collect_meta
 from newscrawl.extraction.metadata.titles import (
     MIN_TITLE_CHARS,
     choose_title,
@@ -193,6 +194,12 @@ def extract_metadata(
             if source:
                 result.provenance[name] = source
     return result
+
+
+def page_types(tree: lxml_html.HtmlElement, url: str | None) -> tuple[str | None, list[str]]:
+    """``og:type`` and the JSON-LD ``@type``s alone: all a listing page needs to say whether
+    it is an article (the whole cascade searched a 40,000-link listing for dates ~3 s)."""
+    return collect_meta(tree).first("og:type"), list(parse_jsonld(tree, url).types)
 
 
 def _article_body(ctx: MetaContext) -> str | None:
