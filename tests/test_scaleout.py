@@ -214,7 +214,11 @@ def test_a_stopped_worker_puts_its_requests_back(server: Any, redis_url: str) ->
 def _worker(tmp_path: Path, name: str, registry: Path, redis_url: str) -> subprocess.Popen[str]:
     settings = crawl_settings(tmp_path / name / "out", tmp_path / name / "state",
                               NEWSCRAWL_REDIS_URL=redis_url, NEWSCRAWL_REDIS_IDLE_GRACE=3,
-                              CONCURRENT_REQUESTS_PER_DOMAIN=4)
+                              CONCURRENT_REQUESTS_PER_DOMAIN=4,
+                              # polite pacing: the crawl lasts seconds, not the ~1 s one
+                              # worker alone needs, so a worker started later (a loaded
+                              # machine) still finds work in the shared queue
+                              DOWNLOAD_DELAY=0.3)
     with open(tmp_path / f"{name}.log", "w", encoding="utf-8") as log:
         return start_scrapy("crawl", "news", "-a", f"sites={registry}", settings=settings,
                             stdout=log, stderr=subprocess.STDOUT, text=True)
