@@ -11,11 +11,9 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "tests")]
 
-from hostile import ATTACKS, build, good_wait
+from support.hostile import ATTACKS, build, good_wait
 from test_faults import run_crawl
-
-SETTINGS = ["-s", "NEWSCRAWL_MAX_DISCOVERED_PER_SITE=200", "-s", "NEWSCRAWL_MAX_CHILD_SITEMAPS=3",
-            "-s", "NEWSCRAWL_MAX_RETRY_AFTER=60", "-s", "NEWSCRAWL_SITE_MAX_SECONDS=40"]
+from test_hostile_sites import SETTINGS  # the same budgets as the test
 
 
 def measure(attacks: list[str], tmp: Path) -> str:
