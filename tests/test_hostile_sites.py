@@ -20,8 +20,11 @@ from support.hostile import ATTACKS, GOOD_ARTICLES, LIMITED_ARTICLES, build, goo
 from test_faults import Crawl, run_crawl
 
 MAX_RSS = 400 * 1024 * 1024
+# The rate-limited site's budget leaves room for one Retry-After (30 s) after its first
+# pages even when they go out up to 25 s after its first request (with 40 s, one CI run
+# saw no retry inside the budget at all; the cause of the late first pages is not known).
 SETTINGS = ["-s", "NEWSCRAWL_MAX_DISCOVERED_PER_SITE=200", "-s", "NEWSCRAWL_MAX_SITEMAPS_PER_SITE=3",
-            "-s", "NEWSCRAWL_MAX_RETRY_AFTER=60", "-s", "NEWSCRAWL_SITE_MAX_SECONDS=40"]
+            "-s", "NEWSCRAWL_MAX_RETRY_AFTER=60", "-s", "NEWSCRAWL_SITE_MAX_SECONDS=55"]
 
 
 @pytest.fixture(scope="module")
