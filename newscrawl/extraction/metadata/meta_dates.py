@@ -18,6 +18,7 @@ from typing import Any
 from htmldate import find_date
 
 from newscrawl.extraction.dates import ParsedDate, date_from_url, parse_date, parse_text
+from newscrawl.extraction.metadata.dateline import dateline
 from newscrawl.extraction.metadata.jsonld import text_value
 from newscrawl.extraction.metadata.meta_context import MetaContext
 
@@ -42,10 +43,7 @@ PUBLISHED_META = (
     "sailthru.date",
     "dc.date.issued",
     "dcterms.issued",
-    "dc.date",
-    "dcterms.date",
     "dcterms.created",
-    "date",
     "article.published",
     "cxenseparse:recs:publishtime",
     "originalpublicationdate",
@@ -56,6 +54,8 @@ PUBLISHED_META = (
     "article:published:time",
     "date.published",
 )
+# generic keys (Dublin Core's "date": any event in the life of the page, often its last change)
+GENERIC_META = ("dc.date", "dcterms.date", "date")
 MODIFIED_META = (
     "article:modified_time",
     "og:article:modified_time",
@@ -133,7 +133,12 @@ def published(ctx: MetaContext) -> Result:
         if parsed:
             return parsed.iso(), "selector"
     from_url = date_from_url(ctx.url)
-    value, source = _pick_date(_published_candidates(ctx) or ([(from_url, "url")] if from_url else []))
+    printed = dateline(ctx.tree, ctx.article_root, ctx.hints.timezone, ctx.page.title_tag)
+    found = _published_candidates(ctx, printed)
+    value, source = _pick_date(found or ([(from_url, "url")] if from_url else []))
+    shown = _shown_day(ctx, printed, found, value, source)
+    if shown is not None:
+        value, source = _pick_date([(shown, "dateline")] + [(p, s) for p, s in found if _on_day(p.iso(), shown)])
     if source == "text" and (searched := search_page(ctx)) and not _on_day(value, searched):
         # a date printed near the byline may be a teaser's or a comment's; htmldate weighs
         # every date of the page, so its day overrules ours when they disagree
@@ -145,9 +150,9 @@ def published(ctx: MetaContext) -> Result:
     return value, source
 
 
-def _published_candidates(ctx: MetaContext) -> list[tuple[ParsedDate, str]]:
+def _published_candidates(ctx: MetaContext, printed: ParsedDate | None) -> list[tuple[ParsedDate, str]]:
     """Our own sources in order of trust; htmldate's search only when they have nothing."""
-    found = _date_candidates(ctx, "datePublished", PUBLISHED_META, "datepublished")
+    found = _date_candidates(ctx, "datePublished", PUBLISHED_META + GENERIC_META, "datepublished")
     if not found:
         created = parse_date(text_value((ctx.ld.article or {}).get("dateCreated")), ctx.hints.timezone)
         found = [(created, "jsonld")] if created else []
@@ -157,9 +162,71 @@ def _published_candidates(ctx: MetaContext) -> list[tuple[ParsedDate, str]]:
         found += [(p, "title") for p in map(parse_text, filter(None, titles)) if p]
     if not found:
         found += [(p, "text") for p in ctx.text_dates()]
+    if not found and printed is not None:
+        found.append((printed, "dateline"))
     if not found:
         found += [(p, "htmldate") for p in [search_page(ctx)] if p]
     return found
+
+
+def _shown_day(ctx: MetaContext, printed: ParsedDate | None, found: list[tuple[ParsedDate, str]],
+               value: str | None, source: str | None) -> ParsedDate | None:
+    """The date the page shows its readers, when it should replace the chosen one.
+
+    It replaces an article ``<time>`` (several of them are often comments' or teasers')
+    and a generic ``date`` meta (Dublin Core's "a date in the life of the resource",
+    often the last change) outright. It replaces a published date of the structured
+    data only when another source states the shown day too, so a stray date beside
+    the headline cannot overrule the CMS alone.
+    """
+    if source == "meta" and _only_generic(ctx):
+        times = [p for p, s in found if s == "time"]
+        shown = printed or (times[0] if times else None)
+        return shown if shown is not None and _names_other_day(shown, value) else None
+    if printed is None or not _names_other_day(printed, value):
+        return None
+    if source == "time":
+        return printed
+    if source in _STRUCTURED and any(_on_day(p.iso(), printed) for p in _witnesses(printed, found)):
+        return printed
+    return None
+
+
+def _witnesses(printed: ParsedDate, found: list[tuple[ParsedDate, str]]) -> list[ParsedDate]:
+    """Other sources that could confirm the dateline: the structured ones, and the
+    article's ``<time>`` elements other than the dateline itself (the same element read
+    twice confirms nothing)."""
+    return [p for p, s in found if s in _STRUCTURED or (s == "time" and p != printed)]
+
+
+_STRUCTURED = frozenset({"jsonld", "meta", "microdata"})
+
+
+def _only_generic(ctx: MetaContext) -> bool:
+    """Whether the page's only structured published date is a generic ``date`` meta."""
+    return not _date_candidates(ctx, "datePublished", PUBLISHED_META, "datepublished")
+
+
+def _names_other_day(shown: ParsedDate, value: str | None) -> bool:
+    """Whether ``shown`` names another day than the answer ``value``, also when read in
+    another zone or with day and month swapped (03/05 in a page of the other order)."""
+    if parse_date(value) is None or _on_day(value, shown):
+        return False
+    swapped = _swapped(shown)
+    return swapped is None or not _on_day(value, swapped)
+
+
+def _swapped(day: ParsedDate) -> ParsedDate | None:
+    """The same numbers read the other way round (03/05 as 5 March), when that is a date."""
+    value = day.value
+    if value.day > 12 or value.day == value.month:
+        return None
+    return ParsedDate(value.replace(month=value.day, day=value.month), day.has_time)
+
+
+def _on_printed_day(printed: ParsedDate, found: list[tuple[ParsedDate, str]]) -> list[tuple[ParsedDate, str]]:
+    """The dateline first, then the candidates stating its day (they may add time and offset)."""
+    return [(printed, "dateline")] + [(p, s) for p, s in found if _on_day(p.iso(), printed)]
 
 
 def _on_day(value: str | None, day: ParsedDate) -> bool:
