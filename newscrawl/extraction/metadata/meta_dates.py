@@ -1,18 +1,26 @@
 """The date cascade: published and modified from their most trusted sources.
 
-JSON-LD first, then meta tags, microdata, the article's ``<time>``, a date in
-the title, dated byline elements, htmldate's search of the whole page and
-finally the URL. A less trusted source may still *upgrade* the chosen value
-when it states the same day (and time) with an offset, because users need a
-comparable instant, not a bare local time. htmldate only answers when our own
-sources found nothing: it is slower and only knows the day, but it reads many
-more page layouts (dates in free text, comment-free copyright lines excluded).
+JSON-LD first, then meta tags (the generic Dublin Core ``date`` keys last),
+microdata, the article's ``<time>``, a date in the title, dated byline elements,
+the dateline beside the headline (:mod:`.dateline`), htmldate's search of the
+whole page and finally the URL. A less trusted source may still *upgrade* the
+chosen value when it states the same day (and time) with an offset, because
+users need a comparable instant, not a bare local time.
+
+The dateline is the day the page shows its readers, so it may also *overrule*:
+an article ``<time>`` (often a comment's), a generic ``date`` meta (often the
+last change), and a structured published date when another source of the page
+confirms the shown day. htmldate only answers when our own sources found
+nothing, or checks a byline-element date that the dateline does not confirm: it
+is slower and only knows the day, but it reads many more page layouts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from htmldate import find_date
@@ -125,6 +133,9 @@ def _date_candidates(
     return found
 
 
+Dateline = Callable[[], ParsedDate | None]  # computed on first call, then remembered
+
+
 def published(ctx: MetaContext) -> Result:
     """When the article first appeared (selector, structured data, page, search, URL)."""
     selected = ctx.selected_text("published")
@@ -133,16 +144,19 @@ def published(ctx: MetaContext) -> Result:
         if parsed:
             return parsed.iso(), "selector"
     from_url = date_from_url(ctx.url)
-    printed = dateline(ctx.tree, ctx.article_root, ctx.hints.timezone, ctx.page.title_tag)
+    printed: Dateline = cache(
+        lambda: dateline(ctx.tree, ctx.article_root, ctx.hints.timezone, ctx.page.title_tag)
+    )
     found = _published_candidates(ctx, printed)
     value, source = _pick_date(found or ([(from_url, "url")] if from_url else []))
-    shown = _shown_day(ctx, printed, found, value, source)
-    if shown is not None:
-        value, source = _pick_date([(shown, "dateline")] + [(p, s) for p, s in found if _on_day(p.iso(), shown)])
-    if source == "text" and (searched := search_page(ctx)) and not _on_day(value, searched):
-        # a date printed near the byline may be a teaser's or a comment's; htmldate weighs
-        # every date of the page, so its day overrules ours when they disagree
-        value, source = searched.iso(), "htmldate"
+    if (shown := _shown_day(ctx, printed, found, value, source)) is not None:
+        value, source = _pick_date(_on_shown_day(shown, found))
+    if source == "text" and not _on_day(value, printed()):
+        # a date printed in a byline element may be a teaser's or a comment's; unless the
+        # dateline beside the headline confirms it, htmldate, which weighs every date of
+        # the page, overrules it when they disagree
+        if (searched := search_page(ctx)) and not _on_day(value, searched):
+            value, source = searched.iso(), "htmldate"
     if from_url and source != "url" and not _on_day(value, from_url):
         # a full date in the path is stamped when the story is filed; a source naming
         # another day describes something else (a re-publication, a template default)
@@ -150,7 +164,7 @@ def published(ctx: MetaContext) -> Result:
     return value, source
 
 
-def _published_candidates(ctx: MetaContext, printed: ParsedDate | None) -> list[tuple[ParsedDate, str]]:
+def _published_candidates(ctx: MetaContext, printed: Dateline) -> list[tuple[ParsedDate, str]]:
     """Our own sources in order of trust; htmldate's search only when they have nothing."""
     found = _date_candidates(ctx, "datePublished", PUBLISHED_META + GENERIC_META, "datepublished")
     if not found:
@@ -162,14 +176,14 @@ def _published_candidates(ctx: MetaContext, printed: ParsedDate | None) -> list[
         found += [(p, "title") for p in map(parse_text, filter(None, titles)) if p]
     if not found:
         found += [(p, "text") for p in ctx.text_dates()]
-    if not found and printed is not None:
-        found.append((printed, "dateline"))
+    if not found and (shown := printed()) is not None:
+        found.append((shown, "dateline"))
     if not found:
         found += [(p, "htmldate") for p in [search_page(ctx)] if p]
     return found
 
 
-def _shown_day(ctx: MetaContext, printed: ParsedDate | None, found: list[tuple[ParsedDate, str]],
+def _shown_day(ctx: MetaContext, printed: Dateline, found: list[tuple[ParsedDate, str]],
                value: str | None, source: str | None) -> ParsedDate | None:
     """The date the page shows its readers, when it should replace the chosen one.
 
@@ -177,19 +191,25 @@ def _shown_day(ctx: MetaContext, printed: ParsedDate | None, found: list[tuple[P
     and a generic ``date`` meta (Dublin Core's "a date in the life of the resource",
     often the last change) outright. It replaces a published date of the structured
     data only when another source states the shown day too, so a stray date beside
-    the headline cannot overrule the CMS alone.
+    the headline cannot overrule the CMS alone (when all sources agree, the dateline
+    is not even looked for).
     """
     if source == "meta" and _only_generic(ctx):
         times = [p for p, s in found if s == "time"]
-        shown = printed or (times[0] if times else None)
+        shown = printed() or (times[0] if times else None)
         return shown if shown is not None and _names_other_day(shown, value) else None
-    if printed is None or not _names_other_day(printed, value):
+    if source not in _OVERRULED or (source != "time" and _all_on_one_day(found)):
         return None
-    if source == "time":
-        return printed
-    if source in _STRUCTURED and any(_on_day(p.iso(), printed) for p in _witnesses(printed, found)):
-        return printed
+    shown = printed()
+    if shown is None or not _names_other_day(shown, value):
+        return None
+    if source == "time" or any(_on_day(p.iso(), shown) for p in _witnesses(shown, found)):
+        return shown
     return None
+
+
+def _all_on_one_day(found: list[tuple[ParsedDate, str]]) -> bool:
+    return len({p.value.date() for p, _ in found}) <= 1
 
 
 def _witnesses(printed: ParsedDate, found: list[tuple[ParsedDate, str]]) -> list[ParsedDate]:
@@ -200,6 +220,7 @@ def _witnesses(printed: ParsedDate, found: list[tuple[ParsedDate, str]]) -> list
 
 
 _STRUCTURED = frozenset({"jsonld", "meta", "microdata"})
+_OVERRULED = _STRUCTURED | {"time"}
 
 
 def _only_generic(ctx: MetaContext) -> bool:
@@ -224,16 +245,16 @@ def _swapped(day: ParsedDate) -> ParsedDate | None:
     return ParsedDate(value.replace(month=value.day, day=value.month), day.has_time)
 
 
-def _on_printed_day(printed: ParsedDate, found: list[tuple[ParsedDate, str]]) -> list[tuple[ParsedDate, str]]:
+def _on_shown_day(shown: ParsedDate, found: list[tuple[ParsedDate, str]]) -> list[tuple[ParsedDate, str]]:
     """The dateline first, then the candidates stating its day (they may add time and offset)."""
-    return [(printed, "dateline")] + [(p, s) for p, s in found if _on_day(p.iso(), printed)]
+    return [(shown, "dateline")] + [(p, s) for p, s in found if _on_day(p.iso(), shown)]
 
 
-def _on_day(value: str | None, day: ParsedDate) -> bool:
+def _on_day(value: str | None, day: ParsedDate | None) -> bool:
     """Whether an ISO answer can name ``day``: the same date, or an instant that some
     UTC offset puts on it."""
     parsed = parse_date(value)
-    if parsed is None:
+    if parsed is None or day is None:
         return False
     if not (parsed.aware and parsed.has_time):
         return parsed.value.date() == day.value.date()
