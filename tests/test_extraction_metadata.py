@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.extraction.metadata import cascade as metadata_module
+from newscrawl.extraction.metadata import meta_dates
 from newscrawl.extraction.metadata.cascade import Metadata, extract_metadata
 from newscrawl.extraction.metadata.jsonld import load_block, parse_jsonld
 from newscrawl.extraction.metadata.titles import choose_title, site_labels, strip_site_name
@@ -231,9 +232,78 @@ def test_url_date_is_the_last_resort() -> None:
 
 
 def test_page_search_answers_when_no_source_states_the_date() -> None:
-    body = "<div><h1>Vereinsfest</h1><p>Eingestellt am 14.03.2021 von der Redaktion.</p><p>Text.</p></div>"
+    lead = "Der Verein feierte mit vielen Gaesten und Musik bis in die Nacht. " * 4
+    body = f"<div><h1>Vereinsfest im Dorf</h1><p>{lead}</p><p>Eingestellt am 14.03.2021 von der Redaktion.</p></div>"
     result = _extract("<title>Vereinsfest</title>", body)
     assert result.published == "2021-03-14" and result.provenance["published"] == "htmldate"
+
+
+HEADLINE = "<h1>Council approves the new budget</h1>"
+
+
+def test_dateline_answers_before_the_page_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(meta_dates, "search_page", _no_search)
+    result = _extract("<title>T</title>", HEADLINE + "<p>13 Oct 2020 18:29</p><p>Text.</p>")
+    assert result.published == "2020-10-13T18:29:00" and result.provenance["published"] == "dateline"
+
+
+def test_dateline_overrules_the_article_times_of_comments() -> None:
+    body = ("<article>" + HEADLINE + "<p>von Marianne, am 20.09.2020</p><p>Text.</p>"
+            "<ol><li><time datetime='2020-09-23T18:19:06+02:00'>23.09.20</time> Lecker!</li></ol></article>")
+    result = _extract("", body)
+    assert result.published == "2020-09-20" and result.provenance["published"] == "dateline"
+
+
+def test_dateline_overrules_a_generic_date_meta() -> None:
+    result = _extract('<meta name="date" content="2020-02-12">', HEADLINE + "<div>05.02.2020 - Redaktion</div>")
+    assert result.published == "2020-02-05" and result.provenance["published"] == "dateline"
+
+
+def test_article_time_overrules_a_generic_date_meta_without_dateline() -> None:
+    lead = "The council met for hours and argued about every line of the plan. " * 5
+    body = f"<article>{HEADLINE}<p>{lead}</p><time datetime='2022-01-25T08:00:00+01:00'>25.01.2022</time></article>"
+    result = _extract('<meta name="dcterms.date" content="2022-01-21T09:43+01:00">', body)
+    assert result.published == "2022-01-25T08:00:00+01:00" and result.provenance["published"] == "dateline"
+
+
+def test_specific_meta_key_outranks_the_generic_date_meta() -> None:
+    head = '<meta name="date" content="2020-02-12"><meta property="og:pubdate" content="2020-02-05T10:00:00Z">'
+    assert _extract(head, "<p>x</p>").published == "2020-02-05T10:00:00+00:00"
+
+
+def test_confirmed_dateline_overrules_the_structured_date_with_the_confirming_time() -> None:
+    head = ('<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2022-01-04T07:29:00Z"}</script>'
+            '<meta property="article:published_time" content="2022-01-06T08:29:34+01:00">')
+    result = _extract(head, HEADLINE + "<div>06.01.2022</div>")
+    assert result.published == "2022-01-06T08:29:34+01:00" and result.provenance["published"] == "meta"
+
+
+def test_unconfirmed_dateline_leaves_the_structured_date() -> None:
+    head = '<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2022-01-04T07:29:00Z"}</script>'
+    result = _extract(head, HEADLINE + "<div>06.01.2022</div>")
+    assert result.published == "2022-01-04T07:29:00+00:00" and result.provenance["published"] == "jsonld"
+
+
+def test_dateline_naming_the_same_day_with_month_first_keeps_the_meta() -> None:
+    result = _extract('<meta name="date" content="2021-11-01">', HEADLINE + "<div>11/01/2021</div>")
+    assert result.published == "2021-11-01" and result.provenance["published"] == "meta"
+
+
+def test_dateline_naming_the_same_moment_in_local_time_keeps_the_meta() -> None:
+    head = '<meta name="date" content="2023-11-09T04:15:00Z">'
+    result = _extract(head, HEADLINE + "<div>Nov 8, 2023 11:15 PM</div>")
+    assert result.published == "2023-11-09T04:15:00+00:00" and result.provenance["published"] == "meta"
+
+
+def test_byline_date_confirmed_by_the_dateline_needs_no_page_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(meta_dates, "search_page", _no_search)
+    body = HEADLINE + "<div class='byline'>By Ann Lee, 3 May 2024</div><p>Text.</p>"
+    result = _extract("", body)
+    assert result.published == "2024-05-03" and result.provenance["published"] == "text"
+
+
+def _no_search(ctx: object) -> None:
+    raise AssertionError("htmldate searched a page whose own sources agree")
 
 
 def test_full_url_date_overrules_a_source_naming_another_day() -> None:
