@@ -41,7 +41,6 @@ OUR_MIDDLEWARES = {
     "newscrawl.middlewares.robots.StrictRobotsTxtMiddleware": 100,
     "newscrawl.middlewares.budget.SiteBudgetMiddleware": 120,
     "newscrawl.middlewares.retry_after.RetryAfterMiddleware": 560,
-    "newscrawl.middlewares.charset.CharsetFixMiddleware": 584,
     "newscrawl.middlewares.content.ContentTypeFilterMiddleware": 585,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newscrawl.middlewares.limits.BoundedHttpCompressionMiddleware": 590,
