@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scrapy.http import HtmlResponse, Request, XmlResponse
+from scrapy.http import HtmlResponse, Request, Response, XmlResponse
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
@@ -206,6 +206,26 @@ def test_since_is_bounded_by_url_dates_and_by_dates_other_sources_gave():
     # the same URL found later by a link is not fetched either
     assert frontier.page_request(f"{BASE}news/old-story-of-may", site, via="link") is None
     assert frontier.stats.get_value("newscrawl/discovery/skipped/before_since") == 3
+
+
+def test_listing_links_come_from_the_worker_parse_not_the_response():
+    """The reactor never decodes a listing: a bare Response (no .text, no .selector)
+    with the worker's fields gives the same requests, <base href> and feed links too."""
+    html = (f'<html><head><base href="{BASE}news/"><link rel="alternate" '
+            f'type="application/rss+xml" href="{BASE}rss.xml"></head><body>'
+            '<a href="2025/a-long-story-slug-here">x</a><a href="/2025/other-story-slug">y</a>'
+            "</body></html>")
+    frontier, site = make_frontier()
+    fields = extract_article(html.encode(), f"{BASE}section/", links_only=True)
+
+    def bare(url: str, **meta: object) -> Response:
+        return Response(url, body=b"", request=Request(url, meta={"newscrawl_site": site.name,
+                                                                   **meta}))
+    out = list(frontier.from_listing(bare(f"{BASE}section/"), fields))
+    assert {r.url for r in out} == {f"{BASE}news/2025/a-long-story-slug-here",
+                                    f"{BASE}2025/other-story-slug"}
+    home = list(frontier.from_listing(bare(site.url, newscrawl_home=True), fields))
+    assert [r.url for r in home if r.meta["newscrawl_kind"] == "feed"] == [f"{BASE}rss.xml"]
 
 
 def test_link_found_pages_wait_for_the_sites_dated_sources():
