@@ -209,3 +209,13 @@ def test_a_page_longer_than_the_detector_sample_is_detected_at_any_alignment(
         data = html.encode(encoding)
         assert len(data) > DETECT_SAMPLE_BYTES
         assert decode_html(data).text == html
+
+
+def test_utf8_with_a_few_stray_cp1252_bytes_is_utf8() -> None:
+    """A UTF-8 template with a widget pasted in Latin-1 (seen on a real page): both old
+    cascades read the whole page as a legacy charset, mojibake in every UTF-8 letter."""
+    html = titled(FRENCH + " Zürich, Köln, Grüße " * 5)
+    data = html.encode() + "<p>Küchenblogs</p>".encode("cp1252")
+    decoded = decode_html(data, http_charset="utf-8")
+    assert decoded.text == html + "<p>Küchenblogs</p>" and decoded.encoding == "utf-8"
+

@@ -10,7 +10,8 @@ Order of trust:
 1. a byte-order mark;
 2. valid UTF-8 with non-ASCII bytes: legacy text is almost never valid UTF-8
    by chance, and ``iso-8859-1`` or ``gbk`` labels on UTF-8 pages are the most
-   common mislabel;
+   common mislabel; UTF-8 with a few stray legacy bytes is UTF-8 too (the
+   stray bytes read as cp1252);
 3. the HTTP charset, then the ``<meta>`` (or ``<?xml?>``) one, if the bytes
    decode strictly with it;
 4. statistical detection (charset-normalizer), ties going to the charsets
@@ -55,13 +56,18 @@ _NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "puny
 _CUT_CHAR = 4  # a character cut at the end lies within its longest encoding's length
 # how codecs report a character cut at the end (UTF-8/16, UTF-16/32, the CJK codecs)
 _CUT_REASONS = ("unexpected end of data", "truncated data", "incomplete multibyte sequence")
+# A UTF-8 page may carry a few stray legacy bytes (a widget or footer pasted in cp1252):
+# at most this share of its non-ASCII bytes. Legacy text is far above it: a cp1252 letter
+# or a Cyrillic byte pair is never valid UTF-8, a GBK or Shift_JIS pair seldom.
+MAX_STRAY_SHARE = 0.05
+_ASCII = bytes(range(128))
 # 7-bit charsets whose bytes look like ASCII: only the label tells them apart
 _SEVEN_BIT = ("iso2022", "hz")
 
 
 @dataclass(frozen=True)
 class Decoded:
-    """Decoded text plus the charset actually used (reported on the item)."""
+    """Decoded text plus the charset actually used (``ArticleFields.encoding``)."""
 
     text: str
     encoding: str
@@ -71,26 +77,27 @@ def normalise_charset(label: str | None) -> str | None:
     """The Python codec browsers would use for a declared label; None if unknown."""
     if not label:
         return None
-    return _charset(resolve_encoding(label.strip().strip("\"'")), label)
+    return _charset(resolve_encoding(label.strip().strip("\"'")))
 
 
 def header_charset(content_type: str | bytes | None) -> str | None:
     """The codec a Content-Type header's ``charset=`` names (None: none or unknown)."""
     if isinstance(content_type, bytes):
         content_type = content_type.decode("latin-1")
-    return _charset(http_content_type_encoding(content_type), content_type)
+    return _charset(http_content_type_encoding(content_type))
 
 
 def meta_charset(data: bytes) -> str | None:
     """The codec the page's ``<meta>`` or ``<?xml?>`` declaration names, if any."""
-    return _charset(html_body_declared_encoding(data), "<meta>")
+    return _charset(html_body_declared_encoding(data))
 
 
-def _charset(name: str | None, written: object) -> str | None:
-    """``name`` when it is a text charset w3lib resolved; None otherwise."""
-    if name is None or name in _NOT_CHARSETS or not codecs.lookup(name)._is_text_encoding:
-        if written and name is not None:
-            logger.debug("charset %r is no text charset; ignored", written)
+def _charset(name: str | None) -> str | None:
+    """``name`` (a codec w3lib resolved) when it is a text charset; None otherwise."""
+    if name is None:
+        return None
+    if name in _NOT_CHARSETS or not codecs.lookup(name)._is_text_encoding:
+        logger.debug("charset %r is no text charset; ignored", name)
         return None
     return name
 
@@ -147,6 +154,25 @@ def _fallback(data: bytes, candidates: list[str]) -> Decoded:
     return best
 
 
+def _mostly_utf8(data: bytes) -> str | None:
+    """The text of a UTF-8 page with a few stray cp1252 bytes, or None if it is not one."""
+    non_ascii = len(data.translate(None, _ASCII))
+    stray = data.decode("utf-8", "replace").count("\ufffd") - data.count("\ufffd".encode())
+    if stray > non_ascii * MAX_STRAY_SHARE:
+        return None
+    return data.decode("utf-8", "newscrawl_stray_cp1252")
+
+
+def _stray_cp1252(exc: UnicodeError) -> tuple[str, int]:
+    """A byte UTF-8 rejects, read as cp1252 (as Latin-1 where cp1252 leaves a hole)."""
+    assert isinstance(exc, UnicodeDecodeError)
+    stray = exc.object[exc.start:exc.end]
+    return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in stray), exc.end
+
+
+codecs.register_error("newscrawl_stray_cp1252", _stray_cp1252)
+
+
 def _with_bom(data: bytes) -> Decoded | None:
     """A byte-order mark decides, whatever the labels say (browsers agree)."""
     encoding, bom = read_bom(data)
@@ -183,6 +209,9 @@ def decode_html(data: bytes | str, http_charset: str | None = None) -> Decoded:
     utf8 = decode_strict(data, "utf-8")
     if utf8 is not None:
         return Decoded(utf8, "utf-8") if not utf8.isascii() else _ascii(data, utf8, declared)
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return Decoded(mixed, "utf-8")
     for enc in declared:
         text = decode_strict(data, enc)
         if text is not None:
