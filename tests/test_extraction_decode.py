@@ -219,3 +219,11 @@ def test_utf8_with_a_few_stray_cp1252_bytes_is_utf8() -> None:
     decoded = decode_html(data, http_charset="utf-8")
     assert decoded.text == html + "<p>Küchenblogs</p>" and decoded.encoding == "utf-8"
 
+
+
+def test_a_big_page_whose_first_non_ascii_byte_is_past_the_sample_is_detected() -> None:
+    """The detector is shown the part of the page with non-ASCII bytes: the first 256 KiB
+    of a big page may be ASCII markup only, and on them it answered "utf-8"."""
+    html = titled("News", "<script>var x = 1;</script>\n" * (DETECT_SAMPLE_BYTES // 20))
+    html = html.replace("</body>", f"<p>{FRENCH} – “{SAMPLES['cp1252']}” ©</p></body>")
+    assert decode_html(html.encode("cp1252"), http_charset="utf-8").text == html

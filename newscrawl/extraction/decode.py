@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -61,6 +62,7 @@ _CUT_REASONS = ("unexpected end of data", "truncated data", "incomplete multibyt
 # or a Cyrillic byte pair is never valid UTF-8, a GBK or Shift_JIS pair seldom.
 MAX_STRAY_SHARE = 0.05
 _ASCII = bytes(range(128))
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 # 7-bit charsets whose bytes look like ASCII: only the label tells them apart
 _SEVEN_BIT = ("iso2022", "hz")
 
@@ -129,11 +131,15 @@ def detect(data: bytes) -> str | None:
 
 
 def _sample(data: bytes) -> bytes:
-    """The detector's bytes: at most DETECT_SAMPLE_BYTES, ending after a byte below 0x30
-    (space, newline, ``<``, ``>``...), which no multi-byte character of the web's charsets
-    contains: charset-normalizer rejects a charset whose last character is cut, so a
-    sample ending mid-character lost every big GBK or Shift_JIS page half the time."""
-    head = data[:DETECT_SAMPLE_BYTES]
+    """The detector's bytes: at most DETECT_SAMPLE_BYTES from just before the first
+    non-ASCII byte (a big page may have none in its first 256 KiB: the detector then
+    said "utf-8"), ending after a byte below 0x30 (space, newline, ``<``, ``>``...),
+    which no multi-byte character of the web's charsets contains: charset-normalizer
+    rejects a charset whose last character is cut, so a sample ending mid-character
+    lost every big GBK or Shift_JIS page half the time."""
+    first = _NON_ASCII.search(data)
+    start = max(0, first.start() - SAMPLE_END_SCAN) if first else 0  # all ASCII before it
+    head = data[start:start + DETECT_SAMPLE_BYTES]
     for end in range(len(head), max(len(head) - SAMPLE_END_SCAN, 0), -1):
         if head[end - 1] < 0x30:
             return head[:end]
