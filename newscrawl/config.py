@@ -88,7 +88,6 @@ SETTINGS: dict[str, Spec] = {
     "NEWSCRAWL_TARGET_RESOLVE_HOSTS": ("bool", None),
     "NEWSCRAWL_TARGET_FILTER_ENABLED": ("bool", None),
     "NEWSCRAWL_RETRY_AFTER_ENABLED": ("bool", None),
-    "NEWSCRAWL_CHARSET_FIX_ENABLED": ("bool", None),
     "NEWSCRAWL_SKIP_NON_HTML": ("bool", None),
     "NEWSCRAWL_SUMMARY_ENABLED": ("bool", None),
     "NEWSCRAWL_REPORT_ENABLED": ("bool", None),

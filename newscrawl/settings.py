@@ -59,7 +59,6 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.budget.SiteBudgetMiddleware": 120,  # NEWSCRAWL_MAX_PAGES_PER_SITE
     "newscrawl.middlewares.first_contact.FirstContactMiddleware": 340,  # short timeout until a site answered once
     "newscrawl.middlewares.retry_after.RetryAfterMiddleware": 560,  # 429/503 before RetryMiddleware
-    "newscrawl.middlewares.charset.CharsetFixMiddleware": 584,  # header charset contradicted by bytes
     "newscrawl.middlewares.content.ContentTypeFilterMiddleware": 585,  # non-HTML pages skipped
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newscrawl.middlewares.limits.BoundedHttpCompressionMiddleware": 590,  # decompressed-size cap
@@ -156,7 +155,6 @@ REMOTE_CONTROL_ENABLED = False  # Scrapy's remote-control HTTP server stays off
 
 NEWSCRAWL_TARGET_FILTER_ENABLED = True  # False: allow LAN/loopback/metadata targets (tests only)
 NEWSCRAWL_RETRY_AFTER_ENABLED = True  # honour Retry-After on 429/503
-NEWSCRAWL_CHARSET_FIX_ENABLED = True  # re-decode pages whose header charset the bytes contradict
 NEWSCRAWL_SKIP_NON_HTML = True  # skip PDFs, images, ... before they are downloaded in full
 NEWSCRAWL_SUMMARY_ENABLED = True  # per-site run summary in the log and X.stats.json beside the feed
 NEWSCRAWL_REPORT_ENABLED = True  # static HTML report X.report.html beside the feed

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from scrapy.http import HtmlResponse, Request, XmlResponse
+from scrapy.http import HtmlResponse, Request, Response, XmlResponse
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from newscrawl.discovery.feeds import parse_feed
 from newscrawl.discovery.links import DEFAULT_THRESHOLDS
 from newscrawl.discovery.sitemaps import parse_sitemap
+from newscrawl.extraction import extract_article
 from newscrawl.request_meta import SITE_META
 from newscrawl.sites import site_from_url
 from newscrawl.spiders.frontier import (
@@ -62,6 +63,11 @@ def _parsed(frontier: Frontier, resp, kind: str, parser) -> object:
     return parser(resp.body, resp.url, **frontier.document_options(resp))
 
 
+def listing_fields(resp) -> object:
+    """What the spider hands the frontier for a listing: the worker's links-only parse."""
+    return extract_article(resp.body, resp.url, links_only=True)
+
+
 def from_sitemap(frontier: Frontier, resp, pauses: bool = False) -> list:
     out = list(frontier.from_sitemap(resp, _parsed(frontier, resp, "sitemap", parse_sitemap)))
     return out if pauses else [r for r in out if r is not PAUSE]
@@ -111,7 +117,7 @@ def test_links_beyond_the_depth_limit_are_not_marked_requested():
     frontier, site = make_frontier(depth_limit=3)
     html = f'<html><body><a href="{BASE}news/2025/story-1.html">x</a></body></html>'
     deep = response(f"{BASE}section/?page=9", html, site.name, HtmlResponse, depth=3)
-    assert list(frontier.from_listing(deep)) == []
+    assert list(frontier.from_listing(deep, listing_fields(deep))) == []
     assert frontier.stats.get_value("newscrawl/discovery/skipped/depth_limit") == 1
     # the same URL from a sitemap is still fetched
     out = from_sitemap(frontier, response(f"{BASE}sitemaps/s0.xml", urlset(1, 1), site.name))
@@ -202,13 +208,33 @@ def test_since_is_bounded_by_url_dates_and_by_dates_other_sources_gave():
     assert frontier.stats.get_value("newscrawl/discovery/skipped/before_since") == 3
 
 
+def test_listing_links_come_from_the_worker_parse_not_the_response():
+    """The reactor never decodes a listing: a bare Response (no .text, no .selector)
+    with the worker's fields gives the same requests, <base href> and feed links too."""
+    html = (f'<html><head><base href="{BASE}news/"><link rel="alternate" '
+            f'type="application/rss+xml" href="{BASE}rss.xml"></head><body>'
+            '<a href="2025/a-long-story-slug-here">x</a><a href="/2025/other-story-slug">y</a>'
+            "</body></html>")
+    frontier, site = make_frontier()
+    fields = extract_article(html.encode(), f"{BASE}section/", links_only=True)
+
+    def bare(url: str, **meta: object) -> Response:
+        return Response(url, body=b"", request=Request(url, meta={"newscrawl_site": site.name,
+                                                                   **meta}))
+    out = list(frontier.from_listing(bare(f"{BASE}section/"), fields))
+    assert {r.url for r in out} == {f"{BASE}news/2025/a-long-story-slug-here",
+                                    f"{BASE}2025/other-story-slug"}
+    home = list(frontier.from_listing(bare(site.url, newscrawl_home=True), fields))
+    assert [r.url for r in home if r.meta["newscrawl_kind"] == "feed"] == [f"{BASE}rss.xml"]
+
+
 def test_link_found_pages_wait_for_the_sites_dated_sources():
     frontier, site = make_frontier()
     frontier.gate.home_read.discard(site.name)
     feed = frontier.document(f"{BASE}feed/", site, "feed")
     html = f'<html><body><a href="{BASE}news/a-long-story-slug-here">x</a></body></html>'
     home = response(site.url, html, site.name, HtmlResponse, newscrawl_home=True)
-    out = list(frontier.from_listing(home))
+    out = list(frontier.from_listing(home, listing_fields(home)))
     assert [r for r in out if r.meta["newscrawl_kind"] == "page"] == []  # held: feed unread
     assert feed is not None
     # the homepage announced no feed: the fallback feeds and guessed sitemaps are dated too

@@ -41,7 +41,6 @@ OUR_MIDDLEWARES = {
     "newscrawl.middlewares.robots.StrictRobotsTxtMiddleware": 100,
     "newscrawl.middlewares.budget.SiteBudgetMiddleware": 120,
     "newscrawl.middlewares.retry_after.RetryAfterMiddleware": 560,
-    "newscrawl.middlewares.charset.CharsetFixMiddleware": 584,
     "newscrawl.middlewares.content.ContentTypeFilterMiddleware": 585,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newscrawl.middlewares.limits.BoundedHttpCompressionMiddleware": 590,
@@ -575,6 +574,14 @@ def test_no_item_contains_replacement_characters(faults: tuple[FaultServer, Craw
     broken = [i["url"] for i in crawl.items if "\ufffd" in json.dumps(i, ensure_ascii=False)]
     print(f"items: {len(crawl.items)}, with U+FFFD: {len(broken)}")
     assert crawl.items and not broken
+    # the pages whose HTTP charset the bytes contradict, by the codec they were read in
+    fixed = {k.rsplit("/", 1)[1]: v for k, v in crawl.stats.items()
+             if k.startswith("newscrawl/charset/fixed/")}
+    print(f"charset fixed: {fixed}")
+    assert fixed.get("cp1256", 0) >= 3  # ar 1, ar 4, ur 1: utf-8 header
+    assert fixed.get("gb18030", 0) >= 1 and fixed.get("cp932", 0) >= 1
+    assert fixed.get("cp1252", 0) >= 1 and fixed.get("utf-8", 0) >= 2  # latin-1 / cp1252 headers
+    assert crawl.stats.get("newscrawl/charset/fixed") == sum(fixed.values())
 
 
 def test_nothing_reaches_disallowed_paths_or_failed_robots_hosts(

@@ -1,4 +1,4 @@
-"""Non-HTML skipping, charset repair, page budget and size-limit counting."""
+"""Non-HTML skipping, page budget and size-limit counting (charsets: test_extraction_decode)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ import gzip
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import Response
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from newscrawl.middlewares.budget import SiteBudgetMiddleware
-from newscrawl.middlewares.charset import CharsetFixMiddleware, better_encoding, detect
 from newscrawl.middlewares.content import (
     STAT_NON_HTML,
     ContentTypeFilterMiddleware,
@@ -62,65 +61,6 @@ def test_sitemaps_feeds_and_errors_pass() -> None:
     assert mw.process_response(Request(xml.url, meta={"newscrawl_kind": "sitemap"}), xml) is xml
     err = Response("http://h/x", status=404, headers={"Content-Type": "application/json"})
     assert mw.process_response(Request(err.url), err) is err
-
-
-ARABIC = "خبر عاجل: افتتاح مكتبة جديدة في المدينة"
-URDU = "شہر ميں نئي لائبريري کا افتتاح"
-CHINESE = "本市新图书馆今日开放"
-JAPANESE = "新しい図書館が開館しました"
-FRENCH = "Café société: élections à Montréal «enfin»"
-
-
-def page(title: str, encoding: str, meta: str = "") -> bytes:
-    body = f"<html><head>{meta}<title>{title}</title></head><body><p>{title} {title}</p></body></html>"
-    return body.encode(encoding)
-
-
-@pytest.mark.parametrize("title, encoding, header, meta", [
-    (ARABIC, "cp1256", "utf-8", ""),  # header lies
-    (URDU, "cp1256", "utf-8", ""),
-    (ARABIC, "cp1256", None, ""),  # nothing declared
-    (CHINESE, "gbk", "utf-8", ""),
-    (CHINESE, "gb2312", None, ""),
-    (CHINESE, "gb18030", "gb2312", ""),  # declared subset, superset bytes
-    (JAPANESE, "shift_jis", "utf-8", ""),
-    (JAPANESE, "shift_jis", None, ""),
-    (FRENCH, "cp1252", "utf-8", ""),
-    (FRENCH, "cp1252", None, ""),
-    (FRENCH, "utf-8", "iso-8859-1", ""),  # header says latin-1, bytes are UTF-8
-    (ARABIC, "cp1256", "utf-8", '<meta charset="windows-1256">'),  # meta tells the truth
-    (FRENCH, "utf-8-sig", "windows-1252", ""),  # BOM wins
-])
-def test_charset_repair_gives_the_exact_title(title: str, encoding: str, header: str | None,
-                                              meta: str) -> None:
-    crawler = get_crawler()
-    mw = build_from_crawler(CharsetFixMiddleware, crawler)
-    ctype = "text/html" + (f"; charset={header}" if header else "")
-    response = HtmlResponse("http://h/a", body=page(title, encoding, meta),
-                            headers={"Content-Type": ctype})
-    fixed = mw.process_response(Request(response.url), response)
-    assert "\ufffd" not in fixed.text
-    assert f"<title>{title}</title>" in fixed.text
-
-
-def test_correct_declarations_are_left_alone() -> None:
-    assert better_encoding(page(FRENCH, "utf-8"), "utf-8", "utf-8") is None
-    assert better_encoding(page(ARABIC, "cp1256"), "windows-1256", "cp1256") is None
-    assert better_encoding(b"<html>ascii only</html>", "utf-8", "utf-8") is None
-
-
-def test_truncated_multibyte_tail_is_trimmed() -> None:
-    crawler = get_crawler()
-    mw = build_from_crawler(CharsetFixMiddleware, crawler)
-    body = page(CHINESE, "utf-8")[:-3] + "图".encode()[:2]
-    response = HtmlResponse("http://h/a", body=body, headers={"Content-Type": "text/html; charset=utf-8"})
-    fixed = mw.process_response(Request(response.url), response)
-    assert "\ufffd" not in fixed.text
-
-
-def test_detect_prefers_common_web_encodings() -> None:
-    assert detect(page(FRENCH, "cp1252")) == "cp1252"
-    assert detect(page(CHINESE, "gbk")) == "gb18030"
 
 
 def budget(max_pages: int):

@@ -10,7 +10,6 @@ parsers get the same limits and the same repairs.
 
 from __future__ import annotations
 
-import codecs
 import logging
 import re
 import zlib
@@ -18,7 +17,9 @@ from functools import lru_cache
 from html.entities import html5
 from urllib.parse import urljoin, urlsplit
 
-from newscrawl.extraction.decode import decode_html, normalise_charset
+from w3lib.encoding import read_bom
+
+from newscrawl.extraction.decode import decode_html
 
 logger = logging.getLogger(__name__)
 
@@ -33,16 +34,9 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]")
 # ";" of path parameters, whitespace and controls it strips) is in it.
 _PLAIN_ABSOLUTE = re.compile(r"https?://[^/?#;\x00-\x20\x7f][^;\x00-\x20\x7f]*")
 _HOSTNAME = re.compile(r"^(?:[\w-]+\.)*[\w-]+\.?$|^[0-9a-f:.]+$")
-_XML_DECL_ENCODING = re.compile(
-    rb"""<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
-         (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-         (codecs.BOM_UTF16_BE, "utf-16-be"))
 # XML 1.0 appendix F: a document without BOM still starts with "<?" or "<".
 _WIDE_STARTS = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
                 (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
-# 7-bit charsets whose bytes look like ASCII: only the label tells them apart.
-_SEVEN_BIT = ("iso2022", "hz", "utf_7")
 # A reference XML knows without a DTD; any other "&" is repaired.
 _XML_REF = rb"(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});"
 _BARE_AMP = re.compile(rb"&(?!" + _XML_REF + rb")(?:(#X[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)?")
@@ -103,44 +97,32 @@ def prepare(body: bytes, max_bytes: int = DEFAULT_MAX_BYTES,
 
 
 def to_utf8(data: bytes, http_charset: str | None = None) -> bytes:
-    """The document as UTF-8, read in the charset it is in, as pages are.
-
-    Order of trust: a BOM (or a UTF-16/32 first ``<``), valid UTF-8, then the
-    HTTP charset and the XML declaration if the bytes decode cleanly with
-    them, then the page decoder's detection. lxml is then told "utf-8", so a
-    declaration naming another charset no longer matters.
+    """The document as UTF-8, read in the charset it is in, by the one cascade pages
+    use (:func:`~newscrawl.extraction.decode.decode_html`: a BOM, valid UTF-8, the HTTP
+    charset and the XML declaration if the bytes fit, then detection). Only UTF-16/32
+    without a BOM is told here, by its first ``<`` (XML 1.0 appendix F). lxml is then
+    told "utf-8", so a declaration naming another charset no longer matters.
     """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom):].decode(codec, "replace").encode("utf-8")
+    wide = _wide_codec(data)
+    if wide is not None:
+        return data.decode(wide, "replace").encode("utf-8")
+    text = decode_html(data, http_charset).text
+    if data.isascii() and text.isascii():  # nothing to convert (ISO-2022 is ASCII too)
+        return data
+    return text.encode("utf-8", "replace")
+
+
+def _wide_codec(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 told by the NULs around the first character, without a BOM."""
+    if read_bom(data)[0] is not None:
+        return None  # the cascade reads the BOM
     for start, codec in _WIDE_STARTS:
         if data.startswith(start):
-            return data.decode(codec, "replace").encode("utf-8")
+            return codec
     if b"\x00" in data[:4]:  # wide text that starts with whitespace: NULs give the order
         wide = "utf-32" if data[1:3] == b"\x00\x00" else "utf-16"
-        order = "-be" if data[:1] == b"\x00" else "-le"
-        return data.decode(wide + order, "replace").encode("utf-8")
-    match = _XML_DECL_ENCODING.match(data.lstrip()[:300])
-    labels = [c for c in (normalise_charset(http_charset),
-                          normalise_charset(match.group(1).decode("ascii")) if match else None) if c]
-    seven_bit = any(c.startswith(_SEVEN_BIT) for c in labels)
-    if data.isascii() and not seven_bit:
-        return data
-    if not seven_bit and _decoded(data, "utf-8") is not None:
-        return data
-    for codec in labels:
-        text = _decoded(data, codec)
-        if text is not None:
-            return text.encode("utf-8")
-    return decode_html(data, labels[0] if labels else None).text.encode("utf-8", "replace")
-
-
-def _decoded(data: bytes, codec: str) -> str | None:
-    """The text when every byte is valid in ``codec``: checking is decoding, so once."""
-    try:
-        return data.decode(codec)
-    except (UnicodeDecodeError, LookupError):
-        return None
+        return wide + ("-be" if data[:1] == b"\x00" else "-le")
+    return None
 
 
 def repair_references(data: bytes) -> bytes:

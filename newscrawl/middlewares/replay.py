@@ -3,8 +3,8 @@
 First in the chain (slot 50): a response returned from ``process_request`` skips
 the download and every later ``process_request`` (robots.txt, the target filter's
 DNS look-ups, first-contact timeouts), while every ``process_response`` still runs,
-so decompression, charset repair and the non-HTML filter treat a stored response
-as they treat a fetched one. A request that carries no stored response (a link
+so decompression and the non-HTML filter treat a stored response as they treat
+a fetched one. A request that carries no stored response (a link
 followed from a replayed page, say) is refused and counted: a replay never
 touches the network.
 """

@@ -16,11 +16,11 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
 from newscrawl.dedup.records import PageVerdict, utcnow
-from newscrawl.discovery.feeds import FeedEntry, fallback_feed_urls, find_feed_links
+from newscrawl.discovery.feeds import FeedEntry, fallback_feed_urls
 from newscrawl.discovery.links import date_in_url, url_shape
 from newscrawl.discovery.sitemaps import Sitemap, SitemapEntry
 from newscrawl.discovery.traps import TrapGuard, strip_session_ids
@@ -299,35 +299,30 @@ class Frontier:
                                        lastmod=entry.published, via="feed")
         yield from self.document_done(site.name)
 
-    def from_listing(self, response: TextResponse, fields: Any = None) -> Iterator[scrapy.Request]:
-        """A listing's in-site links (from the worker parse's ``fields`` when given, else
-        read here) become page and listing requests."""
-        links = feed_links = None
-        if fields is not None:
-            base = fields.base_url or response.url
-            links = [u for u in (_join(base, h) for h in fields.links) if u]
-            feed_links = fields.feed_links
+    def from_listing(self, response: Response, fields: Any | None) -> Iterator[scrapy.Request]:
+        """A listing's in-site links, from the worker parse's ``fields`` (None: the
+        listing was not a 200, so not parsed), become page and listing requests."""
         site = self._site(response)
         home = bool(response.meta.get(HOME_META))
-        if response.status != 200:
+        if response.status != 200 or fields is None:
             self.stats.inc_value(f"newscrawl/discovery/listing/status_{response.status}")
             if home:  # a site without a homepage may still have a sitemap where sites keep it
                 yield from self._guessed_sitemaps(site)
         else:
             if home:
-                yield from self._from_home(response, site, feed_links)
-            yield from self._links(response, site, links)
+                yield from self._from_home(response, site, fields.feed_links)
+            base = fields.base_url or response.url
+            yield from self._links(response, site, [u for u in (_join(base, h)
+                                                                for h in fields.links) if u])
         if home:
             self.gate.home_read.add(site.name)
             yield from self._release_links(site.name)
 
-    def _from_home(self, response: TextResponse, site: Site,
-                   feed_links: list[str] | None) -> Iterator[scrapy.Request]:
+    def _from_home(self, response: Response, site: Site,
+                   feed_links: list[str]) -> Iterator[scrapy.Request]:
         """Feed autodiscovery, and guessed sitemaps when neither robots.txt nor the
         registry named one (by now the robots middleware has read robots.txt)."""
         if not site.feeds:
-            if feed_links is None:
-                feed_links = find_feed_links(response.text, response.url)
             for url in feed_links or fallback_feed_urls(response.url):
                 request = self.document(url, site, "feed") if self._same_site(url, site) else None
                 if request is not None:
@@ -350,17 +345,15 @@ class Frontier:
         yield from self._guessed_sitemaps(self.sites[site_name])
         yield from self._release_links(site_name)
 
-    def _links(self, response: TextResponse, site: Site,
-               links: list[str] | None) -> Iterator[scrapy.Request]:
+    def _links(self, response: Response, site: Site,
+               links: list[str]) -> Iterator[scrapy.Request]:
         if self.options.depth_limit and response.meta.get("depth", 0) >= self.options.depth_limit:
             # DepthMiddleware would drop these requests after page_request() had
             # marked them requested, hiding them from the sitemaps that list them too
             self.stats.inc_value("newscrawl/discovery/skipped/depth_limit")
             self._limited(site.name, "depth")
             return
-        if links is None:
-            links = [u for u in (_join(response.url, h.strip()) for h in self._hrefs(response)) if u]
-        elif self.options.max_links and len(links) > self.options.max_links:
+        if self.options.max_links and len(links) > self.options.max_links:
             self.stats.inc_value("newscrawl/discovery/budget/links_per_page")
             links = links[:self.options.max_links]
         for url in links:
@@ -435,20 +428,6 @@ class Frontier:
         return sorted({canonicalize_url(u) for u in urls})
 
     # -- helpers ------------------------------------------------------------------------
-    def _hrefs(self, response: TextResponse) -> Iterator[str]:
-        """The page's ``<a href>`` values, at most ``max_links`` of them.
-
-        Straight from the lxml tree: parsel's ``a::attr(href)`` built one Selector per
-        link (1.5 s of reactor time for a 40,000-link homepage).
-        """
-        for count, anchor in enumerate(response.selector.root.iter("a")):
-            if self.options.max_links and count >= self.options.max_links:
-                self.stats.inc_value("newscrawl/discovery/budget/links_per_page")
-                return
-            href = anchor.get("href")
-            if href:
-                yield href
-
     def _candidate(self, url: str, site: Site, date: datetime | None, *,
                    lastmod: datetime | None, via: str) -> Iterator[scrapy.Request]:
         if date is not None:  # remembered: the same URL found by a link is bounded too

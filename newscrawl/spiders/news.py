@@ -41,6 +41,7 @@ from newscrawl.spiders.replay import FETCHED_AT_META, ArchiveReader, expand_path
 
 logger = logging.getLogger(__name__)
 
+STAT_CHARSET_FIXED = "newscrawl/charset/fixed"
 REPLAY_SETTINGS = {"NEWSCRAWL_REPLAY": True, "ROBOTSTXT_OBEY": False,
                    "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0,
                    "NEWSCRAWL_TARGET_RESOLVE_HOSTS": False}
@@ -231,7 +232,7 @@ class NewsSpider(scrapy.Spider):
             self._page_failed(response, reason)  # bounded before any parse
             return
         if response.status != 200:
-            for request in self.frontier.from_listing(response):
+            for request in self.frontier.from_listing(response, None):
                 yield request
             return
         site = self.by_name[response.meta[SITE_META]]
@@ -239,6 +240,7 @@ class NewsSpider(scrapy.Spider):
         try:
             fields = await self.extractor.extract(response.body, response.url, charset, hints,
                                                   links_only=True, site=site.name)
+            self._count_charset(charset, fields)
             full = None
             if not response.meta.get(HOME_META) and says_article(fields):
                 full = await self.extractor.extract(response.body, response.url, charset, hints,
@@ -267,9 +269,10 @@ class NewsSpider(scrapy.Spider):
             self._page_failed(response, reason)
         else:
             try:
-                fields = await self.extractor.extract(response.body, response.url,
-                                                      _header_charset(response),
+                charset = _header_charset(response)
+                fields = await self.extractor.extract(response.body, response.url, charset,
                                                       self.hints[site.name], site=site.name)
+                self._count_charset(charset, fields)
             except (ExtractionTimeout, ExtractionCrashed) as exc:
                 self._page_failed(response, type(exc).__name__)
                 logger.warning("page %s not extracted: %s", response.url, exc)
@@ -304,6 +307,13 @@ class NewsSpider(scrapy.Spider):
             or datetime.now(UTC).isoformat(timespec="seconds"),
             aliases=aliases, lastmod=self.frontier.lastmod_for(aliases),
         )
+
+    def _count_charset(self, header: str | None, fields: Any) -> None:
+        """The worker decoded the page in another charset than its Content-Type named:
+        the bytes contradicted the header (README: faults, "wrong or missing charset")."""
+        if header is not None and fields.encoding != header:
+            self.crawler.stats.inc_value(STAT_CHARSET_FIXED)
+            self.crawler.stats.inc_value(f"{STAT_CHARSET_FIXED}/{fields.encoding}")
 
     def _page_failed(self, response: Response, reason: str) -> None:
         """A fetched page that could not be extracted counts as a failed page of its site."""
