@@ -11,19 +11,10 @@ from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_
 from newscrawl.dedup.errors import AlreadyRunning, CorruptState, StateUnavailable
 from newscrawl.dedup.fingerprint import content_hash, normalise_body, shingles, story_id
 from newscrawl.dedup.lock import RunLock
+from newscrawl.dedup.neardup import Match, NearDuplicateIndex
 from newscrawl.dedup.records import ArticleRecord, HealthRecord, Validators
 from newscrawl.dedup.signature import Signature
 from newscrawl.dedup.sqlite_store import StateStore
-
-
-def __getattr__(name: str) -> object:
-    """``NearDuplicateIndex`` and ``Match`` load on first use: datasketch pulls in scipy."""
-    if name in ("NearDuplicateIndex", "Match"):
-        from newscrawl.dedup import neardup
-
-        return getattr(neardup, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 __all__ = [
     "AlreadyRunning", "ArticleRecord", "CorruptState", "HealthRecord", "Match",
