@@ -34,6 +34,7 @@ from newscrawl.export.writer import feed_line
 from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.extraction.wordcount import count_words
 from newscrawl.items import export_fields
+from newscrawl.schema_check import compile_schema
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ class ValidatePipeline:
         schema = json.loads(resources.files("newscrawl").joinpath(
             "schema/article.schema.json").read_text(encoding="utf-8"))
         self.validator = Draft202012Validator(schema)
+        self.valid = compile_schema(schema)  # the fast yes; jsonschema says why not
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ValidatePipeline:
@@ -115,6 +117,8 @@ class ValidatePipeline:
         if self.since and _before(adapter.get("published"), self.since):
             raise TooOld(f"published {adapter['published']} before since: {adapter['url']}")
         public = {k: adapter.get(k) for k in export_fields()}
+        if self.valid(public):
+            return item
         errors = sorted(self.validator.iter_errors(public), key=lambda e: list(e.path))
         if errors:
             first = errors[0]
