@@ -190,6 +190,7 @@ class DeduplicatePipeline:
             raise DuplicateArticle(f"emitted by an earlier run as {twin.canonical_url}: {key}")
         self._near(adapter, known)
         self.ledger.accept(key, digest, adapter["story_id"])
+        adapter["prepared"] = None  # its last reader: the item waits for its feed without it
         return item
 
     def _near(self, adapter: ItemAdapter, known: Any) -> None:

@@ -82,3 +82,4 @@ def test_worker_returns_the_cleaned_body_and_its_facts() -> None:
 def test_listing_parse_prepares_nothing() -> None:
     fields = _extract(PAGE, "http://127.0.0.1:8001/news/", None, SiteHints(), links_only=True)
     assert fields["prepared"] is None
+
