@@ -7,6 +7,7 @@ A plain dataclass of JSON-serialisable fields, handled through itemadapter.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 SCHEMA_VERSION = "1.0"
 INTERNAL = {"internal": True}
@@ -40,6 +41,8 @@ class Article:
     # Internal: used by the dedup pipeline and the state, never exported.
     aliases: list[str] = field(default_factory=list, metadata=INTERNAL)  # URLs that led here
     lastmod: str | None = field(default=None, metadata=INTERNAL)  # sitemap/feed date of the URL
+    # the body's word count, hash and signature, computed with it in the extraction worker
+    prepared: Any = field(default=None, metadata=INTERNAL)  # newscrawl.dedup.prepared.PreparedBody
 
 
 def export_fields() -> list[str]:

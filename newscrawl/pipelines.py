@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-import unicodedata
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -20,6 +18,7 @@ from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.exceptions import NotConfigured
 
+from newscrawl.cleaning import FIELD_CHARS, LIST_CAPS, clean_field, sanitised
 from newscrawl.dedup.fingerprint import content_hash, story_id
 from newscrawl.exceptions import (
     ArticleLimitReached,
@@ -31,58 +30,21 @@ from newscrawl.exceptions import (
     UnchangedArticle,
     UnencodableArticle,
 )
-from newscrawl.export.writer import feed_line, sanitised
+from newscrawl.export.writer import feed_line
 from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.extraction.wordcount import count_words
 from newscrawl.items import export_fields
+from newscrawl.schema_check import compile_schema
 
 logger = logging.getLogger(__name__)
 
-def clean_text(text: str | None) -> str | None:
-    """NFC, no control characters, trimmed lines, paragraphs separated by one blank line."""
-    if not text:
-        return None
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = _drop_controls(text)
-    paragraphs = [re.sub(r"[ \t\u00a0]+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
-    paragraphs = ["\n".join(line.strip() for line in p.split("\n") if line.strip())
-                  for p in paragraphs]
-    return "\n\n".join(p for p in paragraphs if p) or None
-
-
-def _drop_controls(text: str) -> str:
-    """Remove control/format characters except newline, tab, ZWNJ and ZWJ.
-
-    Categories are looked up once per distinct character, not per character:
-    this runs on every body in the reactor process.
-    """
-    bad = {ch for ch in set(text)
-           if unicodedata.category(ch)[0] == "C" and ch not in "\n\t\u200c\u200d"}
-    return text.translate(dict.fromkeys(map(ord, bad))) if bad else text
-
-
-def clean_line(text: str | None) -> str | None:
-    cleaned = clean_text(text)
-    return re.sub(r"\s+", " ", cleaned).strip() if cleaned else None
-
-
-# Field caps (characters; list lengths): a 1 MB <title> or 10,000 JSON-LD authors
-# are a hostile or broken page, not data; cut, counted under newscrawl/clean/capped/<field>.
-FIELD_CHARS = {"title": 500, "description": 2000, "section": 200, "site_name": 200,
-               "language": 35, "body": 500_000}
-LIST_CAPS = {"authors": (20, 200), "tags": (50, 100)}  # field -> (max entries, max chars each)
-
-
-def cap_text(text: str | None, limit: int) -> tuple[str | None, bool]:
-    """*text* cut to at most *limit* characters (at a space when one is near), and whether it was."""
-    if text is None or len(text) <= limit:
-        return text, False
-    cut = text.rfind(" ", int(limit * 0.8), limit)
-    return text[:cut if cut > 0 else limit].rstrip(), True
-
-
 class CleanPipeline:
-    """Normalise text fields, cap their sizes, derive word_count and content_hash."""
+    """Normalise text fields, cap their sizes, derive word_count and content_hash.
+
+    An item from the spider carries its body already cleaned by the extraction
+    worker, with its facts (``prepared``, :mod:`newscrawl.dedup.prepared`): the
+    body is then taken as it is, and its facts are used.
+    """
 
     def __init__(self, stats: Any = None) -> None:
         self.stats = stats
@@ -92,29 +54,40 @@ class CleanPipeline:
         return cls(crawler.stats)
 
     def _capped(self, name: str, text: str | None, limit: int) -> str | None:
-        # cut before cleaning too, so the cleaning itself stays bounded
-        text, cut = cap_text(text, limit * 4)
-        text, cut_again = cap_text(clean_text(text) if name == "body" else clean_line(text), limit)
-        if (cut or cut_again) and self.stats is not None:
-            self.stats.inc_value(f"newscrawl/clean/capped/{name}")
+        text, cut = clean_field(text, limit, paragraphs=name == "body")
+        if cut:
+            self._count_capped(name)
         return text
+
+    def _count_capped(self, name: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(f"newscrawl/clean/capped/{name}")
 
     def _capped_list(self, name: str, values: Any) -> list[str]:
         entries, chars = LIST_CAPS[name]
         values = list(values or [])
-        if len(values) > entries and self.stats is not None:
-            self.stats.inc_value(f"newscrawl/clean/capped/{name}")
+        if len(values) > entries:
+            self._count_capped(name)
         return _unique(self._capped(name, v, chars) for v in values[:entries * 4])[:entries]
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
+        prepared = adapter.get("prepared")
         for name in adapter.field_names():  # every string, nested too: no lone surrogate
-            adapter[name] = sanitised(adapter.get(name))
+            if name != "prepared":
+                adapter[name] = sanitised(adapter.get(name))
         for name, limit in FIELD_CHARS.items():
-            adapter[name] = self._capped(name, adapter.get(name), limit)
+            if name != "body" or prepared is None:
+                adapter[name] = self._capped(name, adapter.get(name), limit)
         for name in LIST_CAPS:
             adapter[name] = self._capped_list(name, adapter.get(name))
         adapter["canonical_url"] = adapter.get("canonical_url") or adapter["url"]
+        if prepared is not None:
+            if prepared.capped:
+                self._count_capped("body")
+            adapter["word_count"], adapter["content_hash"] = \
+                prepared.word_count, prepared.content_hash
+            return item
         adapter["word_count"] = count_words(adapter.get("body") or "")
         adapter["content_hash"] = content_hash(adapter["body"]) if adapter.get("body") else None
         return item
@@ -129,6 +102,7 @@ class ValidatePipeline:
         schema = json.loads(resources.files("newscrawl").joinpath(
             "schema/article.schema.json").read_text(encoding="utf-8"))
         self.validator = Draft202012Validator(schema)
+        self.valid = compile_schema(schema)  # the fast yes; jsonschema says why not
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ValidatePipeline:
@@ -143,6 +117,8 @@ class ValidatePipeline:
         if self.since and _before(adapter.get("published"), self.since):
             raise TooOld(f"published {adapter['published']} before since: {adapter['url']}")
         public = {k: adapter.get(k) for k in export_fields()}
+        if self.valid(public):
+            return item
         errors = sorted(self.validator.iter_errors(public), key=lambda e: list(e.path))
         if errors:
             first = errors[0]
@@ -214,11 +190,14 @@ class DeduplicatePipeline:
             raise DuplicateArticle(f"emitted by an earlier run as {twin.canonical_url}: {key}")
         self._near(adapter, known)
         self.ledger.accept(key, digest, adapter["story_id"])
+        adapter["prepared"] = None  # its last reader: the item waits for its feed without it
         return item
 
     def _near(self, adapter: ItemAdapter, known: Any) -> None:
         key = adapter["canonical_url"]
-        first = self.ledger.near_duplicate_of(key, adapter["body"])
+        prepared = adapter.get("prepared")
+        first = self.ledger.near_duplicate_of(
+            key, adapter["body"], prepared.signature if prepared is not None else None)
         if first is None or first == key:
             adapter["story_id"] = (known.story_id if known is not None and known.story_id
                                    else story_id(key))

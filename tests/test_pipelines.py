@@ -10,7 +10,9 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from newscrawl.dedup import ArticleRecord, StateStore, content_hash, story_id
+from newscrawl.dedup.fingerprint import shingles
 from newscrawl.dedup.ledger import Ledger
+from newscrawl.dedup.prepared import prepare_body
 from newscrawl.exceptions import (
     ArticleLimitReached,
     DuplicateArticle,
@@ -111,6 +113,21 @@ def test_near_duplicate_is_marked_with_the_first_copy(tmp_path: Path) -> None:
     item = pipe.process_item(article(B, COPY))
     assert (item.duplicate_of, item.story_id) == (A, story_id(A))
     assert pipe.crawler.stats.get_value("newscrawl/dedup/near") == 1
+
+
+def prepared_article(url: str, body: str = BODY) -> Article:
+    """An item as the spider builds it: body cleaned and facts computed in the worker."""
+    cleaned, facts = prepare_body(body)
+    return article(url, cleaned, prepared=facts)
+
+
+def test_worker_prepared_copies_link_and_leave_no_facts_behind(tmp_path: Path) -> None:
+    pipe = dedup(tmp_path)
+    first = pipe.process_item(prepared_article(A))
+    item = pipe.process_item(prepared_article(B, COPY))
+    assert (item.duplicate_of, item.story_id) == (A, story_id(A))
+    assert first.prepared is None and item.prepared is None  # the feed waits without them
+    assert pipe.ledger.signatures[B].size == len(shingles(COPY))
 
 
 def test_near_duplicate_is_dropped_when_configured(tmp_path: Path) -> None:

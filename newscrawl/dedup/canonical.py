@@ -16,6 +16,7 @@ our own explicit list: courlan's tracker regex also strips ``cid``,
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import re
@@ -58,7 +59,24 @@ def canonicalize_url(url: str) -> str:
     Trailing slash rule: a non-root path never ends with ``/`` (``/a/b/`` and
     ``/a/b`` are one key; servers redirect one to the other).  Non-default
     ports are kept: sites on one host may differ only by port.
+
+    The last ``MEMO_SIZE`` URLs (up to ``MEMO_MAX_CHARS`` long) are remembered: the
+    frontier, the ledger and the state each ask for the same page's key, about a
+    dozen calls per article in the reactor process.
     """
+    return _canonical_memo(url) if len(url) <= MEMO_MAX_CHARS else _canonical(url)
+
+
+MEMO_SIZE = 4096
+MEMO_MAX_CHARS = 2048
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _canonical_memo(url: str) -> str:
+    return _canonical(url)
+
+
+def _canonical(url: str) -> str:
     raw = _unwrap_amp_cache(safe_url_string(url.strip()))
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()

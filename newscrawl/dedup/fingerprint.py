@@ -38,12 +38,14 @@ def normalise_body(text: str) -> str:
     """NFKC, casefold, punctuation and symbols removed, whitespace collapsed.
 
     Punctuation becomes a space rather than nothing, so "end.Start" stays two
-    words; invisible format characters (soft hyphen, ZWNJ) are removed. Cached
-    for the last few bodies: the hash and the near-duplicate shingles of one
-    item both need it.
+    words; invisible format characters (soft hyphen, ZWNJ) are removed. Each
+    distinct character is looked up once (``str.translate``), not each character.
+    Cached for the last few bodies: the hash and the near-duplicate shingles of
+    one item both need it.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join("".join(_fold_char(ch) for ch in text).split())
+    table = {ord(ch): folded for ch in set(text) if (folded := _fold_char(ch)) != ch}
+    return " ".join(text.translate(table).split())
 
 
 @functools.lru_cache(maxsize=8192)

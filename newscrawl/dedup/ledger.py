@@ -110,13 +110,14 @@ class Ledger:
         """Remember a non-article page; written when the run ends (whatever its reason)."""
         self.page_verdicts[verdict.url] = verdict
 
-    def near_duplicate_of(self, key: str, body: str) -> str | None:
+    def near_duplicate_of(self, key: str, body: str, signature: Any = None) -> str | None:
         """The first copy of this story seen (this run or before), then index this copy.
 
         A copy that matches another copy is linked to that copy's own first copy, so
         all copies of one story share one ``duplicate_of`` and one ``story_id``.
+        ``signature`` is the body's when it was computed already (extraction worker).
         """
-        sig = self.index.signature(body)
+        sig = signature if signature is not None else self.index.signature(body)
         if sig is None:
             return None
         if self.shared_log is not None:

@@ -1,8 +1,9 @@
 """Near-duplicate search: syndicated copies of one story across sites.
 
-MinHash signatures of body shingles (see ``fingerprint.shingles``) in a
-datasketch ``MinHashLSH``.  LSH only proposes candidates; each is verified on
-the signatures, and the best verified candidate wins.
+MinHash signatures of body shingles (see ``fingerprint.shingles``) in an LSH
+band index (:mod:`newscrawl.dedup.minhash`, datasketch's scheme without its
+import).  LSH only proposes candidates; each is verified on the signatures, and
+the best verified candidate wins.
 
 Why these numbers.  A wire story re-run by another site keeps most of its
 word 5-grams: a new headline does not touch the body, a trimmed last
@@ -32,17 +33,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from newscrawl.dedup.fingerprint import shingles
+from newscrawl.dedup.minhash import BandIndex, minhash
 from newscrawl.dedup.signature import Signature
 
 logger = logging.getLogger(__name__)
 
 NUM_PERM = 128
 SEED = 20240501
-SCHEME = "affine32"
-LSH_THRESHOLD = 0.3
+SCHEME = "affine32"  # datasketch's name for the scheme minhash() computes
 MATCH_JACCARD = 0.5
 MATCH_CONTAINMENT = 0.65
 MIN_CONTAINED_SHINGLES = 40
@@ -63,8 +63,7 @@ class NearDuplicateIndex:
                  jaccard: float = MATCH_JACCARD, containment: float = MATCH_CONTAINMENT) -> None:
         self.num_perm, self.seed = num_perm, seed
         self.jaccard, self.containment = jaccard, containment
-        self._template = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME)
-        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=num_perm)
+        self._lsh = BandIndex(num_perm)
         self._sigs: dict[str, Signature] = {}
 
     def __len__(self) -> int:
@@ -78,9 +77,7 @@ class NearDuplicateIndex:
         grams = shingles(text)
         if not grams:
             return None
-        mh = self._template.copy()
-        mh.update_batch([g.encode("utf-8") for g in grams])
-        return Signature(mh.hashvalues.copy(), len(grams))
+        return signature_of(grams, self.num_perm, self.seed)
 
     def add(self, key: str, text: str) -> None:
         sig = self.signature(text)
@@ -93,19 +90,19 @@ class NearDuplicateIndex:
         """Index ``sig`` under ``key``; re-adding a key replaces its signature."""
         if len(sig.hashvalues) != self.num_perm:
             raise ValueError(f"signature has {len(sig.hashvalues)} values, index {self.num_perm}")
-        if key in self._sigs:
-            self._lsh.remove(key)
-        self._lsh.insert(key, self._lean(sig), check_duplication=False)
+        self.remove(key)
+        self._lsh.insert(key, sig.hashvalues)
         self._sigs[key] = sig
 
     def remove(self, key: str) -> None:
-        if self._sigs.pop(key, None) is not None:
-            self._lsh.remove(key)
+        old = self._sigs.pop(key, None)
+        if old is not None:
+            self._lsh.remove(key, old.hashvalues)
 
     def matches(self, sig: Signature) -> list[Match]:
         """Verified matches for ``sig``, best first."""
         found = []
-        for key in self._lsh.query(self._lean(sig)):
+        for key in self._lsh.candidates(sig.hashvalues):
             match = self._verify(key, sig)
             if match is not None:
                 found.append(match)
@@ -148,9 +145,6 @@ class NearDuplicateIndex:
             index.add_signature(key, Signature.from_bytes(base64.b64decode(b64), size))
         return index
 
-    def _lean(self, sig: Signature) -> LeanMinHash:
-        return LeanMinHash(seed=self.seed, hashvalues=sig.hashvalues, scheme=SCHEME)
-
     def _verify(self, key: str, sig: Signature) -> Match | None:
         other = self._sigs[key]
         jaccard = float(np.count_nonzero(other.hashvalues == sig.hashvalues)) / self.num_perm
@@ -162,3 +156,8 @@ class NearDuplicateIndex:
         if containment >= self.containment and smaller >= MIN_CONTAINED_SHINGLES:
             return Match(key, jaccard, containment)
         return None
+
+
+def signature_of(grams: set[str], num_perm: int = NUM_PERM, seed: int = SEED) -> Signature:
+    """The signature of a non-empty shingle set."""
+    return Signature(minhash((g.encode("utf-8") for g in grams), num_perm, seed), len(grams))

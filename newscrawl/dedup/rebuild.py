@@ -6,13 +6,10 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from newscrawl.dedup.canonical import canonicalize_url
+from newscrawl.dedup.neardup import NearDuplicateIndex
 from newscrawl.dedup.records import ArticleRecord
-
-if TYPE_CHECKING:
-    from newscrawl.dedup.neardup import NearDuplicateIndex
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +24,6 @@ def iter_feed_records(paths: Iterable[Path], with_signatures: bool = False,
     """
     index = None
     if with_signatures:
-        from newscrawl.dedup.neardup import NearDuplicateIndex  # lazy: datasketch imports scipy
-
         index = NearDuplicateIndex()
     for path in paths:
         skipped = 0

@@ -15,12 +15,13 @@ import json
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 import redis
 
 from newscrawl.dedup.canonical import canonicalize_url
 from newscrawl.dedup.errors import CorruptState
+from newscrawl.dedup.neardup import NearDuplicateIndex
 from newscrawl.dedup.rebuild import iter_feed_records, merge_records
 from newscrawl.dedup.records import (
     ArticleRecord,
@@ -30,9 +31,6 @@ from newscrawl.dedup.records import (
     utcnow,
 )
 from newscrawl.dedup.signature import Signature
-
-if TYPE_CHECKING:
-    from newscrawl.dedup.neardup import NearDuplicateIndex
 
 logger = logging.getLogger(__name__)
 
@@ -178,8 +176,6 @@ class RedisStateStore:
             self._r.hset(self._k("neardup"), mapping=mapping)  # type: ignore[arg-type]
 
     def load_neardup_index(self) -> NearDuplicateIndex:
-        from newscrawl.dedup.neardup import NearDuplicateIndex  # lazy: datasketch imports scipy
-
         index = NearDuplicateIndex()
         for key, sig in self.neardup_signatures():
             index.add_signature(key, sig)

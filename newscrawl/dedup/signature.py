@@ -1,6 +1,5 @@
-"""The MinHash signature value type, kept apart from datasketch so that the
-state stores can load and save signatures without importing it (its import
-pulls in scipy, about a second)."""
+"""The MinHash signature value type: what the state stores load and save, apart
+from the index that searches signatures (:mod:`newscrawl.dedup.neardup`)."""
 
 from __future__ import annotations
 

@@ -20,10 +20,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from newscrawl.dedup.canonical import canonicalize_url
 from newscrawl.dedup.errors import CorruptState, StateUnavailable
+from newscrawl.dedup.neardup import NearDuplicateIndex
 from newscrawl.dedup.rebuild import iter_feed_records, merge_records
 from newscrawl.dedup.records import (
     ArticleRecord,
@@ -43,9 +44,6 @@ from newscrawl.dedup.sqlite_schema import (
     read_generation,
     write_generation,
 )
-
-if TYPE_CHECKING:
-    from newscrawl.dedup.neardup import NearDuplicateIndex
 
 logger = logging.getLogger(__name__)
 
@@ -226,8 +224,6 @@ class StateStore:
 
     def load_neardup_index(self) -> NearDuplicateIndex:
         """An in-memory index holding every persisted signature."""
-        from newscrawl.dedup.neardup import NearDuplicateIndex  # lazy: datasketch imports scipy
-
         index = NearDuplicateIndex()
         for key, sig in self.neardup_signatures():
             index.add_signature(key, sig)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -43,29 +42,12 @@ from newscrawl.items import export_fields
 
 logger = logging.getLogger(__name__)
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def feed_line(item: Any) -> bytes:
     """One JSON line in UTF-8. Raises ValueError (UnicodeEncodeError: a lone surrogate)
     or TypeError for an item that cannot be encoded, before anything is written."""
     adapter = ItemAdapter(item)
     line = json.dumps({k: adapter.get(k) for k in export_fields()}, ensure_ascii=False)
     return (line + "\n").encode("utf-8")
-
-
-def sanitised(value: Any) -> Any:
-    """``value`` with every string (nested in lists and dicts too) encodable as UTF-8:
-    a lone surrogate (a JSON-LD ``"\\ud83d"``) becomes U+FFFD, a split pair is joined."""
-    if isinstance(value, str):
-        if not _SURROGATE.search(value):
-            return value
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    if isinstance(value, list | tuple):
-        return [sanitised(v) for v in value]
-    if isinstance(value, dict):
-        return {sanitised(k): sanitised(v) for k, v in value.items()}
-    return value
 
 
 def stop_run(crawler: Any) -> None:

@@ -18,7 +18,9 @@ and exits within ``PARENT_POLL`` seconds of its death (zombie included).
 ``PR_SET_PDEATHSIG`` still covers the forkserver itself being killed. Once the
 workers are gone, the forkserver and resource tracker see EOF and exit.
 Fields come back as a plain namespace, so the reactor process never imports the
-extraction engine (trafilatura and its parsers stay in the workers' memory).
+extraction engine (trafilatura and its parsers stay in the workers' memory); an
+article's body comes back cleaned, with its word count, hash and near-duplicate
+signature (:mod:`newscrawl.dedup.prepared`), work taken off the reactor.
 """
 
 from __future__ import annotations
@@ -250,7 +252,17 @@ def _malloc_trim() -> Any:
 
 def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints,
              links_only: bool = False) -> dict[str, Any]:
+    """The page's fields; ``words`` counts the extracted body (the article verdict's
+    measure). A full extraction's body comes back cleaned, with its ``prepared``
+    facts (word count, hash, signature): the reactor process need not compute them."""
+    from newscrawl.dedup.prepared import prepare_body
     from newscrawl.extraction import extract_article
+    from newscrawl.extraction.wordcount import count_words
 
-    return extract_article(body, url, http_charset=charset, hints=hints,
-                           links_only=links_only).to_dict()
+    fields = extract_article(body, url, http_charset=charset, hints=hints,
+                             links_only=links_only).to_dict()
+    fields["words"] = count_words(fields["body"])
+    fields["prepared"] = None
+    if not links_only:
+        fields["body"], fields["prepared"] = prepare_body(fields["body"])
+    return fields

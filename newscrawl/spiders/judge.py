@@ -1,10 +1,11 @@
 """The article verdict of a fetched page, said out loud.
 
 :func:`newscrawl.discovery.links.looks_like_article` weighs the evidence; this
-class feeds it the script-aware word count and the thresholds from the settings,
-logs every rejected page once at INFO with its URL and reason, counts reasons per
-site, and at the end warns about a site that fetched pages but yielded no article,
-naming its top reasons: a redesign shows up in the log, not only in the counters.
+class feeds it the script-aware word count (``fields.words``, counted by the
+extraction worker) and the thresholds from the settings, logs every rejected page
+once at INFO with its URL and reason, counts reasons per site, and at the end
+warns about a site that fetched pages but yielded no article, naming its top
+reasons: a redesign shows up in the log, not only in the counters.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 
 from newscrawl.discovery.links import Thresholds, looks_like_article
 from newscrawl.extensions.summary import site_stat
-from newscrawl.extraction.wordcount import count_words
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class PageJudge:
         self.articles: Counter[str] = Counter()  # site -> pages judged articles
 
     def judge(self, url: str, site: str, url_kind: str, fields: Any) -> tuple[bool, str]:
-        words = count_words(fields.body)
+        words = fields.words
         is_article, reason = looks_like_article(
             url_kind=url_kind, og_type=fields.og_type, jsonld_types=fields.jsonld_types,
             word_count=words, paragraphs=fields.paragraphs,
@@ -64,7 +64,7 @@ class PageJudge:
         og:type article and a body); nothing is logged or remembered for a mere listing."""
         is_article, reason = looks_like_article(
             url_kind="listing", og_type=fields.og_type, jsonld_types=fields.jsonld_types,
-            word_count=count_words(fields.body), paragraphs=fields.paragraphs,
+            word_count=fields.words, paragraphs=fields.paragraphs,
             thresholds=self.thresholds)
         if is_article:
             self.articles[site] += 1

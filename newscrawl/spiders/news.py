@@ -303,6 +303,7 @@ class NewsSpider(scrapy.Spider):
             language=fields.language or site.language, section=fields.section,
             tags=list(fields.tags), description=fields.description, image=fields.image,
             site_name=fields.site_name, provenance=dict(fields.provenance),
+            prepared=fields.prepared,  # describes fields.body, cleaned in the worker
             fetched_at=response.meta.get(FETCHED_AT_META)
             or datetime.now(UTC).isoformat(timespec="seconds"),
             aliases=aliases, lastmod=self.frontier.lastmod_for(aliases),
