@@ -16,6 +16,8 @@ import re
 
 import lxml.html
 
+from newscrawl.extraction.body.classtokens import TokenPattern
+
 logger = logging.getLogger(__name__)
 
 CFEMAIL_PATH = "/cdn-cgi/l/email-protection"
@@ -41,11 +43,11 @@ _PROMPT_TOKENS = (
 )
 PROMPT_BLOCK_MAX_WORDS = 120
 
-_PROMPT_BLOCK = re.compile(
-    r"(?:^|[\s_-])(?:" + "|".join(_PROMPT_TOKENS) + r")(?:$|[\s_-])", re.IGNORECASE
+_PROMPT_BLOCK = TokenPattern(
+    r"(?:^|[\s_-])(?:" + "|".join(_PROMPT_TOKENS) + r")(?:$|[\s_-])", _PROMPT_TOKENS
 )
-_BOILERPLATE = re.compile(
-    r"(?:^|[\s_-])(?:" + "|".join(re.escape(t) for t in _BOILERPLATE_TOKENS) + r")", re.IGNORECASE
+_BOILERPLATE = TokenPattern(
+    r"(?:^|[\s_-])(?:" + "|".join(re.escape(t) for t in _BOILERPLATE_TOKENS) + r")", _BOILERPLATE_TOKENS
 )
 _PRUNABLE_TAGS = {"div", "section", "aside", "ul", "form", "nav"}
 # Elements every body engine discards; they are half the nodes of a modern page
@@ -61,8 +63,7 @@ _CHROME_TAGS = ("nav", "footer", "aside")
 def _holds_article(element: lxml.html.HtmlElement) -> bool:
     """Never prune a container of the headline or the article element itself."""
     return (
-        element.find(".//h1") is not None
-        or element.find(".//article") is not None
+        next(element.iterdescendants("h1", "article"), None) is not None  # one walk for both
         or bool(element.xpath(".//*[@itemprop='articleBody']"))
     )
 
@@ -171,12 +172,14 @@ def drop_teaser_lists(tree: lxml.html.HtmlElement) -> int:
 
 # A caption or credit is a few sentences at most; a longer "caption" block is a wrapper.
 CAPTION_MAX_WORDS = 60
-_CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:caption|credit|copyright)s?(?:$|[\s_-])", re.IGNORECASE)
+_CAPTION_CLASS = TokenPattern(
+    r"(?:^|[\s_-])(?:caption|credit|copyright)s?(?:$|[\s_-])", ("caption", "credit", "copyright")
+)
 # text only screen readers get ("Opens in a new window", a teaser headline repeated
 # for accessibility); ``hidden``/``aria-hidden`` also mark collapsed article parts
-_HIDDEN_CLASS = re.compile(
+_HIDDEN_CLASS = TokenPattern(
     r"(?:^|\s)(?:sr-only|screen-reader-text|visually-?hidden|u?-?a11y-hidden)(?:$|\s)",
-    re.IGNORECASE,
+    ("sr-only", "screen-reader-text", "visually", "a11y-hidden"),
 )
 _MARKED_TAGS = ("figcaption", "div", "p", "span", "small", "a", "section")
 
@@ -286,7 +289,9 @@ def flatten_ruby(tree: lxml.html.HtmlElement) -> int:
 
 # Subheadings some templates write as classed <div>s, which engines skip as
 # layout; the class names the role (English, German, French newsroom terms).
-_SUBHEAD_CLASS = re.compile(r"sub-?head|cross-?head|intertit|zwischen-?(ue|ü)berschrift", re.IGNORECASE)
+_SUBHEAD_CLASS = TokenPattern(
+    r"sub-?head|cross-?head|intertit|zwischen-?(ue|ü)berschrift", ("head", "intertit", "zwischen")
+)
 SUBHEAD_MAX_WORDS = 20
 _BLOCK_TAGS = frozenset({"div", "p", "ul", "ol", "table", "section", "article", "figure", "h1", "h2", "h3", "h4"})
 
