@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 
+import lxml.etree
 import lxml.html
 
 from newscrawl.extraction.body.classtokens import TokenPattern
@@ -56,6 +57,7 @@ _CODE_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "link", "meta", "canvas",
     "button", "input", "select", "option",
 )
+_STRIPPED_TAGS = tuple(tag for tag in _CODE_TAGS if tag != "script")
 # page chrome, dropped too unless a template (mis)uses it to wrap the article
 _CHROME_TAGS = ("nav", "footer", "aside")
 
@@ -313,17 +315,22 @@ def promote_subheadings(tree: lxml.html.HtmlElement) -> int:
 def strip_code(tree: lxml.html.HtmlElement) -> int:
     """Drop scripts, styles, icons, form controls and page chrome once metadata is read.
 
-    JSON-LD blocks stay: trafilatura reads them to recognise forum threads.
+    JSON-LD blocks stay: trafilatura reads them to recognise forum threads. Which
+    scripts and chrome go is decided before anything is removed (a headline may sit
+    in a ``<noscript>`` inside the chrome); the other code elements, half the page's
+    nodes, are removed by lxml in C (``drop_tree`` one by one cost 0.4 ms a page).
     """
     doomed = [
-        el for el in tree.iter(*_CODE_TAGS, *_CHROME_TAGS)
+        el for el in tree.iter("script", *_CHROME_TAGS)
         if (el.tag != "script" or "ld+json" not in (el.get("type") or ""))
         and (el.tag not in _CHROME_TAGS or not _holds_article(el))
     ]
+    count = len(doomed) + sum(1 for _ in tree.iter(*_STRIPPED_TAGS))
+    lxml.etree.strip_elements(tree, *_STRIPPED_TAGS, with_tail=False)  # tails stay, as with drop_tree
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()
-    return len(doomed)
+    return count
 
 
 def prepare_for_engine(tree: lxml.html.HtmlElement) -> None:
