@@ -38,7 +38,6 @@ CAPTION_MAX_WORDS = 40
 # sentence-final punctuation: teaser headlines rarely end with it
 _SENTENCE_END = (".", "!", "?", "。", "！", "？", "»", "”", '"', "؟", "۔")
 
-_WS = re.compile(r"\s+")
 
 # Section headers that introduce links to *other* stories (many languages).
 _TEASER_HEADER = re.compile(
@@ -115,7 +114,13 @@ class CleanContext:
 
 def fold(text: str) -> str:
     """Whitespace- and case-folded form used to compare paragraphs."""
-    return _WS.sub(" ", text).strip().casefold()
+    return squeeze(text).casefold()
+
+
+def squeeze(text: str) -> str:
+    """Whitespace runs as one space, none at the ends: ``str.split`` breaks on exactly
+    the characters regex ``\\s`` matches, and is several times faster than ``re.sub``."""
+    return " ".join(text.split())
 
 
 def words(text: str) -> int:
@@ -270,7 +275,7 @@ def dedupe(paras: list[str]) -> list[str]:
 
 def clean_paragraphs(paras: list[str], ctx: CleanContext) -> list[str]:
     """Apply every rule in order; each is safe to run on text without boilerplate."""
-    paras = dedupe([_WS.sub(" ", p).strip() for p in paras])
+    paras = dedupe([squeeze(p) for p in paras])
     paras = drop_headline(paras, ctx)
     paras = drop_author_box(paras, ctx)
     paras = drop_leading_meta(paras, ctx)
