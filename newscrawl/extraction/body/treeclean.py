@@ -117,6 +117,9 @@ def _is_page_link(link: lxml.html.HtmlElement) -> bool:
 
 
 def _is_link_paragraph(element: lxml.html.HtmlElement) -> bool:
+    # most paragraphs hold no link and sit in none: no need to read their text
+    if next(element.iterdescendants("a"), None) is None and next(element.iterancestors("a"), None) is None:
+        return False
     text = element.text_content().strip()
     if element.tag == "p" and text.endswith(_SENTENCE_END):
         return False
