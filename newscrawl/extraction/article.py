@@ -29,7 +29,7 @@ _TITLE_META = {"og:title", "twitter:title"}
 # headline candidates looked at (a page rarely has more than one real h1)
 MAX_HEADLINES = 5
 MAX_LINKS = 5000  # links kept per page: a listing bigger than this is a trap anyway
-_HREFS = lxml.etree.XPath("//a/@href")  # one C-level walk, strings out
+_HREFS = lxml.etree.XPath("//a/@href", smart_strings=False)  # one C-level walk, plain strings out
 
 
 @dataclass

@@ -38,7 +38,6 @@ CAPTION_MAX_WORDS = 40
 # sentence-final punctuation: teaser headlines rarely end with it
 _SENTENCE_END = (".", "!", "?", "。", "！", "？", "»", "”", '"', "؟", "۔")
 
-_WS = re.compile(r"\s+")
 
 # Section headers that introduce links to *other* stories (many languages).
 _TEASER_HEADER = re.compile(
@@ -115,7 +114,13 @@ class CleanContext:
 
 def fold(text: str) -> str:
     """Whitespace- and case-folded form used to compare paragraphs."""
-    return _WS.sub(" ", text).strip().casefold()
+    return squeeze(text).casefold()
+
+
+def squeeze(text: str) -> str:
+    """Whitespace runs as one space, none at the ends: ``str.split`` breaks on exactly
+    the characters regex ``\\s`` matches, and is several times faster than ``re.sub``."""
+    return " ".join(text.split())
 
 
 def words(text: str) -> int:
@@ -183,11 +188,12 @@ def is_caps_teaser(para: str) -> bool:
 
 def is_prompt(para: str) -> bool:
     """Comment form, newsletter/share prompt, image credit or 'Read also: …' line."""
-    if words(para) <= CAPTION_MAX_WORDS and _CAPTION.search(para):
+    count = words(para)
+    if count <= CAPTION_MAX_WORDS and _CAPTION.search(para):
         return True
-    if words(para) > PROMPT_MAX_WORDS:
+    if count > PROMPT_MAX_WORDS:
         return False
-    if words(para) <= CREDIT_MAX_WORDS and _CREDIT.search(para):
+    if count <= CREDIT_MAX_WORDS and _CREDIT.search(para):
         return True
     return bool(_PROMPT.search(para) or _TEASER_INLINE.match(para) or is_caps_teaser(para))
 
@@ -224,19 +230,35 @@ def drop_teaser_blocks(paras: list[str]) -> list[str]:
 
 
 def drop_author_box(paras: list[str], ctx: CleanContext) -> list[str]:
-    """An author's name repeated near the end starts a bio box: cut from there."""
+    """An author's name repeated near the end starts a bio box: cut from there.
+
+    Only below real text (a byline above a short story is not a bio box): the
+    paragraphs of real text above are counted once, not again for every candidate.
+    """
     names = {fold(a) for a in ctx.authors if a}
     if not names:
         return paras
     start = max(0, len(paras) - TAIL_WINDOW)
+    text_above = _count_text_paragraphs(paras[:start])
     for i in range(start, len(paras)):
-        # only below real text: a byline above a short story is not a bio box
-        if sum(words(p) >= BOX_TEXT_MIN_WORDS for p in paras[:i]) < BOX_TEXT_MIN_PARAGRAPHS:
-            continue
-        p = fold(paras[i])
-        if p in names or (words(paras[i]) <= 6 and any(n in p for n in names)):
-            return paras[:i]
+        count = words(paras[i])
+        if text_above >= BOX_TEXT_MIN_PARAGRAPHS:
+            p = fold(paras[i])
+            if p in names or (count <= 6 and any(n in p for n in names)):
+                return paras[:i]
+        text_above += count >= BOX_TEXT_MIN_WORDS
     return paras
+
+
+def _count_text_paragraphs(paras: list[str]) -> int:
+    """Paragraphs of at least BOX_TEXT_MIN_WORDS words, counted up to BOX_TEXT_MIN_PARAGRAPHS
+    (all an author box needs to know)."""
+    count = 0
+    for para in paras:
+        if count >= BOX_TEXT_MIN_PARAGRAPHS:
+            break
+        count += words(para) >= BOX_TEXT_MIN_WORDS
+    return count
 
 
 def dedupe(paras: list[str]) -> list[str]:
@@ -253,7 +275,7 @@ def dedupe(paras: list[str]) -> list[str]:
 
 def clean_paragraphs(paras: list[str], ctx: CleanContext) -> list[str]:
     """Apply every rule in order; each is safe to run on text without boilerplate."""
-    paras = dedupe([_WS.sub(" ", p).strip() for p in paras])
+    paras = dedupe([squeeze(p) for p in paras])
     paras = drop_headline(paras, ctx)
     paras = drop_author_box(paras, ctx)
     paras = drop_leading_meta(paras, ctx)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from newscrawl.extraction.dates import MONTHS
@@ -158,11 +159,14 @@ def clean_authors(raws: Iterable[str]) -> list[str]:
     return result
 
 
-_BYLINE_XPATH = (
-    ".//*[@rel='author' or contains(@itemprop,'author') or contains(@class,'byline') or "
-    "contains(@class,'author') or contains(@class,'Author') or contains(@class,'autor') or "
-    "contains(@class,'Byline') or contains(@id,'byline') or contains(@data-testid,'byline') or "
-    "contains(@data-test,'byline')]"
+# an element is a byline candidate when one of its attributes contains one of these
+# (case-sensitive, as XPath's contains() was) or it is a rel=author link
+_BYLINE_MARKS = (
+    ("itemprop", ("author",)),
+    ("class", ("byline", "author", "Author", "autor", "Byline")),
+    ("id", ("byline",)),
+    ("data-testid", ("byline",)),
+    ("data-test", ("byline",)),
 )
 MAX_BYLINE_ELEMENTS = 30
 AUTHOR_BOX_DEPTH = 3  # ancestors checked for bio/box classes
@@ -266,6 +270,24 @@ def _is_explicit(element: lxml_html.HtmlElement, text: str) -> bool:
     return bool(_PREFIX.match(text.strip()))
 
 
+def _is_byline_candidate(element: lxml_html.HtmlElement) -> bool:
+    if element.get("rel") == "author":
+        return True
+    for attr, marks in _BYLINE_MARKS:
+        value = element.get(attr)
+        if value and any(mark in value for mark in marks):
+            return True
+    return False
+
+
+def _byline_candidates(root: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
+    """Elements under ``root`` marked as bylines, in document order; a generator, so
+    the search stops with the byline found (an XPath walked the whole article first)."""
+    for element in root.iterdescendants(etree.Element):
+        if _is_byline_candidate(element):
+            yield element
+
+
 def find_byline(root: lxml_html.HtmlElement) -> list[str]:
     """Author names from the best byline element under ``root``.
 
@@ -273,7 +295,7 @@ def find_byline(root: lxml_html.HtmlElement) -> list[str]:
     wins; otherwise the first plausible author/byline element that yields names.
     """
     fallback: list[str] = []
-    for count, element in enumerate(root.xpath(_BYLINE_XPATH)):
+    for count, element in enumerate(_byline_candidates(root)):
         if count >= MAX_BYLINE_ELEMENTS:
             break
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
