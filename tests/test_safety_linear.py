@@ -3,7 +3,10 @@
 Measured as a ratio, not a wall-clock limit: the input grows 16x and the time may
 grow at most 4x more than linearly (a quadratic scan grows 256x, the old
 "is this HTML?" regex doubled per comment). Small and large inputs are timed in
-alternation and the best of each kept, so a busy machine slows both alike.
+alternation and the best of each kept, so a busy machine slows both alike; a
+ratio over the bound is measured again (up to ``ATTEMPTS`` times, lowest kept),
+as a burst of load can still land on the large runs only. A super-linear scan is
+over the bound every time (a quadratic one by 4x), so it still fails.
 Each input is a known attack shape.
 """
 
@@ -23,6 +26,7 @@ from newscrawl.middlewares.content import looks_like_html, non_html_type
 GROWTH = 16
 MAX_RATIO = GROWTH * 4
 ROUNDS = 7
+ATTEMPTS = 3
 
 
 def _calls_for(func: Callable[[], object]) -> int:
@@ -46,6 +50,16 @@ def _timed(func: Callable[[], object], calls: int) -> float:
 
 
 def growth_ratio(func: Callable[[object], object], make: Callable[[int], object], n: int) -> float:
+    ratio = float("inf")
+    for _ in range(ATTEMPTS):
+        ratio = min(ratio, _one_growth_ratio(func, make, n))
+        if ratio < MAX_RATIO:
+            break
+    return ratio
+
+
+def _one_growth_ratio(func: Callable[[object], object], make: Callable[[int], object],
+                      n: int) -> float:
     small, large = make(n), make(n * GROWTH)
     run_small, run_large = (lambda: func(small)), (lambda: func(large))
     calls_small, calls_large = _calls_for(run_small), _calls_for(run_large)
