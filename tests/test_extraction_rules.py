@@ -96,11 +96,27 @@ def test_teaser_list_with_thumbnail_links_first_is_dropped() -> None:
 
 
 @pytest.mark.parametrize("items", [
+    # one or two linked headlines, labelled or not ("Zum Artikel: …", "Newsblog: …")
+    ["Read on: <a href='/a'>The ferry timetable for the new terminal, explained</a>"],
+    ["<a href='/a'>First story about the port</a>", "<a href='/b'>Second story about the port</a>"],
+    # external sources, each a label and a linked headline
+    ["<a href='/a'>Harbour authority: the ferry plan in full</a> (PDF)",
+     "<a href='/b'>City council: minutes of the budget meeting</a> (English)"],
+])
+def test_lists_mostly_of_linked_headlines_are_dropped(items: list[str]) -> None:
+    lst = "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    tree = lxml.html.fromstring(f"<div><p>{SENTENCE}</p>{lst}</div>")
+    assert drop_teaser_lists(tree) == 1
+    assert tree.find(".//ul") is None
+    assert SENTENCE[:40] in texts(tree)
+
+
+@pytest.mark.parametrize("items", [
     # facts in the article: text first, a link somewhere inside
     ["Ferries run every <a href='/t'>half hour</a> in summer",
      "Tickets cost five euros", "Bikes travel free of charge"],
-    # two linked items are not a teaser block
-    ["<a href='/a'>First story about the port</a>", "<a href='/b'>Second story about the port</a>"],
+    # linked words of one or two words each: a menu, left to the engine
+    ["<a href='/a'>Port</a>", "<a href='/b'>City news</a>", "<a href='/c'>Sport</a>"],
     # a source list whose links are a small part of long items
     ["<a href='/a'>Port report</a> " + SENTENCE, "<a href='/b'>City budget</a> " + SENTENCE,
      "<a href='/c'>Ferry plan</a> " + SENTENCE],

@@ -159,8 +159,32 @@ def _is_teaser_item(item: lxml.html.HtmlElement) -> bool:
     )
 
 
+# a list whose text is at least this share link text is a list of other pages …
+LINK_LIST_SHARE = 0.5
+# … when its items are headlines of this many words on average (menus of one- or
+# two-word items are left to the engine, which reads them as navigation)
+LINK_LIST_MIN_ITEM_WORDS = 4
+
+
+def _is_link_list(lst: lxml.html.HtmlElement, items: int) -> bool:
+    """Most of the list's text is linked headlines: related stories, sources.
+
+    Article lists (steps, facts, specifications) are text with at most a link
+    inside; a list of linked headlines is read as one whatever its length.
+    """
+    if not items or next(lst.iter("a"), None) is None:  # most lists of a page hold no link
+        return False
+    text = lst.text_content()
+    if len(text.split()) < LINK_LIST_MIN_ITEM_WORDS * items:
+        return False
+    chars = len("".join(text.split()))
+    linked = sum(len("".join(a.text_content().split())) for a in lst.iter("a") if _is_page_link(a))
+    return linked >= LINK_LIST_SHARE * chars and not _holds_article(lst)
+
+
 def drop_teaser_lists(tree: lxml.html.HtmlElement) -> int:
-    """Remove lists whose every item starts with a linked headline (related/more stories).
+    """Remove lists of other stories: every item starts with a linked headline, or
+    the list is mostly link text.
 
     Article lists (steps, facts, sources) have items that are text first.
     """
@@ -168,6 +192,8 @@ def drop_teaser_lists(tree: lxml.html.HtmlElement) -> int:
     for lst in tree.iter("ul", "ol"):
         items = [child for child in lst if child.tag == "li"]
         if len(items) >= TEASER_LIST_MIN_ITEMS and all(_is_teaser_item(i) for i in items):
+            doomed.append(lst)
+        elif _is_link_list(lst, len(items)):
             doomed.append(lst)
     for element in doomed:
         if element.getparent() is not None:
