@@ -189,6 +189,20 @@ def test_strip_code_drops_page_chrome_unless_it_wraps_the_article() -> None:
     assert "Home" not in texts(tree) and "Copyright" not in texts(tree)
 
 
+def test_strip_code_drops_aria_landmarks_like_their_tags() -> None:
+    tree = lxml.html.document_fromstring(
+        f"<html><body><div role='main'><h1>Ferry terminal opens</h1><p>{SENTENCE}</p>"
+        "<div role='complementary'><h3>Facts about the ferry</h3><ul><li>Built in 1990</li></ul></div>"
+        f"<p>{SENTENCE}</p></div><div role='navigation'><a href='/'>Home</a></div>"
+        "<div role='contentinfo'>Copyright</div>"
+        f"<div role='complementary'><h1>A wrapper</h1><p>{SENTENCE}</p></div></body></html>"
+    )
+    assert strip_code(tree) == 3
+    text = texts(tree)
+    assert "Facts about" not in text and "Home" not in text and "Copyright" not in text
+    assert text.count(SENTENCE[:40]) == 3  # the article, and the one "landmark" holding a headline
+
+
 def test_cloudflare_scan_is_skipped_when_the_page_has_no_placeholder() -> None:
     html = '<div><span data-cfemail="42262731292a0c23302a2b27">x</span></div>'
     tree = lxml.html.fromstring(html)

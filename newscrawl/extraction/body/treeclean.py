@@ -60,6 +60,12 @@ _CODE_TAGS = (
 _STRIPPED_TAGS = tuple(tag for tag in _CODE_TAGS if tag != "script")
 # page chrome, dropped too unless a template (mis)uses it to wrap the article
 _CHROME_TAGS = ("nav", "footer", "aside")
+# the same landmarks given by ARIA role on any element (a fact box beside the story
+# is a <div role="complementary">, a menu a <div role="navigation">)
+_CHROME_ROLES = ("complementary", "navigation", "contentinfo")
+_CHROME_BY_ROLE = lxml.etree.XPath(
+    "//*[" + " or ".join(f"@role='{role}'" for role in _CHROME_ROLES) + "]"
+)
 
 
 def _holds_article(element: lxml.html.HtmlElement) -> bool:
@@ -354,6 +360,7 @@ def strip_code(tree: lxml.html.HtmlElement) -> int:
         if (el.tag != "script" or "ld+json" not in (el.get("type") or ""))
         and (el.tag not in _CHROME_TAGS or not _holds_article(el))
     ]
+    doomed += [el for el in _CHROME_BY_ROLE(tree) if el.tag not in _CHROME_TAGS and not _holds_article(el)]
     count = len(doomed) + sum(1 for _ in tree.iter(*_STRIPPED_TAGS))
     lxml.etree.strip_elements(tree, *_STRIPPED_TAGS, with_tail=False)  # tails stay, as with drop_tree
     for element in doomed:
