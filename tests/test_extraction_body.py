@@ -109,6 +109,16 @@ def test_byline_and_dateline_above_text_are_dropped() -> None:
     assert drop_leading_meta(["In 2019 the harbour flooded twice.", LONG], ctx)[0].startswith("In 2019")
 
 
+def test_cjk_dateline_above_text_is_dropped() -> None:
+    # more than META_MAX_WORDS by the CJK counter (characters), yet dates and times only
+    dateline = "2025年1月14日 01時28分 (1月14日 01時40分更新)"
+    text = "宮崎県で震度５弱の地震があった。気象庁によると、震源地は日向灘で、震源の深さは約３６キロ。"
+    assert drop_leading_meta([dateline, text], CleanContext()) == [text]
+    # a CJK sentence with a date in it is text
+    sentence = "２０２４年１月１日に能登半島で大きな地震が発生し、多くの住宅が倒壊した。"
+    assert drop_leading_meta([sentence, text], CleanContext()) == [sentence, text]
+
+
 def test_author_box_at_the_end_is_cut() -> None:
     ctx = CleanContext(authors=["Jane Roe"])
     paras = [LONG, LONG + "!", "Jane Roe", "Jane Roe is our harbour reporter. She tweets as @jroe."]
