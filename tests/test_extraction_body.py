@@ -231,6 +231,18 @@ def test_prompt_widgets_are_pruned_only_while_short() -> None:
     assert "Join our club" not in text and "Long article sentence." in text
 
 
+def test_comment_prompts_are_pruned_only_while_short() -> None:
+    story = " ".join(["Long article sentence."] * 60)
+    tree = lxml.html.fromstring(
+        "<html><body><div class='article-comments'><p>Would you like to comment?</p>"
+        "<p>Sign in now.</p></div><div class='comment_prompt'>Please read our policy.</div>"
+        f"<div class='has-comments'><p>{story}</p></div></body></html>"
+    )
+    assert prune_boilerplate(tree) == 2
+    text = tree.text_content()
+    assert "comment?" not in text and "policy" not in text and "Long article sentence." in text
+
+
 def test_teaser_card_linking_picture_and_headline_is_dropped() -> None:
     tree = lxml.html.fromstring(
         "<html><body><article><h1>Story</h1><p>Our own paragraph links "

@@ -41,6 +41,7 @@ _BOILERPLATE_TOKENS = (
 # wraps the article instead.
 _PROMPT_TOKENS = (
     "cta", "whatsapp", "show-comments", "notification", "promo", "infobox", "factbox", "fact-box",
+    "comment", "comments",
 )
 PROMPT_BLOCK_MAX_WORDS = 120
 
