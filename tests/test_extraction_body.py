@@ -103,7 +103,8 @@ def test_headline_repeated_as_first_line_is_dropped() -> None:
 
 def test_byline_and_dateline_above_text_are_dropped() -> None:
     ctx = CleanContext(authors=["Nina Example"])
-    paras = ["Von Nina Example", "Stand: 22.04.2024, 06:00 Uhr", "Updated at 1:23 p.m.", LONG]
+    paras = ["Von Nina Example", "Stand: 22.04.2024, 06:00 Uhr", "Updated at 1:23 p.m.",
+             "Uppdaterad 15.59 | Publicerad 14.14", LONG]
     assert drop_leading_meta(paras, ctx) == [LONG]
     # a short real sentence with a year is not metadata
     assert drop_leading_meta(["In 2019 the harbour flooded twice.", LONG], ctx)[0].startswith("In 2019")

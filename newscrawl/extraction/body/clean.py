@@ -97,7 +97,9 @@ _BYLINE = re.compile(
 )
 _DATEISH = re.compile(
     r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}|\d{4}年|\b(19|20)\d{2}\b"
-    r"|(updated|published|posted|stand|aktualisiert|publié|mis à jour|publicado|actualizado)\b",
+    r"|(updated|published|posted|stand|aktualisiert|publié|mis à jour|publicado|actualizado"
+    r"|uppdaterad|publicerad|oppdatert|publisert|opdateret|publiceret|bijgewerkt|gepubliceerd"
+    r"|aggiornato|pubblicato|atualizado|zaktualizowano|opublikowano)\b",
     re.IGNORECASE,
 )
 _ELLIPSIS = ("...", "…", "[…]", "[...]")
