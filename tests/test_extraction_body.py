@@ -22,11 +22,11 @@ from newscrawl.extraction.body.clean import (
     is_prompt,
 )
 from newscrawl.extraction.body.main import combine, jsonld_paragraphs
+from newscrawl.extraction.body.teasers import drop_teaser_cards
 from newscrawl.extraction.body.treeclean import (
     decode_cfemail,
     decode_cloudflare_emails,
     drop_hidden_and_captions,
-    drop_teaser_cards,
     prune_boilerplate,
 )
 

@@ -17,10 +17,9 @@ from newscrawl.extraction.body.main import (
     FAST_ACCEPT_SHORT_PARAGRAPHS,
     fast_pass_is_good,
 )
+from newscrawl.extraction.body.teasers import drop_link_paragraphs, drop_teaser_lists
 from newscrawl.extraction.body.treeclean import (
     decode_cloudflare_emails,
-    drop_link_paragraphs,
-    drop_teaser_lists,
     flatten_ruby,
     promote_subheadings,
     strip_code,
