@@ -58,3 +58,13 @@ def test_a_part_the_engine_kept_is_not_added_twice() -> None:
     second = [f"Second {i}. {SENTENCE}" for i in range(2)]
     assert restore_split_parts(first + second, [[first, second]]) == first + second
     assert restore_split_parts(first, [[first, second]]) == first + second
+
+
+def test_paragraph_the_engine_dropped_after_a_break_is_put_back() -> None:
+    first = [f"First {i}. {SENTENCE}" for i in range(2)]
+    second = [f"Second {i}. {SENTENCE}" for i in range(3)]
+    kept = first + second[1:]  # the engine judged the paragraph after the ad as the ad's
+    assert restore_split_parts(kept, [[first, second]]) == first + second
+    # a short label opening the part ("Read more") is not put back
+    labelled = ["Read more"] + second
+    assert restore_split_parts(kept, [[first, labelled]]) == first + second

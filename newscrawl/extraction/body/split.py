@@ -4,9 +4,11 @@ Some templates close the body container before an ad, a paywall marker or a
 "read more" box and open an identical one (same tag, same class) after it.
 Body engines take one container for the article and lose the parts after the
 break. The parts are found on the prepared tree, before the engine runs; a
-part the engine left out entirely is put back after the part before it, but
-only when the engine did take the first part (several of its paragraphs), so
-repeated teaser cards, whose first card is not in the text, stay out.
+part the engine left out entirely is put back after the part before it, and
+paragraphs it dropped at the opening of a later part (right after the break)
+before the first one it kept; but only when the engine did take the first part
+(several of its paragraphs), so repeated teaser cards, whose first card is not
+in the text, stay out.
 """
 
 from __future__ import annotations
@@ -70,13 +72,15 @@ def _taken(part: list[str], have: set[str]) -> int:
 
 
 def restore_split_parts(paras: list[str], groups: list[Parts]) -> list[str]:
-    """Put back body parts the engine missed, each after the part before it."""
+    """Put back body parts the engine missed, each after the part before it, and the
+    opening paragraphs of a part it took from its second paragraph on."""
     for parts in groups:
         have = {fold(p) for p in paras}
         if _taken(parts[0], have) < FIRST_PART_MIN_BLOCKS:
             continue  # the engine did not take this container for the article
         for before, part in zip(parts, parts[1:]):
             if _taken(part, have):
+                paras = _restore_lead(paras, part, have)
                 continue
             at = _position_after(paras, before)
             if at is None:
@@ -84,3 +88,15 @@ def restore_split_parts(paras: list[str], groups: list[Parts]) -> list[str]:
             paras = paras[:at] + part + paras[at:]
             have.update(fold(b) for b in part)
     return paras
+
+
+def _restore_lead(paras: list[str], part: list[str], have: set[str]) -> list[str]:
+    """Paragraphs of a taken part that the engine dropped before its first kept one
+    (engines judge the paragraph right after the break as part of the break)."""
+    kept = [i for i, b in enumerate(part) if len(b.split()) >= PART_PARAGRAPH_WORDS and fold(b) in have]
+    lead = [b for b in part[:kept[0]] if len(b.split()) >= PART_PARAGRAPH_WORDS] if kept else []
+    at = _position_after(paras, part[kept[0]:kept[0] + 1]) if lead else None
+    if at is None:
+        return paras
+    have.update(fold(b) for b in lead)
+    return paras[:at - 1] + lead + paras[at - 1:]
