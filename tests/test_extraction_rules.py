@@ -17,7 +17,7 @@ from newscrawl.extraction.body.main import (
     FAST_ACCEPT_SHORT_PARAGRAPHS,
     fast_pass_is_good,
 )
-from newscrawl.extraction.body.teasers import drop_link_paragraphs, drop_teaser_lists
+from newscrawl.extraction.body.teasers import drop_inline_cards, drop_link_paragraphs, drop_teaser_lists
 from newscrawl.extraction.body.treeclean import (
     decode_cloudflare_emails,
     flatten_ruby,
@@ -123,6 +123,50 @@ def test_lists_mostly_of_linked_headlines_are_dropped(items: list[str]) -> None:
 def test_article_lists_are_kept(items: list[str]) -> None:
     tree = lxml.html.fromstring("<div><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul></div>")
     assert drop_teaser_lists(tree) == 0
+
+
+# --- hover cards inside a sentence ---
+
+def test_hover_card_inside_a_paragraph_is_dropped_and_the_sentence_kept() -> None:
+    card = (
+        "<span class='person'><a href='/people/jane-roe'>Jane Roe</a><span class='pop'><span>"
+        "<img src='roe.jpg'><a href='/people/jane-roe'>Jane Roe</a>"
+        "<a href='/news/1'>Harbour budget passes after long debate</a></span></span></span>"
+    )
+    tree = lxml.html.fromstring(f"<div><p>Mayor {card} said the ferry would run.</p></div>")
+    assert drop_inline_cards(tree) == 1
+    assert texts(tree) == "Mayor Jane Roe said the ferry would run."
+
+
+def test_hover_card_does_not_reach_the_body() -> None:
+    card = (
+        "<span><a href='/people/jane-roe'>Jane Roe</a><span><span><img src='roe.jpg'>"
+        "<a href='/people/jane-roe'>Jane Roe</a><a href='/news/1'>Harbour budget passes</a></span></span></span>"
+    )
+    html = (
+        f"<html><body><article><h1>Ferry</h1><p>{SENTENCE}</p><p>Mayor {card} said the ferry "
+        f"would run on time and cost less than planned this year.</p><p>{SENTENCE}</p></article></body></html>"
+    )
+    body = extract_article(html.encode(), "https://example.org/a").body or ""
+    assert "Mayor Jane Roe said the ferry would run" in body
+    assert "Harbour budget" not in body
+
+
+@pytest.mark.parametrize("inner", [
+    "<span><img src='smile.png'> <a href='/a'>one link</a></span>",  # a picture and one link
+    "<span><img src='a.png'></span>",  # an inline picture alone
+])
+def test_inline_pictures_without_a_card_are_kept(inner: str) -> None:
+    tree = lxml.html.fromstring(f"<div><p>Before {inner} after, and <a href='/b'>more</a>.</p></div>")
+    assert drop_inline_cards(tree) == 0
+
+
+def test_figure_with_links_outside_a_paragraph_is_not_an_inline_card() -> None:
+    tree = lxml.html.fromstring(
+        "<div><span><img src='a.jpg'><a href='/a'>Photo story</a><a href='/b'>More</a></span>"
+        f"<p>{SENTENCE}</p></div>"
+    )
+    assert drop_inline_cards(tree) == 0
 
 
 # --- ruby readings ---

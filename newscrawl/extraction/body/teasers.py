@@ -158,3 +158,35 @@ def drop_teaser_cards(tree: lxml.html.HtmlElement) -> int:
         if href in texts and (card := _card_of(picture, texts[href])) is not None
     ]
     return drop_all(doomed)
+
+
+# a card inside running text (a person's picture and links to their stories,
+# shown on hover) holds at least this many links …
+INLINE_CARD_MIN_LINKS = 2
+# … and its picture sits at most this many levels below the paragraph
+INLINE_CARD_MAX_DEPTH = 6
+
+
+def _inline_card(image: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The innermost span around the picture with links in it, if a paragraph holds it."""
+    spans = []
+    for depth, node in enumerate(image.iterancestors()):
+        if node.tag == "p":
+            return next((s for s in spans if sum(1 for _ in s.iter("a")) >= INLINE_CARD_MIN_LINKS), None)
+        if depth == INLINE_CARD_MAX_DEPTH or node.tag != "span":
+            return None  # a picture in a figure, a link or a div is no inline card
+        spans.append(node)
+    return None
+
+
+def drop_inline_cards(tree: lxml.html.HtmlElement) -> int:
+    """Remove pop-up cards nested in a paragraph: a ``<span>`` with a picture and links.
+
+    Text is never a picture; a paragraph's span that holds one and several links
+    is a hover card (a person's photo, name and latest headlines) the engine
+    would read into the middle of the sentence. Walked from the pictures, which
+    are few; the innermost such span is the card (the one around it also holds
+    the linked name that belongs to the sentence).
+    """
+    cards = (_inline_card(image) for image in tree.iter("img"))
+    return drop_all(dict.fromkeys(card for card in cards if card is not None))

@@ -19,7 +19,12 @@ import lxml.etree
 import lxml.html
 
 from newscrawl.extraction.body.classtokens import TokenPattern
-from newscrawl.extraction.body.teasers import drop_link_paragraphs, drop_teaser_cards, drop_teaser_lists
+from newscrawl.extraction.body.teasers import (
+    drop_inline_cards,
+    drop_link_paragraphs,
+    drop_teaser_cards,
+    drop_teaser_lists,
+)
 from newscrawl.extraction.body.treeops import drop_all, holds_article
 
 logger = logging.getLogger(__name__)
@@ -207,7 +212,7 @@ def prepare_for_engine(tree: lxml.html.HtmlElement) -> None:
     classes), then markup engines mishandle is normalised, then code is dropped.
     """
     pruned = prune_boilerplate(tree) + drop_hidden_and_captions(tree)
-    teasers = drop_teaser_cards(tree) + drop_link_paragraphs(tree) + drop_teaser_lists(tree)
+    teasers = drop_teaser_cards(tree) + drop_inline_cards(tree) + drop_link_paragraphs(tree) + drop_teaser_lists(tree)
     flatten_ruby(tree)
     promote_subheadings(tree)
     strip_code(tree)
