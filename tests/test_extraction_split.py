@@ -68,3 +68,10 @@ def test_paragraph_the_engine_dropped_after_a_break_is_put_back() -> None:
     # a short label opening the part ("Read more") is not put back
     labelled = ["Read more"] + second
     assert restore_split_parts(kept, [[first, labelled]]) == first + second
+
+
+def test_hundreds_of_identical_containers_are_a_listing_not_a_split_body() -> None:
+    cards = "".join(f'<div class="card">{part(f"Card {i}", 1)}</div>' for i in range(60))
+    assert split_body_parts(lxml.html.fromstring(f"<div>{cards}</div>")) == []
+    two = "".join(f'<div class="card">{part(f"Card {i}", 1)}</div>' for i in range(2))
+    assert len(split_body_parts(lxml.html.fromstring(f"<div>{two}</div>"))) == 1

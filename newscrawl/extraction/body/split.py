@@ -21,6 +21,9 @@ from newscrawl.extraction.body.clean import fold
 PART_PARAGRAPH_WORDS = 15
 # … and the engine's text is taken to hold the first part when it has this many of its blocks
 FIRST_PART_MIN_BLOCKS = 2
+# a split body has a few parts; more identical containers are a listing, and the
+# cap bounds the work of a hostile page (each part is looked up in the text)
+MAX_PARTS = 40
 _PART_TAGS = ("div", "section")
 _BLOCK_TAGS = ("p", "h2", "h3", "h4")
 
@@ -53,7 +56,7 @@ def split_body_parts(tree: lxml.html.HtmlElement) -> list[Parts]:
             continue
         members = set(parts)
         top = [p for p in parts if not any(a in members for a in p.iterancestors())]
-        if len(top) > 1:
+        if 1 < len(top) <= MAX_PARTS:
             found.append([_blocks(part) for part in top])
     return found
 
