@@ -22,11 +22,11 @@ from newscrawl.extraction.body.clean import (
     is_prompt,
 )
 from newscrawl.extraction.body.main import combine, jsonld_paragraphs
+from newscrawl.extraction.body.teasers import drop_teaser_cards
 from newscrawl.extraction.body.treeclean import (
     decode_cfemail,
     decode_cloudflare_emails,
     drop_hidden_and_captions,
-    drop_teaser_cards,
     prune_boilerplate,
 )
 
@@ -103,10 +103,21 @@ def test_headline_repeated_as_first_line_is_dropped() -> None:
 
 def test_byline_and_dateline_above_text_are_dropped() -> None:
     ctx = CleanContext(authors=["Nina Example"])
-    paras = ["Von Nina Example", "Stand: 22.04.2024, 06:00 Uhr", "Updated at 1:23 p.m.", LONG]
+    paras = ["Von Nina Example", "Stand: 22.04.2024, 06:00 Uhr", "Updated at 1:23 p.m.",
+             "Uppdaterad 15.59 | Publicerad 14.14", LONG]
     assert drop_leading_meta(paras, ctx) == [LONG]
     # a short real sentence with a year is not metadata
     assert drop_leading_meta(["In 2019 the harbour flooded twice.", LONG], ctx)[0].startswith("In 2019")
+
+
+def test_cjk_dateline_above_text_is_dropped() -> None:
+    # more than META_MAX_WORDS by the CJK counter (characters), yet dates and times only
+    dateline = "2025年1月14日 01時28分 (1月14日 01時40分更新)"
+    text = "宮崎県で震度５弱の地震があった。気象庁によると、震源地は日向灘で、震源の深さは約３６キロ。"
+    assert drop_leading_meta([dateline, text], CleanContext()) == [text]
+    # a CJK sentence with a date in it is text
+    sentence = "２０２４年１月１日に能登半島で大きな地震が発生し、多くの住宅が倒壊した。"
+    assert drop_leading_meta([sentence, text], CleanContext()) == [sentence, text]
 
 
 def test_author_box_at_the_end_is_cut() -> None:
@@ -219,6 +230,18 @@ def test_prompt_widgets_are_pruned_only_while_short() -> None:
     assert prune_boilerplate(tree) == 1
     text = tree.text_content()
     assert "Join our club" not in text and "Long article sentence." in text
+
+
+def test_comment_prompts_are_pruned_only_while_short() -> None:
+    story = " ".join(["Long article sentence."] * 60)
+    tree = lxml.html.fromstring(
+        "<html><body><div class='article-comments'><p>Would you like to comment?</p>"
+        "<p>Sign in now.</p></div><div class='comment_prompt'>Please read our policy.</div>"
+        f"<div class='has-comments'><p>{story}</p></div></body></html>"
+    )
+    assert prune_boilerplate(tree) == 2
+    text = tree.text_content()
+    assert "comment?" not in text and "policy" not in text and "Long article sentence." in text
 
 
 def test_teaser_card_linking_picture_and_headline_is_dropped() -> None:

@@ -17,10 +17,9 @@ from newscrawl.extraction.body.main import (
     FAST_ACCEPT_SHORT_PARAGRAPHS,
     fast_pass_is_good,
 )
+from newscrawl.extraction.body.teasers import drop_inline_cards, drop_link_paragraphs, drop_teaser_lists
 from newscrawl.extraction.body.treeclean import (
     decode_cloudflare_emails,
-    drop_link_paragraphs,
-    drop_teaser_lists,
     flatten_ruby,
     promote_subheadings,
     strip_code,
@@ -96,11 +95,27 @@ def test_teaser_list_with_thumbnail_links_first_is_dropped() -> None:
 
 
 @pytest.mark.parametrize("items", [
+    # one or two linked headlines, labelled or not ("Zum Artikel: …", "Newsblog: …")
+    ["Read on: <a href='/a'>The ferry timetable for the new terminal, explained</a>"],
+    ["<a href='/a'>First story about the port</a>", "<a href='/b'>Second story about the port</a>"],
+    # external sources, each a label and a linked headline
+    ["<a href='/a'>Harbour authority: the ferry plan in full</a> (PDF)",
+     "<a href='/b'>City council: minutes of the budget meeting</a> (English)"],
+])
+def test_lists_mostly_of_linked_headlines_are_dropped(items: list[str]) -> None:
+    lst = "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    tree = lxml.html.fromstring(f"<div><p>{SENTENCE}</p>{lst}</div>")
+    assert drop_teaser_lists(tree) == 1
+    assert tree.find(".//ul") is None
+    assert SENTENCE[:40] in texts(tree)
+
+
+@pytest.mark.parametrize("items", [
     # facts in the article: text first, a link somewhere inside
     ["Ferries run every <a href='/t'>half hour</a> in summer",
      "Tickets cost five euros", "Bikes travel free of charge"],
-    # two linked items are not a teaser block
-    ["<a href='/a'>First story about the port</a>", "<a href='/b'>Second story about the port</a>"],
+    # linked words of one or two words each: a menu, left to the engine
+    ["<a href='/a'>Port</a>", "<a href='/b'>City news</a>", "<a href='/c'>Sport</a>"],
     # a source list whose links are a small part of long items
     ["<a href='/a'>Port report</a> " + SENTENCE, "<a href='/b'>City budget</a> " + SENTENCE,
      "<a href='/c'>Ferry plan</a> " + SENTENCE],
@@ -108,6 +123,50 @@ def test_teaser_list_with_thumbnail_links_first_is_dropped() -> None:
 def test_article_lists_are_kept(items: list[str]) -> None:
     tree = lxml.html.fromstring("<div><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul></div>")
     assert drop_teaser_lists(tree) == 0
+
+
+# --- hover cards inside a sentence ---
+
+def test_hover_card_inside_a_paragraph_is_dropped_and_the_sentence_kept() -> None:
+    card = (
+        "<span class='person'><a href='/people/jane-roe'>Jane Roe</a><span class='pop'><span>"
+        "<img src='roe.jpg'><a href='/people/jane-roe'>Jane Roe</a>"
+        "<a href='/news/1'>Harbour budget passes after long debate</a></span></span></span>"
+    )
+    tree = lxml.html.fromstring(f"<div><p>Mayor {card} said the ferry would run.</p></div>")
+    assert drop_inline_cards(tree) == 1
+    assert texts(tree) == "Mayor Jane Roe said the ferry would run."
+
+
+def test_hover_card_does_not_reach_the_body() -> None:
+    card = (
+        "<span><a href='/people/jane-roe'>Jane Roe</a><span><span><img src='roe.jpg'>"
+        "<a href='/people/jane-roe'>Jane Roe</a><a href='/news/1'>Harbour budget passes</a></span></span></span>"
+    )
+    html = (
+        f"<html><body><article><h1>Ferry</h1><p>{SENTENCE}</p><p>Mayor {card} said the ferry "
+        f"would run on time and cost less than planned this year.</p><p>{SENTENCE}</p></article></body></html>"
+    )
+    body = extract_article(html.encode(), "https://example.org/a").body or ""
+    assert "Mayor Jane Roe said the ferry would run" in body
+    assert "Harbour budget" not in body
+
+
+@pytest.mark.parametrize("inner", [
+    "<span><img src='smile.png'> <a href='/a'>one link</a></span>",  # a picture and one link
+    "<span><img src='a.png'></span>",  # an inline picture alone
+])
+def test_inline_pictures_without_a_card_are_kept(inner: str) -> None:
+    tree = lxml.html.fromstring(f"<div><p>Before {inner} after, and <a href='/b'>more</a>.</p></div>")
+    assert drop_inline_cards(tree) == 0
+
+
+def test_figure_with_links_outside_a_paragraph_is_not_an_inline_card() -> None:
+    tree = lxml.html.fromstring(
+        "<div><span><img src='a.jpg'><a href='/a'>Photo story</a><a href='/b'>More</a></span>"
+        f"<p>{SENTENCE}</p></div>"
+    )
+    assert drop_inline_cards(tree) == 0
 
 
 # --- ruby readings ---
@@ -171,6 +230,20 @@ def test_strip_code_drops_page_chrome_unless_it_wraps_the_article() -> None:
     assert strip_code(tree) == 2
     assert tree.find(".//aside") is not None
     assert "Home" not in texts(tree) and "Copyright" not in texts(tree)
+
+
+def test_strip_code_drops_aria_landmarks_like_their_tags() -> None:
+    tree = lxml.html.document_fromstring(
+        f"<html><body><div role='main'><h1>Ferry terminal opens</h1><p>{SENTENCE}</p>"
+        "<div role='complementary'><h3>Facts about the ferry</h3><ul><li>Built in 1990</li></ul></div>"
+        f"<p>{SENTENCE}</p></div><div role='navigation'><a href='/'>Home</a></div>"
+        "<div role='contentinfo'>Copyright</div>"
+        f"<div role='complementary'><h1>A wrapper</h1><p>{SENTENCE}</p></div></body></html>"
+    )
+    assert strip_code(tree) == 3
+    text = texts(tree)
+    assert "Facts about" not in text and "Home" not in text and "Copyright" not in text
+    assert text.count(SENTENCE[:40]) == 3  # the article, and the one "landmark" holding a headline
 
 
 def test_cloudflare_scan_is_skipped_when_the_page_has_no_placeholder() -> None:

@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 HEAD_WINDOW = 4
 # a byline or dateline paragraph is short
 META_MAX_WORDS = 12
+# … and so is a dateline, in characters: the word counter counts CJK dates by characters
+DATELINE_MAX_CHARS = 60
 # a prompt (comment form, newsletter, share) is short; longer text is content
 PROMPT_MAX_WORDS = 25
 # paragraphs after a teaser header are dropped while they are this short …
@@ -95,7 +97,9 @@ _BYLINE = re.compile(
 )
 _DATEISH = re.compile(
     r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}|\d{4}年|\b(19|20)\d{2}\b"
-    r"|(updated|published|posted|stand|aktualisiert|publié|mis à jour|publicado|actualizado)\b",
+    r"|(updated|published|posted|stand|aktualisiert|publié|mis à jour|publicado|actualizado"
+    r"|uppdaterad|publicerad|oppdatert|publisert|opdateret|publiceret|bijgewerkt|gepubliceerd"
+    r"|aggiornato|pubblicato|atualizado|zaktualizowano|opublikowano)\b",
     re.IGNORECASE,
 )
 _ELLIPSIS = ("...", "…", "[…]", "[...]")
@@ -160,13 +164,18 @@ def drop_headline(paras: list[str], ctx: CleanContext) -> list[str]:
 def is_meta_line(para: str, ctx: CleanContext) -> bool:
     """A byline, dateline or 'Updated …' line: metadata, not article text."""
     if words(para) > META_MAX_WORDS:
-        return False
+        return len(para) <= DATELINE_MAX_CHARS and _is_dateline(para)
     p = fold(para)
     names = [fold(a) for a in ctx.authors if a]
     if names and (p in names or any(n in p for n in names) and words(para) <= len(names) * 4 + 4):
         return True
     if _BYLINE.match(para) and (any(n in p for n in names) or _DATEISH.search(para)):
         return True
+    return _is_dateline(para)
+
+
+def _is_dateline(para: str) -> bool:
+    """Dates and times with few letters: '12.05.2024, 14:30 Uhr', '2025年1月14日 01時28分'."""
     return bool(_DATEISH.search(para)) and sum(c.isalpha() for c in para) < 0.6 * len(para)
 
 

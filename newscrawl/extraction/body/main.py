@@ -27,6 +27,7 @@ from trafilatura.settings import Extractor
 
 from newscrawl.extraction.body.clean import CleanContext, clean_paragraphs
 from newscrawl.extraction.body.embedded import embedded_paragraphs
+from newscrawl.extraction.body.split import restore_split_parts, split_body_parts
 from newscrawl.extraction.body.treeclean import prepare_for_engine
 from newscrawl.extraction.metadata.meta_context import compile_selector
 from newscrawl.extraction.page import Page
@@ -125,17 +126,19 @@ def fast_pass_is_good(doc: Any) -> bool:
 
 
 def engine_paragraphs(page: Page) -> list[str]:
-    """trafilatura's text, one entry per block.
+    """trafilatura's text, one entry per block, with the parts of a split body it missed.
 
     The body is the last reader of the shared tree, so boilerplate containers
     are pruned in place (trafilatura copies the tree it gets anyway).
     """
     prepare_for_engine(page.tree)
+    parts = split_body_parts(page.tree)
     doc = _run_engine(page, fast=True)
     if not fast_pass_is_good(doc):
         doc = _run_engine(page, fast=False)
     text = getattr(doc, "text", None) or ""
-    return [line.strip() for line in text.split("\n") if line.strip()]
+    paras = [line.strip() for line in text.split("\n") if line.strip()]
+    return restore_split_parts(paras, parts) if parts else paras
 
 
 def selector_paragraphs(tree: lxml.html.HtmlElement, selector: str) -> list[str]:

@@ -4,9 +4,10 @@ Cloudflare replaces every e-mail address with "[email protected]" and keeps the
 real one XOR-encoded in ``data-cfemail`` (or in the ``/cdn-cgi/l/email-protection#HEX``
 link). Decoding it in the tree fixes body, bylines and metadata at once.
 ``prepare_for_engine`` then readies the tree for the body engine: it removes
-containers that hold other stories, forms or bios, linked teaser headlines and
-lists, inlines ruby readings, promotes classed-div subheadings, and drops
-scripts/styles/chrome the engine would copy and scan only to discard.
+containers that hold other stories, forms or bios, linked teaser headlines,
+lists and cards (``teasers``), inlines ruby readings, promotes classed-div
+subheadings, and drops scripts/styles/chrome the engine would copy and scan
+only to discard.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ import lxml.etree
 import lxml.html
 
 from newscrawl.extraction.body.classtokens import TokenPattern
+from newscrawl.extraction.body.teasers import (
+    drop_inline_cards,
+    drop_link_paragraphs,
+    drop_teaser_cards,
+    drop_teaser_lists,
+)
+from newscrawl.extraction.body.treeops import drop_all, holds_article
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +49,7 @@ _BOILERPLATE_TOKENS = (
 # wraps the article instead.
 _PROMPT_TOKENS = (
     "cta", "whatsapp", "show-comments", "notification", "promo", "infobox", "factbox", "fact-box",
+    "comment", "comments",
 )
 PROMPT_BLOCK_MAX_WORDS = 120
 
@@ -60,14 +69,12 @@ _CODE_TAGS = (
 _STRIPPED_TAGS = tuple(tag for tag in _CODE_TAGS if tag != "script")
 # page chrome, dropped too unless a template (mis)uses it to wrap the article
 _CHROME_TAGS = ("nav", "footer", "aside")
-
-
-def _holds_article(element: lxml.html.HtmlElement) -> bool:
-    """Never prune a container of the headline or the article element itself."""
-    return (
-        next(element.iterdescendants("h1", "article"), None) is not None  # one walk for both
-        or bool(element.xpath(".//*[@itemprop='articleBody']"))
-    )
+# the same landmarks given by ARIA role on any element (a fact box beside the story
+# is a <div role="complementary">, a menu a <div role="navigation">)
+_CHROME_ROLES = ("complementary", "navigation", "contentinfo")
+_CHROME_BY_ROLE = lxml.etree.XPath(
+    "//*[" + " or ".join(f"@role='{role}'" for role in _CHROME_ROLES) + "]"
+)
 
 
 def prune_boilerplate(tree: lxml.html.HtmlElement) -> int:
@@ -84,95 +91,9 @@ def prune_boilerplate(tree: lxml.html.HtmlElement) -> int:
         if (_BOILERPLATE.search(marker) or (
             _PROMPT_BLOCK.search(marker)
             and len(element.text_content().split()) <= PROMPT_BLOCK_MAX_WORDS
-        )) and not _holds_article(element):
+        )) and not holds_article(element):
             doomed.append(element)
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()  # keeps the tail text, which belongs to the parent
-    return len(doomed)
-
-
-# a paragraph that is one link and nothing else is a teaser for another story
-LINK_PARAGRAPH_MIN_WORDS = 3
-_SENTENCE_END = (".", "!", "?", "。", "！", "？", "؟", "۔")
-
-
-def _linked(element: lxml.html.HtmlElement) -> bool:
-    """The element's whole text is one link to another page."""
-    text = " ".join(element.text_content().split())
-    if len(text.split()) < LINK_PARAGRAPH_MIN_WORDS:
-        return False
-    for link in element.iterancestors("a"):  # a teaser card: <a><h3>…</h3></a>
-        return _is_page_link(link)
-    links = element.findall(".//a")
-    return (
-        len(links) == 1 and _is_page_link(links[0])
-        and " ".join(links[0].text_content().split()) == text
-    )
-
-
-def _is_page_link(link: lxml.html.HtmlElement) -> bool:
-    href = (link.get("href") or "").strip()
-    return bool(href) and not href.startswith(("#", "javascript:"))
-
-
-def _is_link_paragraph(element: lxml.html.HtmlElement) -> bool:
-    # most paragraphs hold no link and sit in none: no need to read their text
-    if next(element.iterdescendants("a"), None) is None and next(element.iterancestors("a"), None) is None:
-        return False
-    text = element.text_content().strip()
-    if element.tag == "p" and text.endswith(_SENTENCE_END):
-        return False
-    return _linked(element)
-
-
-def drop_link_paragraphs(tree: lxml.html.HtmlElement) -> int:
-    """Remove paragraphs and subheadings that are a single linked headline.
-
-    Templates put "related story" headlines inside the article as paragraphs
-    (often in capitals) or as linked ``<h3>`` cards; body engines keep them as
-    text. A linked sentence ending with a full stop is kept: it may be the
-    article's own; in-page anchors (``#section``) are kept too.
-    """
-    doomed = [el for el in tree.iter("p", "h2", "h3", "h4") if _is_link_paragraph(el)]
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
-    return len(doomed)
-
-
-# a list of at least this many items, each opening with a linked headline …
-TEASER_LIST_MIN_ITEMS = 3
-# … whose link is at least this share of the item's text, is a list of other stories
-TEASER_LINK_SHARE = 0.3
-
-
-def _is_teaser_item(item: lxml.html.HtmlElement) -> bool:
-    """The item opens with a linked headline (a thumbnail link before it is skipped)."""
-    texts = (" ".join(a.text_content().split()) for a in item.iter("a"))
-    link_text = next((t for t in texts if t), "")
-    item_text = " ".join(item.text_content().split())
-    return (
-        len(link_text.split()) >= LINK_PARAGRAPH_MIN_WORDS
-        and item_text.startswith(link_text)
-        and len(link_text) >= TEASER_LINK_SHARE * len(item_text)
-    )
-
-
-def drop_teaser_lists(tree: lxml.html.HtmlElement) -> int:
-    """Remove lists whose every item starts with a linked headline (related/more stories).
-
-    Article lists (steps, facts, sources) have items that are text first.
-    """
-    doomed = []
-    for lst in tree.iter("ul", "ol"):
-        items = [child for child in lst if child.tag == "li"]
-        if len(items) >= TEASER_LIST_MIN_ITEMS and all(_is_teaser_item(i) for i in items):
-            doomed.append(lst)
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
-    return len(doomed)
+    return drop_all(doomed)
 
 
 # A caption or credit is a few sentences at most; a longer "caption" block is a wrapper.
@@ -196,12 +117,12 @@ def _is_unseen_or_caption(element: lxml.html.HtmlElement) -> bool:
     if not classes:
         return False
     if _HIDDEN_CLASS.search(classes):
-        return not _holds_article(element)
+        return not holds_article(element)
     return (
         element.tag != "a"
         and bool(_CAPTION_CLASS.search(classes))
         and len(element.text_content().split()) <= CAPTION_MAX_WORDS
-        and not _holds_article(element)
+        and not holds_article(element)
     )
 
 
@@ -212,58 +133,7 @@ def drop_hidden_and_captions(tree: lxml.html.HtmlElement) -> int:
     engines keep them as paragraphs when a figure sits inside the article text.
     """
     doomed = [el for el in tree.iter(*_MARKED_TAGS) if _is_unseen_or_caption(el)]
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
-    return len(doomed)
-
-
-# a teaser card (image + headline + dek) of another story is short
-CARD_MAX_WORDS = 80
-# how far up from the image link the card's headline link is looked for
-CARD_MAX_DEPTH = 4
-
-
-def _card_of(image_link: lxml.html.HtmlElement, text_link: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """The smallest short container holding both links, if it is near the image link."""
-    node = image_link
-    for _ in range(CARD_MAX_DEPTH):
-        node = node.getparent()
-        if node is None:
-            return None
-        if any(a is node for a in text_link.iterancestors()):
-            too_long = len(node.text_content().split()) > CARD_MAX_WORDS
-            return None if too_long or _holds_article(node) else node
-    return None
-
-
-def drop_teaser_cards(tree: lxml.html.HtmlElement) -> int:
-    """Remove cards linking another story twice, by its picture and by its headline.
-
-    Templates put "more stories" cards inside and below the article; their deks
-    are full sentences, so only this double link tells them from article text.
-    Links are grouped by target once, so only pictures with a headline link are
-    walked up.
-    """
-    pictures: dict[str, lxml.html.HtmlElement] = {}
-    texts: dict[str, lxml.html.HtmlElement] = {}
-    for link in tree.iter("a"):
-        href = link.get("href") or ""
-        if not href.startswith(("http", "/")):
-            continue
-        has_text = bool(link.text_content().strip())
-        if not has_text and link.find(".//img") is not None:
-            pictures.setdefault(href, link)
-        elif has_text:
-            texts.setdefault(href, link)
-    doomed = [
-        card for href, picture in pictures.items()
-        if href in texts and (card := _card_of(picture, texts[href])) is not None
-    ]
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
-    return len(doomed)
+    return drop_all(doomed)
 
 
 def _merge_into_text(element: lxml.html.HtmlElement, text: str) -> None:
@@ -326,13 +196,12 @@ def strip_code(tree: lxml.html.HtmlElement) -> int:
     doomed = [
         el for el in tree.iter("script", *_CHROME_TAGS)
         if (el.tag != "script" or "ld+json" not in (el.get("type") or ""))
-        and (el.tag not in _CHROME_TAGS or not _holds_article(el))
+        and (el.tag not in _CHROME_TAGS or not holds_article(el))
     ]
+    doomed += [el for el in _CHROME_BY_ROLE(tree) if el.tag not in _CHROME_TAGS and not holds_article(el)]
     count = len(doomed) + sum(1 for _ in tree.iter(*_STRIPPED_TAGS))
     lxml.etree.strip_elements(tree, *_STRIPPED_TAGS, with_tail=False)  # tails stay, as with drop_tree
-    for element in doomed:
-        if element.getparent() is not None:
-            element.drop_tree()
+    drop_all(doomed)
     return count
 
 
@@ -343,7 +212,7 @@ def prepare_for_engine(tree: lxml.html.HtmlElement) -> None:
     classes), then markup engines mishandle is normalised, then code is dropped.
     """
     pruned = prune_boilerplate(tree) + drop_hidden_and_captions(tree)
-    teasers = drop_teaser_cards(tree) + drop_link_paragraphs(tree) + drop_teaser_lists(tree)
+    teasers = drop_teaser_cards(tree) + drop_inline_cards(tree) + drop_link_paragraphs(tree) + drop_teaser_lists(tree)
     flatten_ruby(tree)
     promote_subheadings(tree)
     strip_code(tree)

@@ -1,0 +1,192 @@
+"""Other stories inside the article: linked headlines, lists of them, teaser cards.
+
+Templates put "related story" headlines, lists and cards inside the article
+container; body engines keep them as text. These rules judge them by their
+links (a headline linking elsewhere, a list mostly of link text, a picture and
+a headline linking the same story), never by a site's class names.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+
+from newscrawl.extraction.body.treeops import drop_all, holds_article
+
+# a paragraph that is one link and nothing else is a teaser for another story
+LINK_PARAGRAPH_MIN_WORDS = 3
+_SENTENCE_END = (".", "!", "?", "。", "！", "？", "؟", "۔")
+
+
+def _linked(element: lxml.html.HtmlElement) -> bool:
+    """The element's whole text is one link to another page."""
+    text = " ".join(element.text_content().split())
+    if len(text.split()) < LINK_PARAGRAPH_MIN_WORDS:
+        return False
+    for link in element.iterancestors("a"):  # a teaser card: <a><h3>…</h3></a>
+        return _is_page_link(link)
+    links = element.findall(".//a")
+    return (
+        len(links) == 1 and _is_page_link(links[0])
+        and " ".join(links[0].text_content().split()) == text
+    )
+
+
+def _is_page_link(link: lxml.html.HtmlElement) -> bool:
+    href = (link.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "javascript:"))
+
+
+def _is_link_paragraph(element: lxml.html.HtmlElement) -> bool:
+    # most paragraphs hold no link and sit in none: no need to read their text
+    if next(element.iterdescendants("a"), None) is None and next(element.iterancestors("a"), None) is None:
+        return False
+    text = element.text_content().strip()
+    if element.tag == "p" and text.endswith(_SENTENCE_END):
+        return False
+    return _linked(element)
+
+
+def drop_link_paragraphs(tree: lxml.html.HtmlElement) -> int:
+    """Remove paragraphs and subheadings that are a single linked headline.
+
+    Templates put "related story" headlines inside the article as paragraphs
+    (often in capitals) or as linked ``<h3>`` cards; body engines keep them as
+    text. A linked sentence ending with a full stop is kept: it may be the
+    article's own; in-page anchors (``#section``) are kept too.
+    """
+    doomed = [el for el in tree.iter("p", "h2", "h3", "h4") if _is_link_paragraph(el)]
+    return drop_all(doomed)
+
+
+# a list of at least this many items, each opening with a linked headline …
+TEASER_LIST_MIN_ITEMS = 3
+# … whose link is at least this share of the item's text, is a list of other stories
+TEASER_LINK_SHARE = 0.3
+
+
+def _is_teaser_item(item: lxml.html.HtmlElement) -> bool:
+    """The item opens with a linked headline (a thumbnail link before it is skipped)."""
+    texts = (" ".join(a.text_content().split()) for a in item.iter("a"))
+    link_text = next((t for t in texts if t), "")
+    item_text = " ".join(item.text_content().split())
+    return (
+        len(link_text.split()) >= LINK_PARAGRAPH_MIN_WORDS
+        and item_text.startswith(link_text)
+        and len(link_text) >= TEASER_LINK_SHARE * len(item_text)
+    )
+
+
+# a list whose text is at least this share link text is a list of other pages …
+LINK_LIST_SHARE = 0.5
+# … when its items are headlines of this many words on average (menus of one- or
+# two-word items are left to the engine, which reads them as navigation)
+LINK_LIST_MIN_ITEM_WORDS = 4
+
+
+def _is_link_list(lst: lxml.html.HtmlElement, items: int) -> bool:
+    """Most of the list's text is linked headlines: related stories, sources.
+
+    Article lists (steps, facts, specifications) are text with at most a link
+    inside; a list of linked headlines is read as one whatever its length.
+    """
+    if not items or next(lst.iter("a"), None) is None:  # most lists of a page hold no link
+        return False
+    text = lst.text_content()
+    if len(text.split()) < LINK_LIST_MIN_ITEM_WORDS * items:
+        return False
+    chars = len("".join(text.split()))
+    linked = sum(len("".join(a.text_content().split())) for a in lst.iter("a") if _is_page_link(a))
+    return linked >= LINK_LIST_SHARE * chars and not holds_article(lst)
+
+
+def drop_teaser_lists(tree: lxml.html.HtmlElement) -> int:
+    """Remove lists of other stories: every item starts with a linked headline, or
+    the list is mostly link text.
+
+    Article lists (steps, facts, sources) have items that are text first.
+    """
+    doomed = []
+    for lst in tree.iter("ul", "ol"):
+        items = [child for child in lst if child.tag == "li"]
+        if len(items) >= TEASER_LIST_MIN_ITEMS and all(_is_teaser_item(i) for i in items):
+            doomed.append(lst)
+        elif _is_link_list(lst, len(items)):
+            doomed.append(lst)
+    return drop_all(doomed)
+
+
+# a teaser card (image + headline + dek) of another story is short
+CARD_MAX_WORDS = 80
+# how far up from the image link the card's headline link is looked for
+CARD_MAX_DEPTH = 4
+
+
+def _card_of(image_link: lxml.html.HtmlElement, text_link: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The smallest short container holding both links, if it is near the image link."""
+    node = image_link
+    for _ in range(CARD_MAX_DEPTH):
+        node = node.getparent()
+        if node is None:
+            return None
+        if any(a is node for a in text_link.iterancestors()):
+            too_long = len(node.text_content().split()) > CARD_MAX_WORDS
+            return None if too_long or holds_article(node) else node
+    return None
+
+
+def drop_teaser_cards(tree: lxml.html.HtmlElement) -> int:
+    """Remove cards linking another story twice, by its picture and by its headline.
+
+    Templates put "more stories" cards inside and below the article; their deks
+    are full sentences, so only this double link tells them from article text.
+    Links are grouped by target once, so only pictures with a headline link are
+    walked up.
+    """
+    pictures: dict[str, lxml.html.HtmlElement] = {}
+    texts: dict[str, lxml.html.HtmlElement] = {}
+    for link in tree.iter("a"):
+        href = link.get("href") or ""
+        if not href.startswith(("http", "/")):
+            continue
+        has_text = bool(link.text_content().strip())
+        if not has_text and link.find(".//img") is not None:
+            pictures.setdefault(href, link)
+        elif has_text:
+            texts.setdefault(href, link)
+    doomed = [
+        card for href, picture in pictures.items()
+        if href in texts and (card := _card_of(picture, texts[href])) is not None
+    ]
+    return drop_all(doomed)
+
+
+# a card inside running text (a person's picture and links to their stories,
+# shown on hover) holds at least this many links …
+INLINE_CARD_MIN_LINKS = 2
+# … and its picture sits at most this many levels below the paragraph
+INLINE_CARD_MAX_DEPTH = 6
+
+
+def _inline_card(image: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The innermost span around the picture with links in it, if a paragraph holds it."""
+    spans = []
+    for depth, node in enumerate(image.iterancestors()):
+        if node.tag == "p":
+            return next((s for s in spans if sum(1 for _ in s.iter("a")) >= INLINE_CARD_MIN_LINKS), None)
+        if depth == INLINE_CARD_MAX_DEPTH or node.tag != "span":
+            return None  # a picture in a figure, a link or a div is no inline card
+        spans.append(node)
+    return None
+
+
+def drop_inline_cards(tree: lxml.html.HtmlElement) -> int:
+    """Remove pop-up cards nested in a paragraph: a ``<span>`` with a picture and links.
+
+    Text is never a picture; a paragraph's span that holds one and several links
+    is a hover card (a person's photo, name and latest headlines) the engine
+    would read into the middle of the sentence. Walked from the pictures, which
+    are few; the innermost such span is the card (the one around it also holds
+    the linked name that belongs to the sentence).
+    """
+    cards = (_inline_card(image) for image in tree.iter("img"))
+    return drop_all(dict.fromkeys(card for card in cards if card is not None))
