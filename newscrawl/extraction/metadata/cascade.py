@@ -26,13 +26,12 @@ from newscrawl.extraction.metadata.authors import (
     find_byline,
     split_names,
 )
+from newscrawl.extraction.metadata.headline import choose_title, visible_headlines
 from newscrawl.extraction.metadata.jsonld import parse_jsonld, person_names, text_value
 from newscrawl.extraction.metadata.meta_context import MetaContext, build_context
 from newscrawl.extraction.metadata.meta_tags import collect_meta
 from newscrawl.extraction.metadata.titles import (
     MIN_TITLE_CHARS,
-    choose_title,
-    find_h1,
     normalize_space,
     strip_site_name,
     url_directories,
@@ -81,7 +80,8 @@ class Metadata:
 
 
 def _title(ctx: MetaContext) -> Result:
-    """The headline: the registry selector, else a choice between the cleaned candidates."""
+    """The headline: the registry selector, else the displayed headline the metadata
+    confirms, else the metadata (see headline.choose_title)."""
     selected = ctx.selected_text("title")
     if selected:
         return selected, "selector"
@@ -101,13 +101,11 @@ def _title(ctx: MetaContext) -> Result:
         for source, value in raw.items()
         if value
     }
-    h1 = find_h1(ctx.tree)
-    if h1:
-        candidates["h1"] = h1
     micro = ctx.page.microdata.get("headline")
     if micro:
         candidates["microdata"] = normalize_space(micro[0])
-    return choose_title({s: t for s, t in candidates.items() if len(t) >= MIN_TITLE_CHARS})
+    kept = {s: t for s, t in candidates.items() if len(t) >= MIN_TITLE_CHARS}
+    return choose_title(kept, visible_headlines(ctx.tree))
 
 
 def _jsonld_authors(ctx: MetaContext) -> tuple[list[str], bool]:

@@ -1,0 +1,177 @@
+"""The headline: the one the article displays, with the metadata titles as evidence.
+
+Publishers state a headline several times: the visible ``<h1>`` (or an element
+marked ``itemprop=headline``), the JSON-LD headline, og:title, twitter:title and
+the SEO ``<title>``. The metadata copies carry site and section tails, are cut at
+110 characters, re-space punctuation or are a different headline written for
+search or sharing; the page's own ``<h1>`` may be the site logo or a section
+label. The rule: a displayed headline that a metadata title states too (same
+words, same words plus a tail, or a cut-off copy) is the headline, spelled as
+displayed; a displayed text no metadata states is not trusted over the metadata,
+which then decides in its order of trust.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Sequence
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from newscrawl.extraction.metadata.titles import (
+    MAX_SUFFIX_WORDS,
+    MAX_TITLE_CHARS,
+    MIN_TITLE_CHARS,
+    heading_text,
+    title_key,
+    title_segments,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_SHOWN = 5  # displayed headline candidates kept (a page rarely has more than one real h1)
+MAX_SCANNED = 20  # headline elements read to find them
+CUT_LENGTH = 100  # a metadata title this long that the h1 continues was cut (limits of ~110)
+MIN_CUT_KEY = 20  # a shorter "cut-off copy" is a kicker or a section, not a truncation
+_ELLIPSES = ("…", "...")
+# order of trust between the headline's sources
+FALLBACK = ("jsonld", "og", "h1", "twitter", "microdata", "meta", "title")
+_HEADLINE_ELEMENTS = etree.XPath("//h1 | //*[@itemprop='headline'][not(self::meta)]")
+_REGION_TAGS = frozenset({"article", "main"})
+_CHROME_TAGS = frozenset({"header", "footer", "nav", "aside"})
+
+
+def visible_headlines(tree: lxml_html.HtmlElement) -> list[str]:
+    """Texts of the page's headline elements, those inside the article region first."""
+    inside: list[str] = []
+    outside: list[str] = []
+    for count, element in enumerate(_elements(tree)):
+        if count >= MAX_SCANNED:
+            break
+        text = heading_text(element)
+        if MIN_TITLE_CHARS <= len(text) <= MAX_TITLE_CHARS and text not in inside + outside:
+            (inside if _inside_article(element) else outside).append(text)
+    return (inside + outside)[:MAX_SHOWN]
+
+
+def _elements(tree: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
+    for element in _HEADLINE_ELEMENTS(tree):
+        if isinstance(element.tag, str):
+            yield element
+
+
+def _inside_article(element: lxml_html.HtmlElement) -> bool:
+    for parent in element.iterancestors():
+        if parent.tag in _REGION_TAGS or parent.get("itemprop") == "articleBody":
+            return True
+        if parent.tag in _CHROME_TAGS and parent.get("role") == "banner":
+            return False
+    return False
+
+
+def states(meta: str, shown: str) -> bool:
+    """Whether a metadata title states the displayed headline ``shown``: the same words
+    (spacing and punctuation aside), the same words before a short separated tail
+    ("Headline - Section", "Headline : Site", in any script), or a copy cut short."""
+    key, shown_key = title_key(meta), title_key(shown)
+    if not key or not shown_key:
+        return False
+    if key == shown_key:
+        return True
+    if key.startswith(shown_key) and _has_tail(meta, shown_key):
+        return True
+    return _is_cut(meta) and len(key) >= MIN_CUT_KEY and shown_key.startswith(key)
+
+
+def _has_tail(meta: str, shown_key: str) -> bool:
+    """``meta`` is the headline followed by separated segments of few words."""
+    parts = title_segments(meta)
+    for end in range(1, len(parts)):
+        if title_key("".join(parts[:end])) == shown_key:
+            return len(" ".join(parts[end:]).split()) <= MAX_SUFFIX_WORDS
+    return False
+
+
+def _is_cut(meta: str) -> bool:
+    text = meta.rstrip()
+    return text.endswith(_ELLIPSES) or len(text) >= CUT_LENGTH
+
+
+def spelled(meta: str, shown: str) -> str:
+    """The confirmed headline's spelling: the displayed one where the two differ only in
+    spacing ("wieder da : Thioune" / "wieder da: Thioune") or the metadata carries a tail
+    or a cut; the metadata's own characters where the words match but quotes or dashes differ."""
+    if title_key(meta) != title_key(shown) or "".join(meta.split()) == "".join(shown.split()):
+        return shown
+    return meta
+
+
+def _without_kicker(short: str | None, long: str | None) -> bool:
+    """Whether ``long`` is ``short`` with a kicker in front ("Topic: Headline")."""
+    if not short or not long:
+        return False
+    s, l = short.casefold(), long.casefold()
+    return len(l) > len(s) and l.endswith(s) and bool(re.search(r"[:：]\s*$", l[: len(l) - len(s)]))
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and title_key(a) == title_key(b)  # type: ignore[arg-type]
+
+
+def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | None, str | None]:
+    """The headline from cleaned metadata candidates ``c`` (keyed by source) and the
+    displayed headlines ``shown`` (article region first).
+
+    The metadata decides which headline (JSON-LD, og:title, the first h1, …, in that
+    order of trust, with the two exceptions below); the displayed headline decides
+    how it reads: when a displayed headline is what the chosen title states, minus a
+    tail, a cut or re-spaced punctuation, the displayed text is returned.
+    Exceptions (each measured on both publisher halves, see README):
+    - a social title equal to the JSON-LD/displayed headline minus its kicker
+      ("Topic: Headline") is the headline: the site itself split the kicker off;
+    - a JSON-LD headline that only repeats the SEO <title> loses to the displayed
+      headline when the social title states it too;
+    - a distinct social title beats a JSON-LD headline the h1 repeats
+      (:func:`_social_is_editorial`).
+    """
+    jl, title = c.get("jsonld"), c.get("title")
+    h1 = shown[0] if shown else None
+    social_source = "og" if c.get("og") else "twitter"
+    social = c.get(social_source)
+    for base in (jl, h1):
+        if _without_kicker(social, base):
+            return social, social_source
+    seo_copy = jl and _same(jl, title) and not any(_same(jl, s) for s in shown)
+    if seo_copy and social and (confirmed := _displayed(social, shown)):
+        return confirmed, "h1"
+    if _social_is_editorial(c, h1):
+        return _displayed(social, shown) or social, social_source  # type: ignore[arg-type]
+    ranked = {**c, "h1": h1} if h1 else c
+    for source in FALLBACK:
+        if ranked.get(source):
+            if source != "h1" and (confirmed := _displayed(ranked[source], shown)):
+                return confirmed, source
+            return ranked[source], source
+    return None, None
+
+
+def _social_is_editorial(c: dict[str, str], h1: str | None) -> bool:
+    """JSON-LD and the h1 agree, the social title says something else and the other
+    social tag does not side with the h1: the site wrote a headline for sharing, and
+    that is the one it publishes (on the dev sample og wins here for 7 publishers, the
+    h1 for 2)."""
+    jl, social = c.get("jsonld"), c.get("og") or c.get("twitter")
+    return bool(
+        jl and h1 and social and _same(jl, h1) and not _same(social, jl)
+        and not _same(social, c.get("title")) and not _same(c.get("twitter"), h1)
+    )
+
+
+def _displayed(meta: str, shown: Sequence[str]) -> str | None:
+    """The displayed headline that ``meta`` states, spelled as :func:`spelled` says."""
+    for text in shown:
+        if states(meta, text):
+            return spelled(meta, text)
+    return None
