@@ -151,10 +151,23 @@ def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | No
     ranked = {**c, "h1": h1} if h1 else c
     for source in FALLBACK:
         if ranked.get(source):
-            if source != "h1" and (confirmed := _displayed(ranked[source], shown)):
-                return confirmed, source
-            return ranked[source], source
+            if source == "h1":
+                return ranked[source], source
+            return _displayed(ranked[source], shown) or _untailed(ranked[source], c), source
     return None, None
+
+
+def _untailed(meta: str, c: dict[str, str]) -> str:
+    """``meta`` without a tail that another source's copy of the headline lacks
+    ("Headline - Region" where the SEO title reads "Headline | Site"): the words all
+    sources share are the headline. The tail must be shorter than what it follows."""
+    if _is_cut(meta):
+        return meta
+    for other in c.values():
+        head_words = len(other.split())
+        if other != meta and states(meta, other) and head_words > len(meta.split()) - head_words:
+            return other
+    return meta
 
 
 def _social_is_editorial(c: dict[str, str], h1: str | None) -> bool:
