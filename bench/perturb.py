@@ -175,6 +175,11 @@ def summary(name: str, rows: list[dict[str, Any]]) -> str:
     return f"{name:16} " + "   ".join(cells)
 
 
+def _read(path: Path) -> bytes:
+    with gzip.open(path) as fh:
+        return fh.read()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -185,8 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     scorer = load_scorer(args.data.parent / "tools" / "score.py")
     corpus = args.data / "news"
     truths = [json.loads(line) for line in (corpus / "truth.jsonl").open(encoding="utf-8")]
-    pages = [(t, decode_html(gzip.open(corpus / "pages" / f"{t['id']}.html.gz").read()).text)
-             for t in truths]
+    pages = [(t, decode_html(_read(corpus / "pages" / f"{t['id']}.html.gz")).text) for t in truths]
     sys.stdout.write(f"{'variant':16} {'title':>7} {'authors':>7}   {'A title':>7} {'A auth':>7}"
                      f"   {'B title':>7} {'B auth':>7}\n")
     every: list[dict[str, Any]] = []

@@ -172,3 +172,19 @@ def test_an_organisation_alone_in_jsonld_yields_to_the_visible_byline() -> None:
     head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
     body = '<article><h1>H</h1><p class="byline">By Jane Doe and John Roe</p></article>'
     assert _page_authors(head, body) == ["Jane Doe", "John Roe"]
+
+
+def test_a_byline_beside_a_headline_outside_the_article_is_read() -> None:
+    body = ('<div class="top"><header><h1>Dam bursts above the valley</h1>'
+            '<p class="byline">By Jane Doe and John Roe</p></header></div>'
+            "<article><p>First paragraph of the story, long enough to be the body.</p>"
+            "<p>Second paragraph.</p></article>")
+    assert _page_authors("", body) == ["Jane Doe", "John Roe"]
+
+
+def test_a_byline_far_from_the_headline_is_not_taken() -> None:
+    body = ("<div><div><div><div><div><header><h1>Dam bursts above the valley</h1></header>"
+            "</div></div></div></div>"
+            '<footer><p class="byline">By Jane Doe</p></footer></div>'
+            "<article><p>First paragraph.</p></article>")
+    assert _page_authors("", body) == []

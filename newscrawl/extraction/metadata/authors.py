@@ -94,7 +94,7 @@ _NOT_NAMES = _words(
 
 
 def _strip_noise(text: str) -> str:
-    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)  # "(dpa)", "[Twitter]", "(www.dw.com)"
+    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)  # "(dpa)", "[Twitter]", "(www.paper.example)"
     text = _HANDLE.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", text)))
     text = re.sub(r"[\s\u00a0\u200b]+", " ", text).strip(" .:-–—•·|,")
     return text

@@ -134,11 +134,12 @@ def _authors(ctx: MetaContext) -> Result:
         return ld_names, "jsonld"
     is_site = ctx.is_site_name
     meta_values = [v for v in ctx.page.all(*AUTHOR_META) if not v.startswith(("http", "@"))]
-    # "hessenschau.de, Frankfurt, Germany": a value naming the site is an address, not people
+    # "paper.example, Frankfurt, Germany": a value naming the site is an address, not people
     if people := clean_authors(v for v in meta_values if not any(map(is_site, split_names(v)))):
         return people, "meta"
-    if byline := [n for n in find_byline(ctx.article_root) if not is_site(n)]:
-        return byline, "byline"
+    for region in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)):
+        if region is not None and (byline := [n for n in find_byline(region) if not is_site(n)]):
+            return byline, "byline"
     if bold := find_bold_byline(ctx.article_root):
         return bold, "byline"
     micro = clean_authors(ctx.article_root.xpath(_MICRODATA_AUTHOR))
@@ -148,6 +149,25 @@ def _authors(ctx: MetaContext) -> Result:
         return ld_names, "jsonld"
     site_names = [n for n in clean_authors(meta_values) if is_site(n)]
     return (site_names, "meta") if site_names else ([], None)
+
+
+HEADLINE_REGION_LEVELS = 4  # a byline sits within a few levels of the headline
+
+
+def headline_region(
+    tree: lxml_html.HtmlElement, root: lxml_html.HtmlElement
+) -> lxml_html.HtmlElement | None:
+    """The block around the first h1 when it lies outside the article root: bylines are
+    printed beside the headline, often in a header the <article> does not hold."""
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None or root in h1.iterancestors():
+        return None
+    region = h1
+    for level, parent in enumerate(h1.iterancestors()):
+        if level >= HEADLINE_REGION_LEVELS or parent.tag in {"body", "html"}:
+            break
+        region = parent
+    return region
 
 
 _MICRODATA_AUTHOR = (

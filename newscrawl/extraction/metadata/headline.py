@@ -136,15 +136,14 @@ def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | No
     - a distinct social title beats a JSON-LD headline the h1 repeats
       (:func:`_social_is_editorial`).
     """
-    jl, title = c.get("jsonld"), c.get("title")
+    jl = c.get("jsonld")
     h1 = shown[0] if shown else None
     social_source = "og" if c.get("og") else "twitter"
     social = c.get(social_source)
     for base in (jl, h1):
         if _without_kicker(social, base):
             return social, social_source
-    seo_copy = jl and _same(jl, title) and not any(_same(jl, s) for s in shown)
-    if seo_copy and social and (confirmed := _displayed(social, shown)):
+    if _jsonld_is_seo_copy(c, shown) and social and (confirmed := _displayed(social, shown)):
         return confirmed, "h1"
     if _social_is_editorial(c, h1):
         return _displayed(social, shown) or social, social_source  # type: ignore[arg-type]
@@ -168,6 +167,13 @@ def _untailed(meta: str, c: dict[str, str]) -> str:
         if other != meta and states(meta, other) and head_words > len(meta.split()) - head_words:
             return other
     return meta
+
+
+def _jsonld_is_seo_copy(c: dict[str, str], shown: Sequence[str]) -> bool:
+    """The JSON-LD headline repeats the SEO <title> and no displayed headline: it was
+    written for search, and a social title stating the display outvotes it."""
+    jl = c.get("jsonld")
+    return bool(jl) and _same(jl, c.get("title")) and not any(_same(jl, s) for s in shown)
 
 
 def _social_is_editorial(c: dict[str, str], h1: str | None) -> bool:

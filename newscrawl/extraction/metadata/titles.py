@@ -66,7 +66,7 @@ def _is_site_label(segment: str, labels: set[str]) -> bool:
 
 
 def names_site(name: str, labels: set[str]) -> bool:
-    """Whether ``name`` is the site's own name ("DER SPIEGEL", "ntv.com.tr", "n-tv NACHRICHTEN")."""
+    """Whether ``name`` is the site's own name ("THE PAPER", "paper.com.tr", "paper NEWS")."""
     key = title_key(name)
     if not key:
         return False
