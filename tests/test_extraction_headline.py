@@ -146,3 +146,16 @@ def test_h1_disagreeing_with_og_alone() -> None:
     assert choose_title({"jsonld": "Shown headline", "og": "Shared headline",
                          "twitter": "Shown headline"}, ["Shown headline"]) == (
         "Shown headline", "jsonld")
+
+
+def test_a_section_h1_before_the_headline_is_not_the_headline() -> None:
+    head = _og("Politics - Council rebuilds the harbour bridge")
+    assert _title(head, "<main><h1>Politics</h1></main>")[0] == (
+        "Politics - Council rebuilds the harbour bridge"
+    )
+
+
+def test_a_tail_the_seo_title_lacks_is_cut_without_any_h1() -> None:
+    head = _og("Council rebuilds the harbour bridge - Region") + (
+        "<title>Council rebuilds the harbour bridge</title>")
+    assert _title(head, "<div><p>Text.</p></div>")[0] == "Council rebuilds the harbour bridge"

@@ -86,11 +86,14 @@ def states(meta: str, shown: str) -> bool:
 
 
 def _has_tail(meta: str, shown_key: str) -> bool:
-    """``meta`` is the headline followed by separated segments of few words."""
+    """``meta`` is the headline followed by separated segments of few words; a short
+    single word before them is a section label ("Politics - Headline"), not the headline."""
     parts = title_segments(meta)
     for end in range(1, len(parts)):
         if title_key("".join(parts[:end])) == shown_key:
-            return len(" ".join(parts[end:]).split()) <= MAX_SUFFIX_WORDS
+            head = " ".join(parts[:end])
+            labelled = len(head.split()) < 2 and len(head) < MIN_CUT_KEY
+            return not labelled and len(" ".join(parts[end:]).split()) <= MAX_SUFFIX_WORDS
     return False
 
 
@@ -159,12 +162,11 @@ def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | No
 def _untailed(meta: str, c: dict[str, str]) -> str:
     """``meta`` without a tail that another source's copy of the headline lacks
     ("Headline - Region" where the SEO title reads "Headline | Site"): the words all
-    sources share are the headline. The tail must be shorter than what it follows."""
+    sources share are the headline."""
     if _is_cut(meta):
         return meta
     for other in c.values():
-        head_words = len(other.split())
-        if other != meta and states(meta, other) and head_words > len(meta.split()) - head_words:
+        if other != meta and states(meta, other):
             return other
     return meta
 
