@@ -129,10 +129,8 @@ def test_an_h1_outside_the_article_region_still_cleans_the_tail() -> None:
 
 def test_headlines_inside_the_article_come_first() -> None:
     html = ("<html><body><h1>Morning Courier</h1><article><h1>Dam bursts</h1></article>"
-            '<div itemprop="headline">Dam bursts above</div><meta itemprop="headline" content="x">'
-            "</body></html>")
-    assert visible_headlines(lxml.html.document_fromstring(html)) == [
-        "Dam bursts", "Morning Courier", "Dam bursts above"]
+            "<h1>Dam bursts</h1><h1>Tiny</h1></body></html>")
+    assert visible_headlines(lxml.html.document_fromstring(html)) == ["Dam bursts", "Morning Courier"]
 
 
 def test_h1_disagreeing_with_og_alone() -> None:

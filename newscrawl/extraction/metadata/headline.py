@@ -1,7 +1,6 @@
 """The headline: the one the article displays, with the metadata titles as evidence.
 
-Publishers state a headline several times: the visible ``<h1>`` (or an element
-marked ``itemprop=headline``), the JSON-LD headline, og:title, twitter:title and
+Publishers state a headline several times: the visible ``<h1>``, the JSON-LD headline, og:title, twitter:title and
 the SEO ``<title>``. The metadata copies carry site and section tails, are cut at
 110 characters, re-space punctuation or are a different headline written for
 search or sharing; the page's own ``<h1>`` may be the site logo or a section
@@ -17,7 +16,6 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 
-from lxml import etree
 from lxml import html as lxml_html
 
 from newscrawl.extraction.metadata.titles import (
@@ -38,7 +36,6 @@ MIN_CUT_KEY = 20  # a shorter "cut-off copy" is a kicker or a section, not a tru
 _ELLIPSES = ("…", "...")
 # order of trust between the headline's sources
 FALLBACK = ("jsonld", "og", "h1", "twitter", "microdata", "meta", "title")
-_HEADLINE_ELEMENTS = etree.XPath("//h1 | //*[@itemprop='headline'][not(self::meta)]")
 _REGION_TAGS = frozenset({"article", "main"})
 _CHROME_TAGS = frozenset({"header", "footer", "nav", "aside"})
 
@@ -57,9 +54,9 @@ def visible_headlines(tree: lxml_html.HtmlElement) -> list[str]:
 
 
 def _elements(tree: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
-    for element in _HEADLINE_ELEMENTS(tree):
-        if isinstance(element.tag, str):
-            yield element
+    """The h1s. Elements marked itemprop=headline were read too: no page of the dev
+    sample needed them, and finding them walks every element (~0.9 ms a page)."""
+    yield from tree.iter("h1")
 
 
 def _inside_article(element: lxml_html.HtmlElement) -> bool:
