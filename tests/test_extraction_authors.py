@@ -188,3 +188,18 @@ def test_a_byline_far_from_the_headline_is_not_taken() -> None:
             '<footer><p class="byline">By Jane Doe</p></footer></div>'
             "<article><p>First paragraph.</p></article>")
     assert _page_authors("", body) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Von Anna Schmidt", ["Anna Schmidt"]),
+        ("Par Jean Dupont et Marie Curie", ["Jean Dupont", "Marie Curie"]),
+        ("Von Montag an gilt die neue Regel", []),  # a sentence, not a byline
+    ],
+)
+def test_a_byline_is_known_by_its_prefix_whatever_its_class(line: str, names: list[str]) -> None:
+    body = (f'<article><h1>Dam bursts above the valley</h1><div class="c7"><span class="c8">{line}'
+            "</span></div><p>First paragraph of the story.</p></article>")
+    assert _page_authors("", body) == names

@@ -245,6 +245,27 @@ def _looks_like_names(text: str) -> list[str]:
     return names
 
 
+PREFIXED_BYLINE_SCAN = 400  # elements of the region read for a "By …" line
+
+
+def find_prefixed_byline(root: lxml_html.HtmlElement) -> list[str]:
+    """A byline known by its words alone: a short element reading "By Jane Doe",
+    "Von Anna Schmidt", "Par Jean Dupont" …, whatever its class (class names are the
+    site's vocabulary; the prefix is the language's)."""
+    for count, element in enumerate(root.iterdescendants(etree.Element)):
+        if count >= PREFIXED_BYLINE_SCAN:
+            break
+        if element.tag in _CODE_TAGS or element.tag in _NOT_BYLINE_TAGS:
+            continue
+        text = (element.text or "").strip()
+        if not text or not _PREFIX.match(text):
+            continue
+        line = visible_text(element).strip()
+        if len(line) <= MAX_BYLINE_CHARS and (names := _looks_like_names(line)):
+            return names
+    return []
+
+
 def find_bold_byline(root: lxml_html.HtmlElement) -> list[str]:
     """A byline printed as a bold paragraph at the start or end of the story.
 

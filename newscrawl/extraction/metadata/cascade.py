@@ -24,6 +24,7 @@ from newscrawl.extraction.metadata.authors import (
     clean_authors,
     find_bold_byline,
     find_byline,
+    find_prefixed_byline,
     split_names,
 )
 from newscrawl.extraction.metadata.headline import choose_title, visible_headlines
@@ -137,9 +138,11 @@ def _authors(ctx: MetaContext) -> Result:
     # "paper.example, Frankfurt, Germany": a value naming the site is an address, not people
     if people := clean_authors(v for v in meta_values if not any(map(is_site, split_names(v)))):
         return people, "meta"
-    for region in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)):
-        if region is not None and (byline := [n for n in find_byline(region) if not is_site(n)]):
-            return byline, "byline"
+    regions = [r for r in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)) if r is not None]
+    for find in (find_byline, find_prefixed_byline):
+        for region in regions:
+            if byline := [n for n in find(region) if not is_site(n)]:
+                return byline, "byline"
     if bold := find_bold_byline(ctx.article_root):
         return bold, "byline"
     micro = clean_authors(ctx.article_root.xpath(_MICRODATA_AUTHOR))
