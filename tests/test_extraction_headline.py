@@ -157,3 +157,9 @@ def test_a_tail_the_seo_title_lacks_is_cut_without_any_h1() -> None:
     head = _og("Council rebuilds the harbour bridge - Region") + (
         "<title>Council rebuilds the harbour bridge</title>")
     assert _title(head, "<div><p>Text.</p></div>")[0] == "Council rebuilds the harbour bridge"
+
+
+def test_a_cut_jsonld_headline_is_completed_from_another_source_without_any_h1() -> None:
+    full = "Council votes to rebuild the old harbour bridge after a decade of closures"
+    head = _ld("Council votes to rebuild the old harbour bridge after…") + _og(full)
+    assert _title(head, "<div><p>Text.</p></div>")[0] == full
