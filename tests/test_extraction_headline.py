@@ -163,3 +163,20 @@ def test_a_cut_jsonld_headline_is_completed_from_another_source_without_any_h1()
     full = "Council votes to rebuild the old harbour bridge after a decade of closures"
     head = _ld("Council votes to rebuild the old harbour bridge after…") + _og(full)
     assert _title(head, "<div><p>Text.</p></div>")[0] == full
+
+
+def test_an_h1_equal_to_the_site_name_or_section_is_a_label() -> None:
+    head = "<title>Dam bursts above the valley | Morning Courier</title>"
+    body = '<article><h1>Morning Courier</h1><p>Text.</p></article>'
+    url = "https://morningcourier.example/regional/dam-bursts"
+    assert _title(head, body, url)[0] == "Dam bursts above the valley"
+    body = "<main><h1>Regional</h1></main>"
+    assert _title("<title>Dam bursts above the valley</title>", body, url)[0] == (
+        "Dam bursts above the valley")
+
+
+def test_a_slug_directory_is_not_a_section_label() -> None:
+    url = "https://paper.example/dam-bursts-above-the-valley/a-123"
+    body = "<article><h1>Dam bursts above the valley</h1></article>"
+    assert _title("<title>Dam bursts above the valley | Region</title>", body, url)[0] == (
+        "Dam bursts above the valley")

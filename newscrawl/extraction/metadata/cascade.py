@@ -35,6 +35,7 @@ from newscrawl.extraction.metadata.titles import (
     MIN_TITLE_CHARS,
     normalize_space,
     strip_site_name,
+    title_key,
     url_directories,
 )
 
@@ -106,7 +107,15 @@ def _title(ctx: MetaContext) -> Result:
     if micro:
         candidates["microdata"] = normalize_space(micro[0])
     kept = {s: t for s, t in candidates.items() if len(t) >= MIN_TITLE_CHARS}
-    return choose_title(kept, visible_headlines(ctx.tree))
+    return choose_title(kept, _headlines_shown(ctx, directories))
+
+
+def _headlines_shown(ctx: MetaContext, directories: frozenset[str]) -> list[str]:
+    """The page's h1 texts less those that are labels: the site's name (a logo) or one of
+    the URL's directories ("Politik" over the story). The declared section is no such
+    test: pages fill the section meta with anything, the headline included."""
+    labels = directories | ctx.site_labels
+    return [text for text in visible_headlines(ctx.tree) if title_key(text) not in labels]
 
 
 def _jsonld_authors(ctx: MetaContext) -> tuple[list[str], bool]:

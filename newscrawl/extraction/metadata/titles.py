@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 MIN_TITLE_CHARS = 5  # shorter h1s are logos or section labels
 MAX_TITLE_CHARS = 400
 MAX_SUFFIX_WORDS = 6  # a trailing segment longer than this is part of the headline
+MAX_LABEL_WORDS = 3  # a section's name in a URL directory ("deutschland-welt"); longer is a slug
 
 # separators between a headline and a site name, most specific first
 _SEPARATOR = re.compile(r"\s+[|｜‖•·:»›\-–—]{1,2}\s+|\s*[|｜ㅣ]\s*|\s+::\s+")
@@ -80,11 +81,15 @@ def names_site(name: str, labels: set[str]) -> bool:
 
 def url_directories(url: str | None) -> frozenset[str]:
     """Normalised names of the URL's directories ("/politik/inland/story" → politik, inland):
-    the site's own section labels, which titles repeat as a tail ("Story - Politik")."""
+    the site's own section labels, which titles repeat as a tail ("Story - Politik").
+    A directory of more than MAX_LABEL_WORDS words is the story's slug, not a section."""
     if not url:
         return frozenset()
     segments = (urlsplit(url).path or "").split("/")[:-1]
-    keys = {title_key(s) for s in segments if s and not any(ch.isdigit() for ch in s)}
+    keys = {
+        title_key(s) for s in segments
+        if s and not any(ch.isdigit() for ch in s) and len(re.split(r"[-_+.]", s)) <= MAX_LABEL_WORDS
+    }
     return frozenset(k for k in keys if len(k) >= 3)
 
 
