@@ -245,7 +245,7 @@ def _looks_like_names(text: str) -> list[str]:
     return names
 
 
-PREFIXED_BYLINE_SCAN = 400  # elements of the region read for a "By …" line
+PREFIXED_BYLINE_SCAN = 150  # elements of the region read for a "By …" line
 
 
 def find_prefixed_byline(root: lxml_html.HtmlElement) -> list[str]:
