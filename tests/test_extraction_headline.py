@@ -180,3 +180,14 @@ def test_a_slug_directory_is_not_a_section_label() -> None:
     body = "<article><h1>Dam bursts above the valley</h1></article>"
     assert _title("<title>Dam bursts above the valley | Region</title>", body, url)[0] == (
         "Dam bursts above the valley")
+
+
+def test_a_huge_title_of_many_segments_is_read_in_linear_time() -> None:
+    import time
+
+    meta = "Dam bursts" + " | x" * 200_000
+    start = time.process_time()
+    assert not states(meta, "Dam bursts | x | x")
+    assert states("Dam bursts above the valley | Region", "Dam bursts above the valley")
+    choose_title({"og": meta, "title": meta[:-4]}, ["Dam bursts above"])
+    assert time.process_time() - start < 5.0  # quadratic work would take hours

@@ -89,8 +89,12 @@ def _has_tail(meta: str, shown_key: str) -> bool:
     """``meta`` is the headline followed by separated segments of few words; a short
     single word before them is a section label ("Politics - Headline"), not the headline."""
     parts = title_segments(meta)
+    head_key = ""
     for end in range(1, len(parts)):
-        if title_key("".join(parts[:end])) == shown_key:
+        head_key += title_key(parts[end - 1])  # built up: linear in the title's length
+        if len(head_key) > len(shown_key):
+            return False
+        if head_key == shown_key:
             head = " ".join(parts[:end])
             labelled = len(head.split()) < 2 and len(head) < MIN_CUT_KEY
             return not labelled and len(" ".join(parts[end:]).split()) <= MAX_SUFFIX_WORDS
