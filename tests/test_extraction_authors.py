@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import lxml.html
 import pytest
 from conftest import examples
@@ -14,6 +16,7 @@ from newscrawl.extraction.metadata.authors import (
     find_byline,
     split_names,
 )
+from newscrawl.extraction.metadata.cascade import extract_metadata
 
 
 @pytest.mark.parametrize(
@@ -123,3 +126,80 @@ def test_breadcrumbs_and_photo_credits_are_not_bylines() -> None:
         "<div class='byline'>By Jane Doe</div></article>"
     )
     assert find_byline(root) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Jane Doe, John Roe and Max Mustermann", ["Jane Doe", "John Roe", "Max Mustermann"]),
+        ("By Jane Doe, Senior Political Correspondent", ["Jane Doe"]),
+        ("Jane Doe | Staff Reporter", ["Jane Doe"]),
+        ("By Jane Doe, AFP", ["Jane Doe", "AFP"]),
+        ("Jane Doe @janedoe", ["Jane Doe"]),
+        ("By Jane Doe (@janedoe)", ["Jane Doe"]),
+        ("Jane Doe Twitter", ["Jane Doe"]),
+        ("Follow @janedoe", []),
+        ("김철수 기자", ["김철수"]),
+        ("王小明 记者", ["王小明"]),
+        ("田中太郎、佐藤花子", ["田中太郎", "佐藤花子"]),
+        ("राहुल शर्मा", ["राहुल शर्मा"]),
+        ("By राहुल शर्मा और अमित कुमार", ["राहुल शर्मा", "अमित कुमार"]),
+    ],
+)
+def test_byline_strings_of_many_shapes(raw: str, names: list[str]) -> None:
+    assert split_names(raw) == names
+
+
+def _page_authors(head: str, body: str) -> list[str]:
+    tree = lxml.html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    return extract_metadata(tree, "https://paper.example/news/story-1").authors
+
+
+def test_jsonld_person_beats_the_organisation_and_the_meta_author() -> None:
+    ld = {"@type": "NewsArticle", "headline": "H",
+          "author": [{"@type": "Person", "name": "Jane Doe"},
+                     {"@type": "Organization", "name": "Paper Example"}]}
+    head = (f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+            '<meta name="author" content="Newsroom Desk">')
+    body = '<article><h1>H</h1><p class="byline">By John Roe</p></article>'
+    assert _page_authors(head, body) == ["Jane Doe"]
+
+
+def test_an_organisation_alone_in_jsonld_yields_to_the_visible_byline() -> None:
+    ld = {"@type": "NewsArticle", "headline": "H",
+          "author": {"@type": "Organization", "name": "Paper Example"}}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    body = '<article><h1>H</h1><p class="byline">By Jane Doe and John Roe</p></article>'
+    assert _page_authors(head, body) == ["Jane Doe", "John Roe"]
+
+
+def test_a_byline_beside_a_headline_outside_the_article_is_read() -> None:
+    body = ('<div class="top"><header><h1>Dam bursts above the valley</h1>'
+            '<p class="byline">By Jane Doe and John Roe</p></header></div>'
+            "<article><p>First paragraph of the story, long enough to be the body.</p>"
+            "<p>Second paragraph.</p></article>")
+    assert _page_authors("", body) == ["Jane Doe", "John Roe"]
+
+
+def test_a_byline_far_from_the_headline_is_not_taken() -> None:
+    body = ("<div><div><div><div><div><header><h1>Dam bursts above the valley</h1></header>"
+            "</div></div></div></div>"
+            '<footer><p class="byline">By Jane Doe</p></footer></div>'
+            "<article><p>First paragraph.</p></article>")
+    assert _page_authors("", body) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+        ("Von Anna Schmidt", ["Anna Schmidt"]),
+        ("Par Jean Dupont et Marie Curie", ["Jean Dupont", "Marie Curie"]),
+        ("Von Montag an gilt die neue Regel", []),  # a sentence, not a byline
+    ],
+)
+def test_a_byline_is_known_by_its_prefix_whatever_its_class(line: str, names: list[str]) -> None:
+    body = (f'<article><h1>Dam bursts above the valley</h1><div class="c7"><span class="c8">{line}'
+            "</span></div><p>First paragraph of the story.</p></article>")
+    assert _page_authors("", body) == names

@@ -15,8 +15,9 @@ from newscrawl.extraction.hints import SiteHints
 from newscrawl.extraction.metadata import cascade as metadata_module
 from newscrawl.extraction.metadata import meta_dates
 from newscrawl.extraction.metadata.cascade import Metadata, extract_metadata
+from newscrawl.extraction.metadata.headline import choose_title
 from newscrawl.extraction.metadata.jsonld import load_block, parse_jsonld
-from newscrawl.extraction.metadata.titles import choose_title, site_labels, strip_site_name
+from newscrawl.extraction.metadata.titles import site_labels, strip_site_name
 
 FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
 
@@ -120,14 +121,12 @@ def test_strip_site_name_drops_glued_section() -> None:
 
 def test_choose_title_prefers_jsonld_headline() -> None:
     assert choose_title(
-        {"jsonld": "A story", "og": "A story", "h1": "A story!", "title": "A story"}
+        {"jsonld": "A story", "og": "A story", "title": "A story"}, ["A story!"]
     ) == ("A story", "jsonld")
 
 
 def test_choose_title_drops_the_kicker() -> None:
-    chosen = choose_title(
-        {"jsonld": "Floods: Elbe rises", "og": "Elbe rises", "h1": "Floods: Elbe rises"}
-    )
+    chosen = choose_title({"jsonld": "Floods: Elbe rises", "og": "Elbe rises"}, ["Floods: Elbe rises"])
     assert chosen == ("Elbe rises", "og")
 
 
@@ -136,19 +135,20 @@ def test_choose_title_prefers_visible_h1_over_jsonld_copy_of_seo_title() -> None
         {
             "jsonld": "SEO words",
             "title": "SEO words",
-            "h1": "Shown headline",
             "og": "Shown headline",
-        }
+        },
+        ["Shown headline"],
     )
     assert chosen == ("Shown headline", "h1")
 
 
 def test_choose_title_keeps_the_visible_headline_when_twitter_contradicts_og() -> None:
-    candidates = {"jsonld": "Iran pulls out of talks", "h1": "Iran pulls out of talks",
+    candidates = {"jsonld": "Iran pulls out of talks",
                   "twitter": "Iran pulls out of talks", "og": "End of talks? Tehran is clear"}
-    assert choose_title(candidates) == ("Iran pulls out of talks", "jsonld")
+    shown = ["Iran pulls out of talks"]
+    assert choose_title(candidates, shown) == ("Iran pulls out of talks", "jsonld")
     del candidates["twitter"]  # uncontradicted, the distinct social title is the editorial one
-    assert choose_title(candidates) == ("End of talks? Tehran is clear", "og")
+    assert choose_title(candidates, shown) == ("End of talks? Tehran is clear", "og")
 
 
 def test_h1_kicker_span_glues_hidden_colon() -> None:

@@ -36,9 +36,10 @@ _PREFIX = re.compile(
 )
 _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|(?i:\band\b|\bund\b|\bet\b|\bog\b|\boch\b|\ben\b|\bve\b|\bvà\b|\bdan\b)|"
-    r"&|\by\b|\be\b|\bi\b|\bu\b|\bа\b|\bи\b|、|，|·)\s*"
+    r"&|\by\b|\be\b|\bi\b|\bu\b|\bа\b|\bи\b|、|，|·|(?<=\s)(?:और|एवं)(?=\s))\s*"
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
+_HANDLE = re.compile(r"(?<!\w)@\w+")  # "Jane Doe @janedoe": a social handle beside the name
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _DATEISH = re.compile(
     r"\d{1,4}[./:-]\d{1,2}|\b\d{4}\b|\b(?:updated|published|aktualisiert|veröffentlicht)\b",
@@ -79,6 +80,9 @@ WEEKDAYS = _words(
     dimanche lunes martes miércoles jueves viernes sábado domingo
     """
 )
+# link labels printed after a name in bylines ("Jane Doe Twitter")
+SOCIAL = _words("twitter facebook instagram linkedin mastodon threads bluesky email e-mail x.com")
+_TRAILING_NOISE = WEEKDAYS | SOCIAL
 _MONTH_NAMES = frozenset(word for word in MONTHS if len(word) > 3)
 _NOT_NAMES = _words(
     """
@@ -90,8 +94,8 @@ _NOT_NAMES = _words(
 
 
 def _strip_noise(text: str) -> str:
-    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)  # "(dpa)", "[Twitter]", "(www.dw.com)"
-    text = _URL.sub(" ", _EMAIL.sub(" ", text))
+    text = re.sub(r"\(.*?\)|\[.*?\]", " ", text)  # "(dpa)", "[Twitter]", "(www.paper.example)"
+    text = _HANDLE.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", text)))
     text = re.sub(r"[\s\u00a0\u200b]+", " ", text).strip(" .:-–—•·|,")
     return text
 
@@ -107,7 +111,7 @@ def _clean_segment(segment: str) -> str | None:
     segment = _PREFIX.sub("", segment.strip(" .:-–—•·"))
     segment = _CJK_ROLE_SUFFIX.sub("", segment).strip(" .:-–—•·'\"“”")
     words = segment.split()
-    while words and words[-1].lower().strip(".,") in WEEKDAYS:  # "Jeff Foust Monday"
+    while words and words[-1].lower().strip(".,") in _TRAILING_NOISE:  # "Jeff Foust Monday"
         words.pop()
     segment = " ".join(words)
     if not segment or _is_role(segment) or _AFFILIATION.search(segment):
@@ -239,6 +243,27 @@ def _looks_like_names(text: str) -> list[str]:
         if not 2 <= len(words) <= 4 or not all(_NAME_WORD.match(w) for w in words):
             return []
     return names
+
+
+PREFIXED_BYLINE_SCAN = 150  # elements of the region read for a "By …" line
+
+
+def find_prefixed_byline(root: lxml_html.HtmlElement) -> list[str]:
+    """A byline known by its words alone: a short element reading "By Jane Doe",
+    "Von Anna Schmidt", "Par Jean Dupont" …, whatever its class (class names are the
+    site's vocabulary; the prefix is the language's)."""
+    for count, element in enumerate(root.iterdescendants(etree.Element)):
+        if count >= PREFIXED_BYLINE_SCAN:
+            break
+        if element.tag in _CODE_TAGS or element.tag in _NOT_BYLINE_TAGS:
+            continue
+        text = (element.text or "").strip()
+        if not text or not _PREFIX.match(text):
+            continue
+        line = visible_text(element).strip()
+        if len(line) <= MAX_BYLINE_CHARS and (names := _looks_like_names(line)):
+            return names
+    return []
 
 
 def find_bold_byline(root: lxml_html.HtmlElement) -> list[str]:

@@ -24,17 +24,18 @@ from newscrawl.extraction.metadata.authors import (
     clean_authors,
     find_bold_byline,
     find_byline,
+    find_prefixed_byline,
     split_names,
 )
+from newscrawl.extraction.metadata.headline import choose_title, visible_headlines
 from newscrawl.extraction.metadata.jsonld import parse_jsonld, person_names, text_value
 from newscrawl.extraction.metadata.meta_context import MetaContext, build_context
 from newscrawl.extraction.metadata.meta_tags import collect_meta
 from newscrawl.extraction.metadata.titles import (
     MIN_TITLE_CHARS,
-    choose_title,
-    find_h1,
     normalize_space,
     strip_site_name,
+    title_key,
     url_directories,
 )
 
@@ -81,7 +82,8 @@ class Metadata:
 
 
 def _title(ctx: MetaContext) -> Result:
-    """The headline: the registry selector, else a choice between the cleaned candidates."""
+    """The headline: the registry selector, else the displayed headline the metadata
+    confirms, else the metadata (see headline.choose_title)."""
     selected = ctx.selected_text("title")
     if selected:
         return selected, "selector"
@@ -101,13 +103,19 @@ def _title(ctx: MetaContext) -> Result:
         for source, value in raw.items()
         if value
     }
-    h1 = find_h1(ctx.tree)
-    if h1:
-        candidates["h1"] = h1
     micro = ctx.page.microdata.get("headline")
     if micro:
         candidates["microdata"] = normalize_space(micro[0])
-    return choose_title({s: t for s, t in candidates.items() if len(t) >= MIN_TITLE_CHARS})
+    kept = {s: t for s, t in candidates.items() if len(t) >= MIN_TITLE_CHARS}
+    return choose_title(kept, _headlines_shown(ctx, directories))
+
+
+def _headlines_shown(ctx: MetaContext, directories: frozenset[str]) -> list[str]:
+    """The page's h1 texts less those that are labels: the site's name (a logo) or one of
+    the URL's directories ("Politik" over the story). The declared section is no such
+    test: pages fill the section meta with anything, the headline included."""
+    labels = directories | ctx.site_labels
+    return [text for text in visible_headlines(ctx.tree) if title_key(text) not in labels]
 
 
 def _jsonld_authors(ctx: MetaContext) -> tuple[list[str], bool]:
@@ -136,11 +144,14 @@ def _authors(ctx: MetaContext) -> Result:
         return ld_names, "jsonld"
     is_site = ctx.is_site_name
     meta_values = [v for v in ctx.page.all(*AUTHOR_META) if not v.startswith(("http", "@"))]
-    # "hessenschau.de, Frankfurt, Germany": a value naming the site is an address, not people
+    # "paper.example, Frankfurt, Germany": a value naming the site is an address, not people
     if people := clean_authors(v for v in meta_values if not any(map(is_site, split_names(v)))):
         return people, "meta"
-    if byline := [n for n in find_byline(ctx.article_root) if not is_site(n)]:
-        return byline, "byline"
+    regions = [r for r in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)) if r is not None]
+    for find in (find_byline, find_prefixed_byline):
+        for region in regions:
+            if byline := [n for n in find(region) if not is_site(n)]:
+                return byline, "byline"
     if bold := find_bold_byline(ctx.article_root):
         return bold, "byline"
     micro = clean_authors(ctx.article_root.xpath(_MICRODATA_AUTHOR))
@@ -150,6 +161,25 @@ def _authors(ctx: MetaContext) -> Result:
         return ld_names, "jsonld"
     site_names = [n for n in clean_authors(meta_values) if is_site(n)]
     return (site_names, "meta") if site_names else ([], None)
+
+
+HEADLINE_REGION_LEVELS = 4  # a byline sits within a few levels of the headline
+
+
+def headline_region(
+    tree: lxml_html.HtmlElement, root: lxml_html.HtmlElement
+) -> lxml_html.HtmlElement | None:
+    """The block around the first h1 when it lies outside the article root: bylines are
+    printed beside the headline, often in a header the <article> does not hold."""
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None or root in h1.iterancestors():
+        return None
+    region = h1
+    for level, parent in enumerate(h1.iterancestors()):
+        if level >= HEADLINE_REGION_LEVELS or parent.tag in {"body", "html"}:
+            break
+        region = parent
+    return region
 
 
 _MICRODATA_AUTHOR = (

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 MIN_TITLE_CHARS = 5  # shorter h1s are logos or section labels
 MAX_TITLE_CHARS = 400
 MAX_SUFFIX_WORDS = 6  # a trailing segment longer than this is part of the headline
+MAX_LABEL_WORDS = 3  # a section's name in a URL directory ("deutschland-welt"); longer is a slug
 
 # separators between a headline and a site name, most specific first
 _SEPARATOR = re.compile(r"\s+[|｜‖•·:»›\-–—]{1,2}\s+|\s*[|｜ㅣ]\s*|\s+::\s+")
@@ -35,19 +36,20 @@ def normalize_space(text: str | None) -> str:
     return re.sub(r"\s+", " ", text.translate(_INVISIBLE)).strip()
 
 
-def _key(text: str) -> str:
+def title_key(text: str) -> str:
+    """Letters and digits only, case-folded: two titles with the same key state the same words."""
     return re.sub(r"\W+", "", text.casefold())
 
 
 def site_labels(url: str | None, names: Iterable[str | None]) -> set[str]:
     """Normalised spellings of the site's name: declared names and host labels."""
-    labels = {_key(n) for n in names if n and _key(n)}
+    labels = {title_key(n) for n in names if n and title_key(n)}
     if url:
         host = (urlsplit(url).hostname or "").lower()
         host = re.sub(r"^(www\d?|m|amp|mobile|edition)\.", "", host)
         if host:
-            labels.add(_key(host))
-            labels.add(_key(host.split(".")[0]))
+            labels.add(title_key(host))
+            labels.add(title_key(host.split(".")[0]))
     return {label for label in labels if len(label) >= 2}
 
 
@@ -55,7 +57,7 @@ _DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 
 
 def _is_site_label(segment: str, labels: set[str]) -> bool:
-    key = _key(segment)
+    key = title_key(segment)
     if not key or _DATE_SEGMENT.match(segment.strip()):
         return True
     for label in labels:
@@ -65,8 +67,8 @@ def _is_site_label(segment: str, labels: set[str]) -> bool:
 
 
 def names_site(name: str, labels: set[str]) -> bool:
-    """Whether ``name`` is the site's own name ("DER SPIEGEL", "ntv.com.tr", "n-tv NACHRICHTEN")."""
-    key = _key(name)
+    """Whether ``name`` is the site's own name ("THE PAPER", "paper.com.tr", "paper NEWS")."""
+    key = title_key(name)
     if not key:
         return False
     for label in labels:
@@ -79,11 +81,15 @@ def names_site(name: str, labels: set[str]) -> bool:
 
 def url_directories(url: str | None) -> frozenset[str]:
     """Normalised names of the URL's directories ("/politik/inland/story" → politik, inland):
-    the site's own section labels, which titles repeat as a tail ("Story - Politik")."""
+    the site's own section labels, which titles repeat as a tail ("Story - Politik").
+    A directory of more than MAX_LABEL_WORDS words is the story's slug, not a section."""
     if not url:
         return frozenset()
     segments = (urlsplit(url).path or "").split("/")[:-1]
-    keys = {_key(s) for s in segments if s and not any(ch.isdigit() for ch in s)}
+    keys = {
+        title_key(s) for s in segments
+        if s and not any(ch.isdigit() for ch in s) and len(re.split(r"[-_+.]", s)) <= MAX_LABEL_WORDS
+    }
     return frozenset(k for k in keys if len(k) >= 3)
 
 
@@ -104,16 +110,16 @@ def strip_site_name(
     seps = _SEPARATOR.findall(title)
     if len(parts) < 2:
         return title
-    section_key = _key(section) if section else None
+    section_key = title_key(section) if section else None
     end = len(parts)
     stripped_site = False
     while end > 1:
         segment = parts[end - 1]
         if _is_site_label(segment, labels):
             stripped_site = True
-        elif _key(segment) in directories:
+        elif title_key(segment) in directories:
             pass
-        elif not (stripped_site and section_key and _key(segment) == section_key):
+        elif not (stripped_site and section_key and title_key(segment) == section_key):
             break
         end -= 1
     if end < len(parts):
@@ -163,75 +169,6 @@ def heading_text(element: lxml_html.HtmlElement) -> str:
     return normalize_space("".join(pieces))
 
 
-def find_h1(tree: lxml_html.HtmlElement) -> str | None:
-    """The article's visible headline: an h1 inside <article>/<main> first, else the first h1."""
-    fallback = None
-    for h1 in tree.iter("h1"):
-        text = heading_text(h1)
-        if not MIN_TITLE_CHARS <= len(text) <= MAX_TITLE_CHARS:
-            continue
-        if _inside_article(h1):
-            return text
-        if fallback is None:
-            fallback = text
-    return fallback
-
-
-def _inside_article(element: lxml_html.HtmlElement) -> bool:
-    for parent in element.iterancestors():
-        if parent.tag in {"article", "main"} or parent.get("itemprop") == "articleBody":
-            return True
-        if parent.tag in {"header", "footer", "nav", "aside"} and parent.get("role") == "banner":
-            return False
-    return False
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and _key(a) == _key(b)  # type: ignore[arg-type]
-
-
-def _without_kicker(short: str | None, long: str | None) -> bool:
-    """Whether ``long`` is ``short`` with a kicker in front ("Topic: Headline")."""
-    if not short or not long:
-        return False
-    s, l = short.casefold(), long.casefold()
-    return len(l) > len(s) and l.endswith(s) and bool(re.search(r"[:：]\s*$", l[: len(l) - len(s)]))
-
-
-def choose_title(c: dict[str, str]) -> tuple[str | None, str | None]:
-    """Pick the headline from cleaned candidates keyed by source.
-
-    Sources: jsonld, og, twitter, h1 (the visible headline), title (the SEO
-    <title>), and weaker ones. JSON-LD is trusted first, with three exceptions
-    where the other sources outvote it (each measured on both publisher halves
-    of the dev corpus, see bench/extraction.py):
-    - a social title equal to the h1/JSON-LD headline minus its kicker
-      ("Topic: Headline") is the headline itself;
-    - a JSON-LD headline that only repeats the SEO <title> loses to the visible
-      h1 when the social title confirms the h1;
-    - when JSON-LD and h1 agree, a distinct social title is the editorial
-      headline the site chose to publish, unless the other social tag states
-      the h1 instead (then the page contradicts it and the visible one wins).
-    """
-    jl, h1, title = c.get("jsonld"), c.get("h1"), c.get("title")
-    social_source = "og" if c.get("og") else "twitter"
-    social = c.get(social_source)
-    for base in (jl, h1):
-        if _without_kicker(social, base):
-            return social, social_source
-    if jl and h1 and social and _same(jl, title) and not _same(h1, jl) and _same(social, h1):
-        return h1, "h1"
-    if (
-        jl
-        and h1
-        and social
-        and _same(jl, h1)
-        and not _same(social, jl)
-        and not _same(social, title)
-        and not _same(c.get("twitter"), h1)
-    ):
-        return social, social_source
-    for source in ("jsonld", "og", "h1", "twitter", "microdata", "meta", "title"):
-        if c.get(source):
-            return c[source], source
-    return None, None
+def title_segments(title: str) -> list[str]:
+    """The title cut at its headline/site separators ("A - B | C" → A, B, C)."""
+    return _SEPARATOR.split(title)

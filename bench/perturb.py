@@ -1,0 +1,208 @@
+"""Robustness of titles and authors: the news corpus under edits that keep its truth.
+
+    .venv/bin/python bench/perturb.py [--data ../shared/data] [--variants NAME ...] [--per-page]
+
+A rule fitted to the sample leans on what these pages happen to carry (an og:title,
+a JSON-LD block, an h1 inside <article>, a class named "byline"); a principled one
+holds when that changes. Each variant edits every page of ``news/`` so that the true
+title and authors stay what they are, re-extracts the metadata and scores title
+(exact) and authors (F1) with ``../shared/tools/score.py``, on all pages and on the
+two publisher halves of bench/extraction.py. Variants:
+
+- ``none``: the page as saved (the reference row);
+- ``no_og``: og:title and twitter:title removed;
+- ``no_jsonld``: every JSON-LD block removed;
+- ``no_meta_title``: both, so only the <title>, the h1 and the page remain;
+- ``og_tail``: a section tail the site does not name (" - Region", " | Nachrichten", …)
+  appended to og:title and twitter:title;
+- ``ld_tail``: the same tails appended to the JSON-LD headline;
+- ``ld_cut``: the JSON-LD headline cut at 60 characters with "…" when longer;
+- ``h1_out``: the first h1 inside <article>/<main> moved to the top of <body>;
+- ``neutral_classes``: every class and id renamed to neutral tokens ("c1", "c2", …);
+- ``no_author_meta``: author meta tags removed (JSON-LD and the byline remain).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import lxml.etree
+import lxml.html
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from extraction import load_scorer, site_half
+
+from newscrawl.extraction.decode import decode_html
+from newscrawl.extraction.metadata.cascade import extract_metadata
+from newscrawl.extraction.page import parse_html
+
+Tree = lxml.html.HtmlElement
+TAILS = (" - Region", " | Nachrichten", " : Le Journal", " — Новости", " · 地方新闻")
+CUT = 60
+_TITLE_KEYS = {"og:title", "twitter:title"}
+_AUTHOR_KEYS = {"author", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+                "dcterms.creator", "byl", "og:article:author", "cxenseparse:author"}
+
+
+def _metas(tree: Tree, keys: set[str]) -> Iterator[Tree]:
+    for meta in list(tree.iter("meta")):
+        if (meta.get("property") or meta.get("name") or "").lower() in keys:
+            yield meta
+
+
+def _drop(elements: Iterator[Tree]) -> None:
+    for element in list(elements):
+        element.drop_tree()
+
+
+def _ld_scripts(tree: Tree) -> list[Tree]:
+    return [s for s in tree.iter("script") if (s.get("type") or "").strip().lower() == "application/ld+json"]
+
+
+def _edit_headlines(data: Any, edit: Callable[[str], str], depth: int = 0) -> None:
+    if depth > 6:
+        return
+    items = data if isinstance(data, list) else data.values() if isinstance(data, dict) else []
+    if isinstance(data, dict) and isinstance(data.get("headline"), str):
+        data["headline"] = edit(data["headline"])
+    for item in items:
+        if isinstance(item, (dict, list)):
+            _edit_headlines(item, edit, depth + 1)
+
+
+def _edit_ld(tree: Tree, edit: Callable[[str], str]) -> None:
+    for script in _ld_scripts(tree):
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except ValueError:
+            continue  # a block our lenient reader repairs stays as it is
+        _edit_headlines(data, edit)
+        script.text = json.dumps(data, ensure_ascii=False)
+
+
+def no_og(tree: Tree, index: int) -> None:
+    _drop(_metas(tree, _TITLE_KEYS))
+
+
+def no_jsonld(tree: Tree, index: int) -> None:
+    _drop(iter(_ld_scripts(tree)))
+
+
+def no_meta_title(tree: Tree, index: int) -> None:
+    no_og(tree, index)
+    no_jsonld(tree, index)
+
+
+def og_tail(tree: Tree, index: int) -> None:
+    tail = TAILS[index % len(TAILS)]
+    for meta in _metas(tree, _TITLE_KEYS):
+        meta.set("content", (meta.get("content") or "") + tail)
+
+
+def ld_tail(tree: Tree, index: int) -> None:
+    tail = TAILS[index % len(TAILS)]
+    _edit_ld(tree, lambda text: text + tail)
+
+
+def ld_cut(tree: Tree, index: int) -> None:
+    _edit_ld(tree, lambda text: text[:CUT].rstrip() + "…" if len(text) > CUT else text)
+
+
+def h1_out(tree: Tree, index: int) -> None:
+    body = tree.find("body")
+    for h1 in tree.iter("h1"):
+        if body is not None and any(p.tag in {"article", "main"} for p in h1.iterancestors()):
+            h1.tail = None
+            h1.getparent().remove(h1)
+            body.insert(0, h1)
+            return
+
+
+def neutral_classes(tree: Tree, index: int) -> None:
+    names: dict[str, str] = {}
+    for element in tree.iter(lxml.etree.Element):
+        for attr in ("class", "id"):
+            value = element.get(attr)
+            if value:
+                element.set(attr, " ".join(names.setdefault(t, f"c{len(names)}") for t in value.split()))
+
+
+def no_author_meta(tree: Tree, index: int) -> None:
+    _drop(_metas(tree, _AUTHOR_KEYS))
+
+
+def none(tree: Tree, index: int) -> None:
+    """The page as saved."""
+
+
+VARIANTS: dict[str, Callable[[Tree, int], None]] = {
+    f.__name__: f
+    for f in (none, no_og, no_jsonld, no_meta_title, og_tail, ld_tail, ld_cut, h1_out, neutral_classes,
+              no_author_meta)
+}
+
+
+def run_variant(name: str, pages: list[tuple[dict[str, Any], str]], scorer: Any) -> list[dict[str, Any]]:
+    """Per page: id, half, title and authors scores and answers under one variant."""
+    rows = []
+    for index, (truth, text) in enumerate(pages):
+        tree = parse_html(text)
+        VARIANTS[name](tree, index)
+        meta = extract_metadata(tree, truth["url"])
+        title_ok = scorer.norm(meta.title).casefold() == scorer.norm(truth.get("title")).casefold()
+        rows.append({"id": truth["id"], "half": site_half(truth["url"]), "title": float(title_ok),
+                     "authors": scorer.author_f1(truth.get("authors"), meta.authors),
+                     "got_title": meta.title, "got_authors": meta.authors})
+    return rows
+
+
+def summary(name: str, rows: list[dict[str, Any]]) -> str:
+    cells = []
+    for half in ("all", "A", "B"):
+        kept = [r for r in rows if half == "all" or r["half"] == half]
+        title = sum(r["title"] for r in kept) / len(kept)
+        authors = sum(r["authors"] for r in kept) / len(kept)
+        cells.append(f"{title:7.3f} {authors:7.3f}")
+    return f"{name:16} " + "   ".join(cells)
+
+
+def _read(path: Path) -> bytes:
+    with gzip.open(path) as fh:
+        return fh.read()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--per-page", type=Path, default=None,
+                        help="write every variant's per-page answers to this JSONL file")
+    args = parser.parse_args(argv)
+    scorer = load_scorer(args.data.parent / "tools" / "score.py")
+    corpus = args.data / "news"
+    truths = [json.loads(line) for line in (corpus / "truth.jsonl").open(encoding="utf-8")]
+    pages = [(t, decode_html(_read(corpus / "pages" / f"{t['id']}.html.gz")).text) for t in truths]
+    sys.stdout.write(f"{'variant':16} {'title':>7} {'authors':>7}   {'A title':>7} {'A auth':>7}"
+                     f"   {'B title':>7} {'B auth':>7}\n")
+    every: list[dict[str, Any]] = []
+    for name in args.variants:
+        rows = run_variant(name, pages, scorer)
+        sys.stdout.write(summary(name, rows) + "\n")
+        every.extend({"variant": name, **r} for r in rows)
+    if args.per_page:
+        with args.per_page.open("w", encoding="utf-8") as out:
+            out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in every)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

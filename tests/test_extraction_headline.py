@@ -1,0 +1,193 @@
+"""The headline rule on small pages: displayed headline vs metadata, tails, cuts, spacing."""
+
+from __future__ import annotations
+
+import json
+
+import lxml.html
+import pytest
+
+from newscrawl.extraction.metadata.cascade import extract_metadata
+from newscrawl.extraction.metadata.headline import choose_title, states, visible_headlines
+
+URL = "https://paper.example/news/story-1"
+
+
+def _title(head: str = "", body: str = "", url: str = URL) -> tuple[str | None, str | None]:
+    tree = lxml.html.document_fromstring(f"<html><head>{head}</head><body>{body}</body></html>")
+    meta = extract_metadata(tree, url)
+    return meta.title, meta.provenance.get("title")
+
+
+def _og(text: str) -> str:
+    return f'<meta property="og:title" content="{text}">'
+
+
+def _ld(headline: str) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": headline}
+    return f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>'
+
+
+@pytest.mark.parametrize(
+    "og",
+    [
+        "Dam bursts above the valley - Regional",
+        "Dam bursts above the valley | Morning Courier",
+        "Dam bursts above the valley : Morning Courier",
+        "Dam bursts above the valley – Lokales",
+        "Dam bursts above the valley — Новости региона",
+        "Dam bursts above the valley · 地方ニュース",
+        "Dam bursts above the valley :: Weather desk",
+        "Dam bursts above the valley | खबरें",
+    ],
+)
+def test_a_tail_the_site_does_not_name_is_cut_where_the_h1_ends(og: str) -> None:
+    # neither the section nor the brand is known from the URL or og:site_name
+    body = "<article><h1>Dam bursts above the valley</h1><p>Text.</p></article>"
+    assert _title(_og(og), body) == ("Dam bursts above the valley", "og")
+
+
+def test_a_long_continuation_is_not_a_tail() -> None:
+    og = "Dam bursts - and the whole valley downstream has to be evacuated tonight"
+    body = "<article><h1>Dam bursts</h1></article>"
+    assert _title(_og(og), body)[0] == og
+
+
+def test_a_kicker_before_the_h1_is_kept() -> None:
+    # "Topic: headline" in metadata where the page shows the kicker apart: not a tail
+    head = _og("Floods: Dam bursts above the valley") + _ld("Floods: Dam bursts above the valley")
+    assert _title(head, "<article><h1>Dam bursts above the valley</h1></article>")[0] == (
+        "Floods: Dam bursts above the valley"
+    )
+
+
+def test_jsonld_headline_cut_at_110_characters_gives_the_displayed_one() -> None:
+    full = ("Council votes to rebuild the old harbour bridge after a decade of closures, "
+            "protests and two failed tenders for the works")
+    head = _ld(full[:110])
+    assert len(full) > 110
+    assert _title(head, f"<article><h1>{full}</h1></article>") == (full, "jsonld")
+
+
+def test_an_ellipsis_marks_a_cut_copy() -> None:
+    full = "Council votes to rebuild the old harbour bridge after a decade of closures"
+    assert states("Council votes to rebuild the old harbour…", full)
+    assert not states("Council votes to rebuild the old harbour", full)  # a shorter headline
+    assert not states("Council…", full)  # too short to be a cut headline
+
+
+@pytest.mark.parametrize(
+    ("meta", "shown"),
+    [
+        ("Hertha wieder da : Thioune bleibt", "Hertha wieder da: Thioune bleibt"),
+        ("Le vieux pont rouvre-t-il enfin?", "Le vieux pont rouvre-t-il enfin ?"),
+        ("Quoi de neuf ; la suite !", "Quoi de neuf; la suite!"),
+    ],
+)
+def test_spacing_around_punctuation_follows_the_displayed_headline(meta: str, shown: str) -> None:
+    # no spacing rule of our own (French puts a space before : ; ! ?): the page's h1 decides
+    assert _title(_ld(meta), f"<article><h1>{shown}</h1></article>")[0] == shown
+
+
+def test_french_spacing_is_kept_when_nothing_displays_otherwise() -> None:
+    assert _title(_ld("Le vieux pont rouvre-t-il enfin ?"))[0] == "Le vieux pont rouvre-t-il enfin ?"
+
+
+def test_different_quote_characters_keep_the_metadata_spelling() -> None:
+    head = _ld("A baker's long night")
+    assert _title(head, "<article><h1>A baker’s long night</h1></article>")[0] == (
+        "A baker's long night"
+    )
+
+
+def test_an_h1_that_is_the_site_logo_is_not_the_headline() -> None:
+    body = ('<header><h1><a href="/">Morning Courier</a></h1></header>'
+            "<div><p>Text of the story.</p></div>")
+    assert _title(_og("Dam bursts above the valley"), body) == ("Dam bursts above the valley", "og")
+
+
+def test_an_h1_that_names_the_section_loses_to_the_metadata() -> None:
+    body = "<main><h1>Regional news</h1><h2>Dam bursts above the valley</h2></main>"
+    head = _ld("Dam bursts above the valley - Regional news")
+    assert _title(head, body)[0] == "Dam bursts above the valley - Regional news"
+    assert _title(_ld("Dam bursts above the valley"), body)[0] == "Dam bursts above the valley"
+
+
+def test_the_h1_the_metadata_states_wins_among_several() -> None:
+    body = ("<header><h1>Morning Courier</h1></header><h1>Weather</h1>"
+            "<div><h1>Dam bursts above the valley</h1></div>")
+    head = _og("Dam bursts above the valley - Courier Online")
+    assert _title(head, body)[0] == "Dam bursts above the valley"
+
+
+def test_an_h1_outside_the_article_region_still_cleans_the_tail() -> None:
+    body = "<div class=top><h1>Dam bursts above the valley</h1></div><article><p>x</p></article>"
+    assert _title(_og("Dam bursts above the valley - Regional"), body)[0] == (
+        "Dam bursts above the valley"
+    )
+
+
+def test_headlines_inside_the_article_come_first() -> None:
+    html = ("<html><body><h1>Morning Courier</h1><article><h1>Dam bursts</h1></article>"
+            "<h1>Dam bursts</h1><h1>Tiny</h1></body></html>")
+    assert visible_headlines(lxml.html.document_fromstring(html)) == ["Dam bursts", "Morning Courier"]
+
+
+def test_h1_disagreeing_with_og_alone() -> None:
+    # the page displays one headline, og:title states another and nothing confirms either:
+    # the metadata's order of trust decides (a displayed text nobody states may be a label)
+    assert choose_title({"og": "Shared headline"}, ["Shown headline"]) == ("Shared headline", "og")
+    # once JSON-LD states the displayed one, og:title is the site's editorial variant
+    assert choose_title({"jsonld": "Shown headline", "og": "Shared headline"},
+                        ["Shown headline"]) == ("Shared headline", "og")
+    # unless twitter:title sides with the display
+    assert choose_title({"jsonld": "Shown headline", "og": "Shared headline",
+                         "twitter": "Shown headline"}, ["Shown headline"]) == (
+        "Shown headline", "jsonld")
+
+
+def test_a_section_h1_before_the_headline_is_not_the_headline() -> None:
+    head = _og("Politics - Council rebuilds the harbour bridge")
+    assert _title(head, "<main><h1>Politics</h1></main>")[0] == (
+        "Politics - Council rebuilds the harbour bridge"
+    )
+
+
+def test_a_tail_the_seo_title_lacks_is_cut_without_any_h1() -> None:
+    head = _og("Council rebuilds the harbour bridge - Region") + (
+        "<title>Council rebuilds the harbour bridge</title>")
+    assert _title(head, "<div><p>Text.</p></div>")[0] == "Council rebuilds the harbour bridge"
+
+
+def test_a_cut_jsonld_headline_is_completed_from_another_source_without_any_h1() -> None:
+    full = "Council votes to rebuild the old harbour bridge after a decade of closures"
+    head = _ld("Council votes to rebuild the old harbour bridge after…") + _og(full)
+    assert _title(head, "<div><p>Text.</p></div>")[0] == full
+
+
+def test_an_h1_equal_to_the_site_name_or_section_is_a_label() -> None:
+    head = "<title>Dam bursts above the valley | Morning Courier</title>"
+    body = '<article><h1>Morning Courier</h1><p>Text.</p></article>'
+    url = "https://morningcourier.example/regional/dam-bursts"
+    assert _title(head, body, url)[0] == "Dam bursts above the valley"
+    body = "<main><h1>Regional</h1></main>"
+    assert _title("<title>Dam bursts above the valley</title>", body, url)[0] == (
+        "Dam bursts above the valley")
+
+
+def test_a_slug_directory_is_not_a_section_label() -> None:
+    url = "https://paper.example/dam-bursts-above-the-valley/a-123"
+    body = "<article><h1>Dam bursts above the valley</h1></article>"
+    assert _title("<title>Dam bursts above the valley | Region</title>", body, url)[0] == (
+        "Dam bursts above the valley")
+
+
+def test_a_huge_title_of_many_segments_is_read_in_linear_time() -> None:
+    import time
+
+    meta = "Dam bursts" + " | x" * 200_000
+    start = time.process_time()
+    assert not states(meta, "Dam bursts | x | x")
+    assert states("Dam bursts above the valley | Region", "Dam bursts above the valley")
+    choose_title({"og": meta, "title": meta[:-4]}, ["Dam bursts above"])
+    assert time.process_time() - start < 5.0  # quadratic work would take hours
