@@ -90,6 +90,7 @@ FEED_STORAGES = {  # -o/-O/-o -: failures reported (exit 8, nothing seen), store
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "newscrawl.logformat.QuietLogFormatter"  # drops as URL + reason, not the whole item
+STATS_CLASS = "newscrawl.stats.DirectStatsCollector"  # Scrapy's, minus a per-access wrapper
 STATS_DUMP = False  # the run summary is the last word; the full stats dump is logged at DEBUG
 
 # --- newscrawl --------------------------------------------------------------------
