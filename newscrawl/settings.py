@@ -59,6 +59,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.budget.SiteBudgetMiddleware": 120,  # NEWSCRAWL_MAX_PAGES_PER_SITE
     "newscrawl.middlewares.first_contact.FirstContactMiddleware": 340,  # short timeout until a site answered once
     "newscrawl.middlewares.retry_after.RetryAfterMiddleware": 560,  # 429/503 before RetryMiddleware
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.middlewares.refresh.HeadMetaRefreshMiddleware": 580,  # reads the page head only
     "newscrawl.middlewares.content.ContentTypeFilterMiddleware": 585,  # non-HTML pages skipped
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newscrawl.middlewares.limits.BoundedHttpCompressionMiddleware": 590,  # decompressed-size cap
