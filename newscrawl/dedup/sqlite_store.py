@@ -49,19 +49,6 @@ logger = logging.getLogger(__name__)
 
 _ARTICLE_COLS = "canonical_url, site, content_hash, version, lastmod, story_id, " \
                 "first_seen, last_seen, crc"
-# known_url in one statement: the URL, then its canonical form, as an article; else as an
-# alias of one (a dangling alias, the first found, yields NULLs: not known). One query
-# instead of up to four: the frontier asks this for every URL it finds.
-_A_COLS = ", ".join(f"a.{c.strip()}" for c in _ARTICLE_COLS.split(","))
-_KNOWN_URL_SQL = (
-    f"SELECT {_ARTICLE_COLS} FROM ("
-    f"SELECT 0 AS pref, {_ARTICLE_COLS} FROM articles WHERE canonical_url = ?1 "
-    f"UNION ALL SELECT 1, {_ARTICLE_COLS} FROM articles WHERE canonical_url = ?2 "
-    f"UNION ALL SELECT 2, {_A_COLS} FROM url_aliases u "
-    "LEFT JOIN articles a ON a.canonical_url = u.canonical_url WHERE u.url = ?1 "
-    f"UNION ALL SELECT 3, {_A_COLS} FROM url_aliases u "
-    "LEFT JOIN articles a ON a.canonical_url = u.canonical_url WHERE u.url = ?2"
-    ") ORDER BY pref LIMIT 1")
 
 
 class StateStore:
@@ -134,8 +121,15 @@ class StateStore:
     def known_url(self, url: str) -> ArticleRecord | None:
         """The article ``url`` leads to: as canonical URL, or through an alias."""
         keys = _keys(url)
-        row = self._one(_KNOWN_URL_SQL, (keys[0], keys[-1]))
-        return None if row is None or row[0] is None else self._record(row)
+        for key in keys:
+            record = self.get(key)
+            if record is not None:
+                return record
+        for key in keys:
+            row = self._one("SELECT canonical_url FROM url_aliases WHERE url = ?", (key,))
+            if row is not None:
+                return self.get(row[0])
+        return None
 
     def get(self, canonical_url: str) -> ArticleRecord | None:
         row = self._one(f"SELECT {_ARTICLE_COLS} FROM articles WHERE canonical_url = ?",
