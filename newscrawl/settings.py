@@ -51,8 +51,11 @@ ITEM_PIPELINES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.replay.ReplayMiddleware": 10,  # -a warc=: stored responses, no fetch
+    "newscrawl.middlewares.parking.FullSlotMiddleware": 15,  # a busy site's request parked at once
     # never touch file:/ftp:/LAN/cloud-metadata targets or off-site redirect targets
     "newscrawl.middlewares.safety.TargetFilterMiddleware": 60,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newscrawl.middlewares.safety.DomainsOffsiteMiddleware": 50,  # only with spider.allowed_domains
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     # unreachable or 5xx robots.txt => disallow the site (RFC 9309); Crawl-delay applied
     "newscrawl.middlewares.robots.StrictRobotsTxtMiddleware": 100,
