@@ -51,7 +51,6 @@ ITEM_PIPELINES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.replay.ReplayMiddleware": 10,  # -a warc=: stored responses, no fetch
-    "newscrawl.middlewares.parking.FullSlotMiddleware": 15,  # a busy site's request parked at once
     # never touch file:/ftp:/LAN/cloud-metadata targets or off-site redirect targets
     "newscrawl.middlewares.safety.TargetFilterMiddleware": 60,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,

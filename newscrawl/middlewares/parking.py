@@ -9,13 +9,6 @@ middleware returns it, Scrapy reschedules it) and is caught at scheduling time
 (``request_scheduled``) into a per-site parking lot. It re-enters the scheduler
 when its not-before time passes or when a request of its site leaves the
 downloader; while anything is parked the spider is kept open.
-
-With more global than per-site concurrency the engine hands the downloader
-requests of a site whose slot is full, one per page in a one-site crawl:
-:class:`FullSlotMiddleware` parks those first in the chain, so the middlewares
-between it and :class:`~newscrawl.middlewares.retry_after.RetryAfterMiddleware`
-(which checks again, for requests that waited inside the chain, e.g. for
-robots.txt) run once per request, not twice.
 """
 
 from __future__ import annotations
@@ -23,14 +16,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import weakref
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 
-from newscrawl.request_meta import KIND_META, PARK_META, SENT_BACK_META
+from newscrawl.request_meta import PARK_META, SENT_BACK_META
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -41,18 +33,6 @@ logger = logging.getLogger(__name__)
 
 STAT_PARKED = "newscrawl/parking/parked"
 STAT_ABANDONED = "newscrawl/parking/abandoned_at_close"
-STAT_SLOT_FULL = "newscrawl/parking/slot_full"
-_LOTS: weakref.WeakKeyDictionary[Any, ParkingLot] = weakref.WeakKeyDictionary()
-
-
-def parking_lot(crawler: Crawler) -> ParkingLot:
-    """The crawl's one parking lot, shared by the middlewares that park requests.
-    Full slots are not parked with Redis scale-out (see ParkingLot)."""
-    lot = _LOTS.get(crawler)
-    if lot is None:
-        lot = _LOTS[crawler] = ParkingLot(
-            crawler, park_full_slots=not crawler.settings.get("NEWSCRAWL_REDIS_URL"))
-    return lot
 
 class ParkingLot:
     """Per downloader slot: parked requests and the earliest time each may leave."""
@@ -86,14 +66,6 @@ class ParkingLot:
             return False
         slot = downloader.slots.get(downloader.get_slot_key(request))
         return slot is not None and len(slot.active) >= max(1, slot.concurrency)
-
-    def park_if_slot_full(self, request: Request) -> Request | None:
-        """The copy to park when the request's site is busy (counted), else None. A
-        robots.txt request is fetched inside another request's middleware pass: never."""
-        if request.meta.get(KIND_META) == "robots" or not self.slot_is_full(request):
-            return None
-        self.crawler.stats.inc_value(STAT_SLOT_FULL)
-        return self.send_back(request)
 
     @staticmethod
     def send_back(request: Request, not_before: float = 0.0) -> Request:
@@ -169,21 +141,3 @@ class ParkingLot:
         lot.extendleft(reversed(waiting))
         if waiting:
             self._arm(key, min(t for t, _ in waiting))
-
-
-class FullSlotMiddleware:
-    """Downloader middleware, first after replay (15): park a request whose site is busy
-    before the rest of the chain handles it (it will, once, when the request leaves)."""
-
-    def __init__(self, lot: ParkingLot) -> None:
-        self.lot = lot
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> FullSlotMiddleware:
-        lot = parking_lot(crawler)
-        if not lot.park_full_slots:
-            raise NotConfigured
-        return cls(lot)
-
-    def process_request(self, request: Request) -> Request | None:
-        return self.lot.park_if_slot_full(request)

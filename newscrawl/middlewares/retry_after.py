@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import NotConfigured
 
 from newscrawl.middlewares._common import refuse, site_name
-from newscrawl.middlewares.parking import ParkingLot, parking_lot
+from newscrawl.middlewares.parking import ParkingLot
 from newscrawl.request_meta import KIND_META, NOT_BEFORE_META, RETRY_AFTER_TIMES_META
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ STAT_GIVEN_UP = "newscrawl/retry_after/site_given_up"
 STAT_DROPPED = "newscrawl/retry_after/dropped"
 STAT_EXHAUSTED = "newscrawl/retry_after/max_reached"
 STAT_HELD = "newscrawl/retry_after/held"
+STAT_SLOT_FULL = "newscrawl/parking/slot_full"
 RETRY_STATUSES = frozenset({429, 503})
 MAX_HEADER_CHARS = 64  # a longer Retry-After is garbage (an HTTP-date is 29 characters)
 
@@ -85,7 +86,8 @@ class RetryAfterMiddleware:
             max_wait=settings.getfloat("NEWSCRAWL_MAX_RETRY_AFTER", 120.0),
             max_times=settings.getint("NEWSCRAWL_RETRY_AFTER_TIMES", 3),
             default_429_wait=settings.getfloat("NEWSCRAWL_RETRY_AFTER_DEFAULT", 5.0),
-            parking=parking_lot(crawler),
+            parking=ParkingLot(crawler,
+                               park_full_slots=not settings.get("NEWSCRAWL_REDIS_URL")),
         )
 
     def process_request(self, request: Request) -> Request | None:
@@ -100,7 +102,11 @@ class RetryAfterMiddleware:
             if self.stats:
                 self.stats.inc_value(STAT_HELD)
             return self.parking.send_back(request, until) if self.parking else None
-        return self.parking.park_if_slot_full(request) if self.parking is not None else None
+        if self.parking is not None and self.parking.slot_is_full(request):
+            if self.stats:
+                self.stats.inc_value(STAT_SLOT_FULL)
+            return self.parking.send_back(request)
+        return None
 
     def held_until(self, request: Request) -> float:
         """The monotonic time before which *request* must not be sent (0: none)."""
