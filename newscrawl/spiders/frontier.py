@@ -404,7 +404,7 @@ class Frontier:
         url_kind = self._kind(response.url, site)
         is_article, reason = self.judge.judge(response.url, site.name, url_kind, fields)
         verdict = "article" if is_article else "other"
-        if not is_article and url_kind in ("listing", "unknown") \
+        if not is_article and self.may_follow(response) \
                 and self._listing_allowed(response.url, site):
             verdict = "listing"
         self.stats.inc_value(f"newscrawl/pages/{verdict}/{reason}")
@@ -415,6 +415,11 @@ class Frontier:
                 self.state.note_page_verdict(PageVerdict(key, site.name, verdict, reason,
                                                          lastmod, utcnow()))
         return verdict
+
+    def may_follow(self, response: Response) -> bool:
+        """Whether :meth:`judge_page` can make this page a listing whose links are
+        followed: only a listing or unknown URL shape can (an article URL never)."""
+        return self._kind(response.url, self._site(response)) in ("listing", "unknown")
 
     def page_settled(self, article: bool) -> list[scrapy.Request]:
         """-a max_articles: a page's outcome is known; the requests that may go now."""
