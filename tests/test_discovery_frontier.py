@@ -15,6 +15,7 @@ from newscrawl.extraction import extract_article
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.request_meta import SITE_META
 from newscrawl.sites import site_from_url
+from newscrawl.spiders.extractor import extract_fields
 from newscrawl.spiders.frontier import (
     CHILD_SITEMAP_PRIORITY,
     PAGE_PRIORITY,
@@ -24,7 +25,6 @@ from newscrawl.spiders.frontier import (
     Frontier,
     FrontierOptions,
 )
-from newscrawl.spiders.extractor import extract_fields
 from newscrawl.spiders.judge import PageJudge
 
 BASE = "http://127.0.0.1:9/"
