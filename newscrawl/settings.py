@@ -53,12 +53,16 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.replay.ReplayMiddleware": 10,  # -a warc=: stored responses, no fetch
     # never touch file:/ftp:/LAN/cloud-metadata targets or off-site redirect targets
     "newscrawl.middlewares.safety.TargetFilterMiddleware": 60,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newscrawl.middlewares.safety.DomainsOffsiteMiddleware": 50,  # only with spider.allowed_domains
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     # unreachable or 5xx robots.txt => disallow the site (RFC 9309); Crawl-delay applied
     "newscrawl.middlewares.robots.StrictRobotsTxtMiddleware": 100,
     "newscrawl.middlewares.budget.SiteBudgetMiddleware": 120,  # NEWSCRAWL_MAX_PAGES_PER_SITE
     "newscrawl.middlewares.first_contact.FirstContactMiddleware": 340,  # short timeout until a site answered once
     "newscrawl.middlewares.retry_after.RetryAfterMiddleware": 560,  # 429/503 before RetryMiddleware
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.middlewares.refresh.HeadMetaRefreshMiddleware": 580,  # reads the page head only
     "newscrawl.middlewares.content.ContentTypeFilterMiddleware": 585,  # non-HTML pages skipped
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "newscrawl.middlewares.limits.BoundedHttpCompressionMiddleware": 590,  # decompressed-size cap
@@ -90,6 +94,7 @@ FEED_STORAGES = {  # -o/-O/-o -: failures reported (exit 8, nothing seen), store
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "newscrawl.logformat.QuietLogFormatter"  # drops as URL + reason, not the whole item
+STATS_CLASS = "newscrawl.stats.DirectStatsCollector"  # Scrapy's, minus a per-access wrapper
 STATS_DUMP = False  # the run summary is the last word; the full stats dump is logged at DEBUG
 
 # --- newscrawl --------------------------------------------------------------------

@@ -55,6 +55,15 @@ def test_round_trip_with_aliases(store) -> None:
     assert store.lastmod(canonical) == "2024-05-01"
 
 
+def test_an_article_wins_over_an_alias_naming_another(store) -> None:
+    first, second = "http://127.0.0.1:8001/news/first", "http://127.0.0.1:8001/news/second"
+    store.commit_articles([_rec(first, content_hash="a" * 40),
+                           _rec(second, content_hash="b" * 40, aliases=(first + "-old", first))])
+    assert store.known_url(first).canonical_url == first  # its own row, not the alias
+    assert store.known_url(first + "?utm_source=x").canonical_url == first  # canonical form
+    assert store.known_url(first + "-old").canonical_url == second  # only an alias
+
+
 def test_new_version_keeps_first_seen(store) -> None:
     url = "http://127.0.0.1:8001/a"
     store.commit_articles([_rec(url, content_hash="1" * 40, first_seen="2024-01-01T00:00:00")])

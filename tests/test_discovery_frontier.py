@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from scrapy.http import HtmlResponse, Request, Response, XmlResponse
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
@@ -10,8 +12,10 @@ from newscrawl.discovery.feeds import parse_feed
 from newscrawl.discovery.links import DEFAULT_THRESHOLDS
 from newscrawl.discovery.sitemaps import parse_sitemap
 from newscrawl.extraction import extract_article
+from newscrawl.extraction.hints import SiteHints
 from newscrawl.request_meta import SITE_META
 from newscrawl.sites import site_from_url
+from newscrawl.spiders.extractor import extract_fields
 from newscrawl.spiders.frontier import (
     CHILD_SITEMAP_PRIORITY,
     PAGE_PRIORITY,
@@ -289,3 +293,33 @@ def test_a_long_sitemap_is_judged_in_slices_that_hand_the_reactor_back() -> None
     pauses = [i for i, r in enumerate(out) if r is PAUSE]
     assert len(pauses) == n // SLICE
     assert all(b - a == SLICE + 1 for a, b in zip([-1, *pauses], pauses, strict=False))
+
+
+def test_links_are_wanted_exactly_when_a_rejected_page_becomes_a_listing() -> None:
+    """The spider asks the worker for a page's links only when ``may_follow`` says the
+    verdict can be "listing": for a thin page it is "listing" exactly then."""
+    thin = b"<html><body><p>Short teaser.</p><a href='/2025/x-story-slug'>x</a></body></html>"
+    urls = [f"{BASE}news/2025/05/12/council-approves-the-new-harbour-budget.html",
+            f"{BASE}section/politics/", f"{BASE}tag/harbour/", f"{BASE}about-us",
+            f"{BASE}2025/another-long-story-slug-about-the-river"]
+    wanted = set()
+    for url in urls:
+        frontier, site = make_frontier()
+        resp = response(url, thin.decode(), site.name, cls=HtmlResponse)
+        verdict = frontier.judge_page(resp, SimpleNamespace(
+            **extract_fields(thin, url, None, SiteHints(), links=frontier.may_follow(resp))))
+        assert (verdict == "listing") == frontier.may_follow(resp), url
+        wanted.add(frontier.may_follow(resp))
+    assert wanted == {True, False}  # both kinds of URL were among them
+
+
+def test_a_page_extracted_without_links_brings_none_back() -> None:
+    html = b"<html><head><link rel='alternate' type='application/rss+xml' href='/rss'></head>" \
+           b"<body><a href='/a'>a</a><a href='/b'>b</a></body></html>"
+    full = extract_fields(html, BASE, None, SiteHints())
+    bare = extract_fields(html, BASE, None, SiteHints(), links=False)
+    assert full["links"] and full["feed_links"]
+    assert bare["links"] == bare["feed_links"] == []
+    same = [k for k in full if "links" not in k and k != "prepared"]  # a numpy signature
+    assert [bare[k] for k in same] == [full[k] for k in same]
+    assert bare["prepared"].content_hash == full["prepared"].content_hash

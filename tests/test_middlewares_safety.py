@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
@@ -19,6 +19,7 @@ from newscrawl.middlewares.safety import (
     STAT_OFFSITE,
     STAT_PRIVATE,
     STAT_SCHEME,
+    DomainsOffsiteMiddleware,
     SafeRedirectMiddleware,
     TargetFilterMiddleware,
 )
@@ -175,3 +176,17 @@ def test_normal_responses_pass_untouched() -> None:
     request = Request(SITE + "a")
     response = HtmlResponse(request.url, body=b"<html></html>")
     assert mw.process_response(request, response) is response
+
+
+def test_scrapys_offsite_filter_only_for_a_spider_with_allowed_domains() -> None:
+    """Without allowed_domains Scrapy's filter lets everything through: it is not built."""
+    crawler = get_crawler()
+    crawler.spider = SimpleNamespace(name="news")  # the news spider: no allowed_domains
+    with pytest.raises(NotConfigured):
+        DomainsOffsiteMiddleware.from_crawler(crawler)
+    crawler.spider = SimpleNamespace(name="other", allowed_domains=["example.org"])
+    mw = DomainsOffsiteMiddleware.from_crawler(crawler)
+    mw.spider_opened(crawler.spider)
+    assert mw.process_request(Request("http://www.example.org/a")) is None
+    with pytest.raises(IgnoreRequest):
+        mw.process_request(Request("http://elsewhere.example/a"))

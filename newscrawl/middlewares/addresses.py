@@ -5,6 +5,7 @@ Kept free of Scrapy so the rules can be tested (and reasoned about) on their own
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import re
@@ -29,18 +30,25 @@ class Origin:
     host: str
     port: int
 
-    @classmethod
-    def of(cls, url: str) -> Origin | None:
-        """The origin of *url*, or None when it has no usable host or port."""
-        try:
-            parts = urlsplit(url)
-            port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower(), 0)
-        except ValueError:
-            return None
-        host = (parts.hostname or "").rstrip(".").lower()
-        if not host:
-            return None
-        return cls(host, port)
+    @staticmethod
+    def of(url: str) -> Origin | None:
+        """The origin of *url*, or None when it has no usable host or port. Remembered
+        for the last URLs: every request is vetted at scheduling and again before it is
+        sent, each time with its site's registry URL."""
+        return _origin_of(url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _origin_of(url: str) -> Origin | None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower(), 0)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").rstrip(".").lower()
+    if not host:
+        return None
+    return Origin(host, port)
 
 
 def literal_ip(host: str) -> IPAddress | None:

@@ -15,6 +15,7 @@ import socket
 from typing import TYPE_CHECKING
 
 from scrapy import Request, Spider, signals
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
@@ -55,6 +56,22 @@ def _sites_of(spider: Spider | None) -> dict[str, tuple[str, tuple[str, ...]]]:
         if name and url:
             found[str(name)] = (str(url), tuple(str(d) for d in get("allowed_domains") or ()))
     return found
+
+
+class DomainsOffsiteMiddleware(OffsiteMiddleware):
+    """Scrapy's OffsiteMiddleware, on only for a spider with ``allowed_domains``.
+
+    Without them it lets every request through, yet re-reads the spider's list and
+    matches every host twice per request (at scheduling and before sending): ~2 % of
+    the reactor's busy samples. The news spider has none (a site's own
+    ``allowed_domains`` are the frontier's and :class:`TargetFilterMiddleware`'s rule).
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not getattr(crawler.spider, "allowed_domains", None):
+            raise NotConfigured
+        return super().from_crawler(crawler)
 
 
 class TargetFilterMiddleware:

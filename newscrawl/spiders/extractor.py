@@ -251,10 +251,12 @@ def _malloc_trim() -> Any:
 
 
 def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints,
-             links_only: bool = False) -> dict[str, Any]:
+             links_only: bool = False, links: bool = True) -> dict[str, Any]:
     """The page's fields; ``words`` counts the extracted body (the article verdict's
     measure). A full extraction's body comes back cleaned, with its ``prepared``
-    facts (word count, hash, signature): the reactor process need not compute them."""
+    facts (word count, hash, signature): the reactor process need not compute them.
+    ``links=False`` when the caller will follow none of the page's links (an article
+    URL): they are most of the pickled result, and unpickling them costs the reactor."""
     from newscrawl.dedup.prepared import prepare_body
     from newscrawl.extraction import extract_article
     from newscrawl.extraction.wordcount import count_words
@@ -262,7 +264,12 @@ def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints,
     fields = extract_article(body, url, http_charset=charset, hints=hints,
                              links_only=links_only).to_dict()
     fields["words"] = count_words(fields["body"])
+    if not links:
+        fields["links"], fields["feed_links"] = [], []
     fields["prepared"] = None
     if not links_only:
         fields["body"], fields["prepared"] = prepare_body(fields["body"])
     return fields
+
+
+extract_fields = _extract  # the task behind PageExtractor.extract, for run() with options

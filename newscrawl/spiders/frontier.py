@@ -7,6 +7,7 @@ gets the next requests back. Every decision not to fetch is counted under
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from scrapy.http import Response
 from newscrawl.dedup.canonical import canonicalize_url, resolve_canonical, site_key, strip_tracking
 from newscrawl.dedup.records import PageVerdict, utcnow
 from newscrawl.discovery.feeds import FeedEntry, fallback_feed_urls
-from newscrawl.discovery.links import date_in_url, url_shape
+from newscrawl.discovery.links import MAX_URL_CHARS, date_in_url, url_shape
 from newscrawl.discovery.sitemaps import Sitemap, SitemapEntry
 from newscrawl.discovery.traps import TrapGuard, strip_session_ids
 from newscrawl.discovery.walker import SitemapWalker
@@ -52,6 +53,7 @@ URL_DATE_SLACK = timedelta(days=1)  # a URL's day is local: the UTC instant may 
 # generator yields PAUSE so the spider can hand the reactor back (downloads, timeouts).
 PAUSE = object()
 SLICE = 500
+KIND_MEMO_SIZE = 4096  # URL kinds remembered: a child sitemap's pages are judged soon after
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -402,7 +404,7 @@ class Frontier:
         url_kind = self._kind(response.url, site)
         is_article, reason = self.judge.judge(response.url, site.name, url_kind, fields)
         verdict = "article" if is_article else "other"
-        if not is_article and url_kind in ("listing", "unknown") \
+        if not is_article and self.may_follow(response) \
                 and self._listing_allowed(response.url, site):
             verdict = "listing"
         self.stats.inc_value(f"newscrawl/pages/{verdict}/{reason}")
@@ -413,6 +415,11 @@ class Frontier:
                 self.state.note_page_verdict(PageVerdict(key, site.name, verdict, reason,
                                                          lastmod, utcnow()))
         return verdict
+
+    def may_follow(self, response: Response) -> bool:
+        """Whether :meth:`judge_page` can make this page a listing whose links are
+        followed: only a listing or unknown URL shape can (an article URL never)."""
+        return self._kind(response.url, self._site(response)) in ("listing", "unknown")
 
     def page_settled(self, article: bool) -> list[scrapy.Request]:
         """-a max_articles: a page's outcome is known; the requests that may go now."""
@@ -451,8 +458,9 @@ class Frontier:
 
     def _kind(self, url: str, site: Site) -> str:
         """URL-shape evidence: article, listing, static, skip or unknown."""
-        return url_shape(url, article_pattern=site.article_url_pattern,
-                         exclude_pattern=site.exclude_url_pattern).kind
+        if len(url) > MAX_URL_CHARS:  # skipped unclassified, and not worth remembering
+            return _url_kind.__wrapped__(url, site.article_url_pattern, site.exclude_url_pattern)
+        return _url_kind(url, site.article_url_pattern, site.exclude_url_pattern)
 
     def _listing_allowed(self, url: str, site: Site) -> bool:
         allowed, reason = self.guard.allow(url, site.name, kind="listing")
@@ -527,6 +535,14 @@ class Frontier:
             return True
         host = (parts.hostname or "").lower()
         return any(host == d or host.endswith("." + d) for d in site.allowed_domains)
+
+
+@functools.lru_cache(maxsize=KIND_MEMO_SIZE)
+def _url_kind(url: str, article_pattern: Any, exclude_pattern: Any) -> str:
+    """A page's URL is classified when a source lists it and again when it is judged:
+    the last few thousand answers are remembered (a pattern is the site's compiled
+    object, the same for the whole run)."""
+    return url_shape(url, article_pattern=article_pattern, exclude_pattern=exclude_pattern).kind
 
 
 def _join(base: str, href: str) -> str | None:

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import scrapy
@@ -34,7 +35,12 @@ from newscrawl.items import Article
 from newscrawl.request_meta import HOME_META, KIND_META, SITE_META
 from newscrawl.scaleout.warc import shared_paths
 from newscrawl.sites import RegistryError, Site, load_registry, site_from_url
-from newscrawl.spiders.extractor import ExtractionCrashed, ExtractionTimeout, PageExtractor
+from newscrawl.spiders.extractor import (
+    ExtractionCrashed,
+    ExtractionTimeout,
+    PageExtractor,
+    extract_fields,
+)
 from newscrawl.spiders.frontier import PAUSE, Frontier, parse_since
 from newscrawl.spiders.limits import page_too_complex
 from newscrawl.spiders.replay import FETCHED_AT_META, ArchiveReader, expand_paths, replay_request
@@ -243,8 +249,7 @@ class NewsSpider(scrapy.Spider):
             self._count_charset(charset, fields)
             full = None
             if not response.meta.get(HOME_META) and says_article(fields):
-                full = await self.extractor.extract(response.body, response.url, charset, hints,
-                                                    site=site.name)
+                full = await self._extract(response, site, charset, links=False)  # has them
         except (ExtractionTimeout, ExtractionCrashed) as exc:
             self._page_failed(response, type(exc).__name__)
             logger.warning("listing %s not parsed: %s", response.url, exc)
@@ -270,8 +275,9 @@ class NewsSpider(scrapy.Spider):
         else:
             try:
                 charset = _header_charset(response)
-                fields = await self.extractor.extract(response.body, response.url, charset,
-                                                      self.hints[site.name], site=site.name)
+                fields = await self._extract(response, site, charset,
+                                             links=not self.warc_paths  # a replay follows none
+                                             and self.frontier.may_follow(response))
                 self._count_charset(charset, fields)
             except (ExtractionTimeout, ExtractionCrashed) as exc:
                 self._page_failed(response, type(exc).__name__)
@@ -291,6 +297,17 @@ class NewsSpider(scrapy.Spider):
         if verdict != "article":
             return
         yield self._article(response, site, fields)
+
+    async def _extract(self, response: TextResponse, site: Site, charset: str | None, *,
+                       links: bool) -> SimpleNamespace:
+        """A full extraction in the worker pool; without the page's links (most of what
+        comes back) when none of them will be followed."""
+        if links:
+            return await self.extractor.extract(response.body, response.url, charset,
+                                                self.hints[site.name], site=site.name)
+        return SimpleNamespace(**await self.extractor.run(
+            partial(extract_fields, links=False), response.body, response.url, charset,
+            self.hints[site.name], site=site.name))
 
     def _article(self, response: TextResponse, site: Site, fields: Any) -> Article:
         for name, source in fields.provenance.items():
