@@ -4,6 +4,7 @@ task), per-task budgets, crashes, close, death with the crawl, heap trimming."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import signal
 import subprocess
@@ -187,6 +188,20 @@ def test_a_worker_that_dies_fails_only_the_task_it_was_running() -> None:
     assert isinstance(results[0], ExtractionCrashed)
     assert isinstance(results[1], int) and results[1] != before
     assert stats == {"newscrawl/extract/crashed": 1}
+
+
+def test_a_result_comes_back_whole() -> None:
+    shared = ["shared"]
+    value = {"title": "T", "authors": ["A", "B"], "nested": {"twice": (shared, shared)},
+             "body": "x" * 300_000, "bytes": b"\x00" * 10}
+
+    async def scenario(extractor: PageExtractor) -> list[Any]:
+        return list(await asyncio.gather(*(extractor.run(copy.deepcopy, value)
+                                           for _ in range(4))))
+    results, _ = _pool_run(scenario)
+    assert results == [value] * 4
+    twice = results[0]["nested"]["twice"]
+    assert twice[0] is twice[1]
 
 
 def test_a_tasks_own_error_reaches_its_caller_and_the_worker_goes_on() -> None:

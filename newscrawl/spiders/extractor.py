@@ -290,12 +290,12 @@ class PageExtractor:
         if worker.clock is not None:
             worker.clock.cancel()
             worker.clock = None
-        answer = pickle.Unpickler(io.BytesIO(data))
-        self._given_back(worker, answer.load())
+        answer = io.BytesIO(data)  # two pickles: each loaded with its own memo
+        self._given_back(worker, pickle.load(answer))
         if worker.tasks:
             self._start_clock(worker)  # the one it runs now
         try:
-            ok, value = answer.load()
+            ok, value = pickle.load(answer)
         except Exception as exc:  # noqa: BLE001 - an exception type not rebuilt here
             ok, value = False, exc
         if task.future.done():  # cancelled by its caller meanwhile
