@@ -98,7 +98,8 @@ class _Channel(asyncio.Protocol):
             end = HEADER.size + HEADER.unpack_from(inbox)[0]
             if len(inbox) < end:
                 return
-            message = bytes(inbox[HEADER.size:end])
+            with memoryview(inbox) as view:
+                message = bytes(view[HEADER.size:end])
             del inbox[:end]
             self.received(message)
 
@@ -169,8 +170,10 @@ class PageExtractor:
     ``PREFETCH``) goes to the waiting task whose site holds the fewest slots, then
     whose site was served longest ago, then the earliest, so a site serving 5 MB
     sitemaps or 40,000-link listings keeps at most the slots nobody else is waiting
-    for, and another site's homepage waits at most for the task a worker runs and
-    the one it holds next. An idle worker is filled before any gets a second task.
+    for. With no slot free, the task a worker holds next is recalled for it if that
+    task's site would still hold more slots than its own: another site's homepage
+    waits for one task at most (two if the recall reaches the worker just after it
+    started the recalled task). An idle worker is filled before any gets a second.
     """
 
     def __init__(self, workers: int, timeout: float = 0.0, stats: Any = None) -> None:
