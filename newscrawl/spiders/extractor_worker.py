@@ -1,7 +1,9 @@
 """The life of one extraction worker process (the reactor's side is :mod:`.extractor`).
 
 A worker is a fresh interpreter started by the crawl itself (so the crawl is its
-parent and ``PR_SET_PDEATHSIG`` works), joined to it by one socket. Messages each
+parent and ``PR_SET_PDEATHSIG`` works; the signal is armed for the thread that
+started the worker: the reactor's, which lives as long as the crawl), joined to
+it by one socket. Messages each
 way are length-prefixed pickles. The crawl sends tasks, ``(ident, func, args)``,
 and recalls, ``ident`` alone: "if you have not started it, give it back" (a
 fairer task for another site has come). Tasks queue in the socket: the crawl
