@@ -312,3 +312,29 @@ def test_without_proc_a_worker_trims_after_every_task(monkeypatch: pytest.Monkey
     monkeypatch.setattr(extractor_worker, "trim_heap", lambda: trims.append(None))
     trimmer = extractor_worker.HeapTrimmer()
     assert all(trimmer.after_task() for _ in range(3)) and len(trims) == 3
+
+
+def test_a_worker_imports_the_crawls_code_not_a_package_in_the_current_directory(
+        tmp_path: Path) -> None:
+    """A crawl started from a directory holding another ``newscrawl`` (an old checkout)
+    must not hand its pages to workers running that one."""
+    decoy = tmp_path / "cwd" / "newscrawl"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise ImportError('the decoy was imported')\n")
+    script = tmp_path / "crawl.py"
+    script.write_text(
+        "import asyncio, os\n"
+        "from newscrawl.spiders.extractor import PageExtractor\n"
+        "async def main():\n"
+        "    extractor = PageExtractor(1)\n"
+        "    try:\n"
+        "        print(await extractor.run(os.getpid))\n"
+        "    finally:\n"
+        "        extractor.close()\n"
+        "asyncio.run(main())\n")
+    env = {**os.environ,
+           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}  # the code under test
+    done = subprocess.run([sys.executable, str(script)], cwd=decoy.parent, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout) > 0

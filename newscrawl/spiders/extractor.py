@@ -114,7 +114,8 @@ class _Worker:
         self.sock, theirs = socket.socketpair()
         with theirs:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", WORKER_MAIN, str(theirs.fileno()), str(os.getpid())],
+                # -P: the crawl's sys.path only, not the current directory before it
+                [sys.executable, "-P", "-c", WORKER_MAIN, str(theirs.fileno()), str(os.getpid())],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                 env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
         self.channel = _Channel(lambda data: pool._received(self, data), lambda: pool._lost(self))
@@ -189,7 +190,8 @@ class PageExtractor:
     async def run(self, func: Callable[..., Any], *args: Any, site: str = "") -> Any:
         """``func(*args)`` in a worker within the time budget (inline with 0 workers);
         *site* is whose task it is (fair hand-out). The wait for a worker is not part of
-        the budget.
+        the budget. *func* travels by name: a module-level function of an importable
+        module (a worker does not import the crawl's ``__main__``).
 
         Raises :class:`ExtractionTimeout` or :class:`ExtractionCrashed`; either way the
         worker is replaced before the next task.
