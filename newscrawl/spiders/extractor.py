@@ -7,7 +7,8 @@ downloads and extraction overlap and uses every core. With 0 workers extraction
 runs inline (debugging only: an inline page has no time budget).
 
 Each worker is a child process of the crawl joined to it by one socket
-(:mod:`.extractor_worker`); the reactor writes and reads it without blocking
+(:mod:`.extractor_channel` is the reactor's end, :mod:`.extractor_worker` the
+worker's); the reactor writes and reads it without blocking
 (asyncio's transport buffers a 16 MiB body a busy worker has not read yet) and
 without helper threads. A worker holds up to ``PREFETCH`` tasks, the one it runs
 and the next, so it never idles while the busy reactor gets round to its result.
@@ -30,26 +31,19 @@ import asyncio
 import io
 import itertools
 import logging
-import os
 import pickle
-import socket
-import subprocess
-import sys
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 from newscrawl.extraction.hints import SiteHints
-from newscrawl.spiders.extractor_worker import HEADER
+from newscrawl.spiders.extractor_channel import CLOSE_GRACE, Task, Worker
 
 logger = logging.getLogger(__name__)
 
-CLOSE_GRACE = 2.0  # seconds a worker gets to finish at close before it is killed
 PREFETCH = 2  # tasks sent to a worker at once: the one it runs and the next
-WORKER_MAIN = "from newscrawl.spiders.extractor_worker import main; main()"
 
 
 class ExtractionTimeout(Exception):
@@ -58,110 +52,6 @@ class ExtractionTimeout(Exception):
 
 class ExtractionCrashed(Exception):
     """The worker died while extracting the page (e.g. out of memory)."""
-
-
-@dataclass(eq=False)
-class _Task:
-    ident: int
-    func: Callable[..., Any]
-    args: tuple[Any, ...]
-    site: str
-    future: asyncio.Future[Any]
-
-
-class _Channel(asyncio.Protocol):
-    """The reactor's end of a worker's socket: length-prefixed messages each way."""
-
-    def __init__(self, received: Callable[[bytes], None], lost: Callable[[], None]) -> None:
-        self.received, self.lost = received, lost
-        self.transport: asyncio.Transport | None = None
-        self._early: list[bytes] = []  # sent before the transport was made
-        self._inbox = bytearray()
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-        transport.writelines(self._early)
-        self._early.clear()
-
-    def send(self, data: bytes) -> None:
-        frame = (HEADER.pack(len(data)), data)
-        if self.transport is None:
-            self._early.extend(frame)
-        else:
-            self.transport.writelines(frame)
-
-    def data_received(self, data: bytes) -> None:
-        inbox = self._inbox
-        inbox += data
-        while len(inbox) >= HEADER.size:
-            end = HEADER.size + HEADER.unpack_from(inbox)[0]
-            if len(inbox) < end:
-                return
-            with memoryview(inbox) as view:
-                message = bytes(view[HEADER.size:end])
-            del inbox[:end]
-            self.received(message)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.lost()
-
-
-class _Worker:
-    """One worker process and the tasks sent to it, the one it runs first."""
-
-    def __init__(self, pool: PageExtractor) -> None:
-        self.sock, theirs = socket.socketpair()
-        with theirs:
-            self.process = subprocess.Popen(
-                # -P: the crawl's sys.path only, not the current directory before it
-                [sys.executable, "-P", "-c", WORKER_MAIN, str(theirs.fileno()), str(os.getpid())],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-                env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-        self.channel = _Channel(lambda data: pool._received(self, data), lambda: pool._lost(self))
-        loop = asyncio.get_running_loop()
-        self._connecting = loop.create_task(
-            loop.create_connection(lambda: self.channel, sock=self.sock))
-        self.tasks: deque[_Task] = deque()
-        self.clock: asyncio.TimerHandle | None = None  # the running task's budget
-        self.handed = -1  # when it was last handed a task (the longest idle goes first)
-        self.recalling: _Task | None = None  # asked back for a fairer task, not answered yet
-        self.gone = False
-
-    def load(self) -> int:
-        """Slots taken: a task being recalled no longer holds one."""
-        return len(self.tasks) - (self.recalling is not None)
-
-    def hang_up(self) -> None:
-        """EOF for the worker: an idle one exits at once, a busy one after its task."""
-        if self.gone:
-            return
-        self.gone = True
-        if self.clock is not None:
-            self.clock.cancel()
-        try:
-            self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        if self.channel.transport is not None:
-            self.channel.transport.abort()
-        else:
-            self._connecting.cancel()
-            self.sock.close()
-
-    def stop(self, grace: float = 0.0) -> None:
-        """Hang up, give the process *grace* seconds to exit, then kill it."""
-        self.hang_up()
-        try:
-            self.process.wait(grace)
-            return
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        try:
-            self.process.wait(CLOSE_GRACE)
-        except subprocess.TimeoutExpired:
-            logger.warning("extraction worker %d still there %gs after SIGKILL",
-                           self.process.pid, CLOSE_GRACE)
 
 
 class PageExtractor:
@@ -181,8 +71,8 @@ class PageExtractor:
         self.workers = workers
         self.timeout = timeout  # seconds per task; 0: no budget
         self.stats = stats
-        self._pool: list[_Worker] = []
-        self._waiting: list[_Task] = []  # not yet sent to a worker
+        self._pool: list[Worker] = []
+        self._waiting: list[Task] = []  # not yet sent to a worker
         self._busy: Counter[str] = Counter()  # site -> slots it holds
         self._served: dict[str, int] = {}  # site -> when it was last handed a slot
         self._ticket = itertools.count()
@@ -199,7 +89,7 @@ class PageExtractor:
         if self.workers <= 0:
             return func(*args)
         self._fill()
-        task = _Task(next(self._ticket), func, args, site,
+        task = Task(next(self._ticket), func, args, site,
                      asyncio.get_running_loop().create_future())
         self._waiting.append(task)
         self._dispatch()
@@ -231,7 +121,7 @@ class PageExtractor:
     # -- hand-out ------------------------------------------------------------------------
     def _fill(self) -> None:
         while len(self._pool) < self.workers:
-            worker = _Worker(self)
+            worker = Worker(self._received, self._lost)
             worker.handed = next(self._ticket)
             self._pool.append(worker)
 
@@ -246,7 +136,7 @@ class PageExtractor:
                 return
             self._send(worker, self._waiting.pop(index))
 
-    def _free_worker(self) -> _Worker | None:
+    def _free_worker(self) -> Worker | None:
         free = [worker for worker in self._pool if worker.load() < PREFETCH]
         return min(free, key=lambda w: (w.load(), w.handed), default=None)
 
@@ -255,7 +145,7 @@ class PageExtractor:
         return min(range(len(waiting)), key=lambda i: (
             busy[waiting[i].site], served.get(waiting[i].site, -1), i))
 
-    def _recall_for(self, site: str) -> _Worker | None:
+    def _recall_for(self, site: str) -> Worker | None:
         """A worker asked to give back the task it holds next (if not started yet), whose
         site would still hold more slots than *site* without it; None if none is."""
         held = [worker for worker in self._pool if worker.recalling is None
@@ -268,7 +158,7 @@ class PageExtractor:
         worker.channel.send(pickle.dumps(worker.recalling.ident))
         return worker
 
-    def _send(self, worker: _Worker, task: _Task) -> None:
+    def _send(self, worker: Worker, task: Task) -> None:
         try:
             data = pickle.dumps((task.ident, task.func, task.args), pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - pickling raises many types; the caller gets it
@@ -281,14 +171,14 @@ class PageExtractor:
         if len(worker.tasks) == 1:
             self._start_clock(worker)
 
-    def _start_clock(self, worker: _Worker) -> None:
+    def _start_clock(self, worker: Worker) -> None:
         """The budget of the task the worker starts now (sent earlier if it was queued)."""
         if self.timeout:
             worker.clock = asyncio.get_running_loop().call_later(
                 self.timeout, self._overstayed, worker)
 
     # -- outcomes ------------------------------------------------------------------------
-    def _received(self, worker: _Worker, data: bytes) -> None:
+    def _received(self, worker: Worker, data: bytes) -> None:
         """A task's answer: its outcome, and the queued tasks the worker gave back."""
         task = worker.tasks.popleft()
         self._busy[task.site] -= 1
@@ -311,7 +201,7 @@ class PageExtractor:
             task.future.set_exception(value)
         self._dispatch()
 
-    def _given_back(self, worker: _Worker, idents: list[int]) -> None:
+    def _given_back(self, worker: Worker, idents: list[int]) -> None:
         """Recalled tasks the worker had not started go first to the next free slot; a
         recalled task it started (the recall came too late) is an ordinary one again."""
         back = [task for task in worker.tasks if task.ident in idents]
@@ -323,18 +213,18 @@ class PageExtractor:
                 worker.recalling in back or worker.tasks[0] is worker.recalling):
             worker.recalling = None
 
-    def _overstayed(self, worker: _Worker) -> None:
+    def _overstayed(self, worker: Worker) -> None:
         self._count("timeout")
         self._retire(worker, ExtractionTimeout(f"over the {self.timeout:g}s budget"))
 
-    def _lost(self, worker: _Worker) -> None:
+    def _lost(self, worker: Worker) -> None:
         if worker.gone:  # hung up or stopped by us
             return
         if worker.tasks:
             self._count("crashed")
         self._retire(worker, ExtractionCrashed("extraction worker died"))
 
-    def _retire(self, worker: _Worker, error: Exception) -> None:
+    def _retire(self, worker: Worker, error: Exception) -> None:
         """Kill and replace *worker*: its running task fails with *error*, those it had
         not started go first to the next free slots."""
         worker.stop()
