@@ -61,10 +61,11 @@ class PageExtractor:
     ``PREFETCH``) goes to the waiting task whose site holds the fewest slots, then
     whose site was served longest ago, then the earliest, so a site serving 5 MB
     sitemaps or 40,000-link listings keeps at most the slots nobody else is waiting
-    for. With no slot free, the task a worker holds next is recalled for it if that
-    task's site would still hold more slots than its own: another site's homepage
-    waits for one task at most (two if the recall reaches the worker just after it
-    started the recalled task). An idle worker is filled before any gets a second.
+    for. With no slot free, the tasks workers hold next are recalled for it where
+    their site would still hold more slots than its own: another site's homepage
+    waits for one task at most, the first to end (two if a recall reaches a worker
+    just after it started the recalled task). An idle worker is filled before any
+    gets a second.
     """
 
     def __init__(self, workers: int, timeout: float = 0.0, stats: Any = None) -> None:
@@ -131,32 +132,31 @@ class PageExtractor:
         self._waiting = [task for task in self._waiting if not task.future.done()]  # cancelled
         while self._waiting:
             index = self._fairest()
-            worker = self._free_worker() or self._recall_for(self._waiting[index].site)
+            worker = self._free_worker()
             if worker is None:
+                self._recall_for(self._waiting[index].site)
                 return
             self._send(worker, self._waiting.pop(index))
 
     def _free_worker(self) -> Worker | None:
-        free = [worker for worker in self._pool if worker.load() < PREFETCH]
-        return min(free, key=lambda w: (w.load(), w.handed), default=None)
+        free = [worker for worker in self._pool if len(worker.tasks) < PREFETCH]
+        return min(free, key=lambda w: (len(w.tasks), w.handed), default=None)
 
     def _fairest(self) -> int:
         waiting, busy, served = self._waiting, self._busy, self._served
         return min(range(len(waiting)), key=lambda i: (
             busy[waiting[i].site], served.get(waiting[i].site, -1), i))
 
-    def _recall_for(self, site: str) -> Worker | None:
-        """A worker asked to give back the task it holds next (if not started yet), whose
-        site would still hold more slots than *site* without it; None if none is."""
-        held = [worker for worker in self._pool if worker.recalling is None
-                and len(worker.tasks) == PREFETCH
-                and self._busy[worker.tasks[-1].site] - 1 > self._busy[site]]
-        if not held:
-            return None
-        worker = max(held, key=lambda w: self._busy[w.tasks[-1].site])
-        worker.recalling = worker.tasks[-1]
-        worker.channel.send(pickle.dumps(worker.recalling.ident))
-        return worker
+    def _recall_for(self, site: str) -> None:
+        """Ask every worker holding next a task whose site would still hold more slots
+        than *site* without it to give that task back if not started: the first worker
+        to finish its running task then has a free slot for *site* (as with no prefetch,
+        the waiting task waits for one task, the shortest)."""
+        for worker in self._pool:
+            if (worker.recalling is None and len(worker.tasks) == PREFETCH
+                    and self._busy[worker.tasks[-1].site] - 1 > self._busy[site]):
+                worker.recalling = worker.tasks[-1]
+                worker.channel.send(pickle.dumps(worker.recalling.ident))
 
     def _send(self, worker: Worker, task: Task) -> None:
         try:

@@ -96,9 +96,6 @@ class Worker:
         self.recalling: Task | None = None  # asked back for a fairer task, not answered yet
         self.gone = False
 
-    def load(self) -> int:
-        """Slots taken: a task being recalled no longer holds one."""
-        return len(self.tasks) - (self.recalling is not None)
 
     def hang_up(self) -> None:
         """EOF for the worker: an idle one exits at once, a busy one after its task."""
