@@ -1,8 +1,8 @@
 """What /proc and signal 0 say about another process: alive, and since when.
 
-The run lock (is its holder the process that took it?), the feed files (is the
-run that owns a temporary file still writing it?) and the extraction workers (is
-the crawl they serve still there?) all ask; one answer for each question.
+The run lock (is its holder the process that took it?) and the feed files (is the
+run that owns a temporary file still writing it?) both ask; one answer for each
+question.
 """
 
 from __future__ import annotations

@@ -6,17 +6,19 @@ worker processes (``NEWSCRAWL_EXTRACT_WORKERS``, default: one per core) lets
 downloads and extraction overlap and uses every core. With 0 workers extraction
 runs inline (debugging only: an inline page has no time budget).
 
-Each worker is its own one-process executor, so a page that overstays
-``NEWSCRAWL_EXTRACT_TIMEOUT`` is handled by killing *that* worker and starting a
-fresh one: the page counts as failed, the other workers' pages go on. A
-``ProcessPoolExecutor`` shared by all workers could only be torn down whole.
-Workers die with the crawl whatever kills it. Their parent is the forkserver,
-which stays alive as long as any worker does (each worker holds its "alive"
-pipe), so a parent-death signal alone never fires when the crawl's main process
-is killed: each worker also runs a watchdog thread that polls the crawl's pid
-and exits within ``PARENT_POLL`` seconds of its death (zombie included).
-``PR_SET_PDEATHSIG`` still covers the forkserver itself being killed. Once the
-workers are gone, the forkserver and resource tracker see EOF and exit.
+Each worker is a child process of the crawl joined to it by one socket
+(:mod:`.extractor_channel` is the reactor's end, :mod:`.extractor_worker` the
+worker's); the reactor writes and reads it without blocking
+(asyncio's transport buffers a 16 MiB body a busy worker has not read yet) and
+without helper threads. A worker holds up to ``PREFETCH`` tasks, the one it runs
+and the next, so it never idles while the busy reactor gets round to its result.
+A page that overstays ``NEWSCRAWL_EXTRACT_TIMEOUT`` (counted from when its worker
+starts it) is handled by killing *that* worker and starting a fresh one: the page
+counts as failed, the task queued behind it runs on another worker, the other
+workers' pages go on. A worker that dies (out of memory) fails the page it was
+running, and only that one. Workers die with the crawl whatever kills it: the
+kernel kills them when the crawl dies (``PR_SET_PDEATHSIG``; the crawl is their
+parent), and each exits at EOF on its socket.
 Fields come back as a plain namespace, so the reactor process never imports the
 extraction engine (trafilatura and its parsers stay in the workers' memory); an
 article's body comes back cleaned, with its word count, hash and near-duplicate
@@ -26,31 +28,22 @@ signature (:mod:`newscrawl.dedup.prepared`), work taken off the reactor.
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import functools
+import io
 import itertools
 import logging
-import multiprocessing
-import os
-import signal
-import sys
-import threading
+import pickle
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from types import SimpleNamespace
 from typing import Any
 
 from newscrawl.extraction.hints import SiteHints
-from newscrawl.processes import pid_alive
+from newscrawl.spiders.extractor_channel import CLOSE_GRACE, Task, Worker
 
 logger = logging.getLogger(__name__)
 
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-PARENT_POLL = 0.5  # seconds between checks that the crawl's main process is alive
-CLOSE_GRACE = 2.0  # seconds a worker gets to finish at close before it is killed
+PREFETCH = 2  # tasks sent to a worker at once: the one it runs and the next
 
 
 class ExtractionTimeout(Exception):
@@ -61,142 +54,47 @@ class ExtractionCrashed(Exception):
     """The worker died while extracting the page (e.g. out of memory)."""
 
 
-def _worker_init(crawl_pid: int) -> None:
-    """Ignore SIGINT/SIGTERM (the crawl stops workers itself) and die with the crawl."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent or not pid_alive(crawl_pid):  # died before we were watching
-        os._exit(1)
-    threading.Thread(target=_watch, args=(crawl_pid,), daemon=True,
-                     name="newscrawl-watch-crawl").start()
-
-
-def _watch(crawl_pid: int) -> None:
-    while pid_alive(crawl_pid):
-        time.sleep(PARENT_POLL)
-    os._exit(1)
-
-
-class _Worker:
-    """One worker process behind a one-slot executor, killable on its own."""
-
-    def __init__(self, context: Any) -> None:
-        self.context = context
-        self.executor = ProcessPoolExecutor(1, mp_context=context, initializer=_worker_init,
-                                            initargs=(os.getpid(),))
-
-    def kill(self) -> None:
-        processes = list((getattr(self.executor, "_processes", None) or {}).values())
-        self.executor.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-        for process in processes:
-            process.join(CLOSE_GRACE)
-
-
 class PageExtractor:
     """Owns the workers for one crawl; ``await extract(...)`` from an async callback.
 
-    Workers are handed out fairly between sites: a freed worker goes to the waiting
-    task whose site holds the fewest workers, then whose site was served longest ago,
-    then the earliest, so a site
-    serving 5 MB sitemaps or 40,000-link listings keeps at most the workers nobody
-    else is waiting for, and another site's homepage waits for one task at most.
+    Worker slots are handed out fairly between sites: a free slot (a worker holds
+    ``PREFETCH``) goes to the waiting task whose site holds the fewest slots, then
+    whose site was served longest ago, then the earliest, so a site serving 5 MB
+    sitemaps or 40,000-link listings keeps at most the slots nobody else is waiting
+    for. With no slot free, the tasks workers hold next are recalled for it where
+    their site would still hold more slots than its own: another site's homepage
+    waits for one task at most, the first to end (two if a recall reaches a worker
+    just after it started the recalled task). An idle worker is filled before any
+    gets a second.
     """
 
     def __init__(self, workers: int, timeout: float = 0.0, stats: Any = None) -> None:
         self.workers = workers
         self.timeout = timeout  # seconds per task; 0: no budget
         self.stats = stats
-        self._idle: list[_Worker] | None = None
-        self._waiting: list[tuple[str, asyncio.Future[_Worker]]] = []
-        self._busy: Counter[str] = Counter()  # site -> workers it holds
-        self._served: dict[str, int] = {}  # site -> when it was last handed a worker
+        self._pool: list[Worker] = []
+        self._waiting: list[Task] = []  # not yet sent to a worker
+        self._busy: Counter[str] = Counter()  # site -> slots it holds
+        self._served: dict[str, int] = {}  # site -> when it was last handed a slot
         self._ticket = itertools.count()
-        self._all: list[_Worker] = []
-        self._context = multiprocessing.get_context("forkserver")
-
-    def _pool(self) -> list[_Worker]:
-        if self._idle is None:
-            self._idle = [self._spawn() for _ in range(self.workers)]
-        return self._idle
-
-    def _spawn(self) -> _Worker:
-        worker = _Worker(self._context)
-        self._all.append(worker)
-        return worker
-
-    def _replace(self, worker: _Worker) -> _Worker:
-        worker.kill()
-        if worker in self._all:
-            self._all.remove(worker)
-        return self._spawn()
-
-    async def _acquire(self, site: str) -> _Worker:
-        idle = self._pool()
-        if idle and not self._waiting:
-            self._hand_to(site)
-            return idle.pop(0)  # the longest idle: sequential tasks rotate the workers
-        turn: asyncio.Future[_Worker] = asyncio.get_running_loop().create_future()
-        self._waiting.append((site, turn))
-        try:
-            return await turn
-        except asyncio.CancelledError:
-            if turn.done() and not turn.cancelled():  # handed a worker as it was cancelled
-                self._release(turn.result(), site)
-            raise
-
-    def _release(self, worker: _Worker, site: str) -> None:
-        self._busy[site] -= 1
-        if self._idle is None:  # closed: the worker is gone with the others
-            return
-        self._waiting = [(s, t) for s, t in self._waiting if not t.done()]  # cancelled
-        if not self._waiting:
-            self._pool().append(worker)
-            return
-        index = min(range(len(self._waiting)), key=lambda i: (
-            self._busy[self._waiting[i][0]], self._served.get(self._waiting[i][0], -1), i))
-        next_site, turn = self._waiting.pop(index)
-        self._hand_to(next_site)
-        turn.set_result(worker)
-
-    def _hand_to(self, site: str) -> None:
-        self._busy[site] += 1
-        self._served[site] = next(self._ticket)
 
     async def run(self, func: Callable[..., Any], *args: Any, site: str = "") -> Any:
         """``func(*args)`` in a worker within the time budget (inline with 0 workers);
         *site* is whose task it is (fair hand-out). The wait for a worker is not part of
-        the budget.
+        the budget. *func* travels by name: a module-level function of an importable
+        module (a worker does not import the crawl's ``__main__``).
 
         Raises :class:`ExtractionTimeout` or :class:`ExtractionCrashed`; either way the
         worker is replaced before the next task.
         """
         if self.workers <= 0:
             return func(*args)
-        worker = await self._acquire(site)
-        try:
-            future = asyncio.get_running_loop().run_in_executor(worker.executor, _task,
-                                                                func, *args)
-            result = await asyncio.wait_for(future, self.timeout or None)
-        except TimeoutError:
-            self._count("timeout")
-            worker = self._replace(worker)
-            raise ExtractionTimeout(f"over the {self.timeout:g}s budget") from None
-        except BrokenProcessPool:
-            self._count("crashed")
-            worker = self._replace(worker)
-            raise ExtractionCrashed("extraction worker died") from None
-        finally:
-            self._release(worker, site)
-        return result
+        self._fill()
+        task = Task(next(self._ticket), func, args, site,
+                     asyncio.get_running_loop().create_future())
+        self._waiting.append(task)
+        self._dispatch()
+        return await task.future
 
     async def extract(self, body: bytes, url: str, charset: str | None,
                       hints: SiteHints, links_only: bool = False,
@@ -206,48 +104,143 @@ class PageExtractor:
                                                 site=site))
 
     def close(self) -> None:
-        """Stop every worker: an idle one exits at once, a busy one is killed."""
-        for _, turn in self._waiting:
-            turn.cancel()
+        """Stop every worker: an idle one exits at once, a busy one is killed after
+        ``CLOSE_GRACE``; tasks not done are cancelled."""
+        for task in self._waiting:
+            task.future.cancel()
         self._waiting.clear()
-        for worker in self._all:
-            worker.executor.shutdown(wait=False, cancel_futures=True)
+        for worker in self._pool:
+            worker.hang_up()
         deadline = time.monotonic() + CLOSE_GRACE
-        for worker in self._all:
-            for process in list((getattr(worker.executor, "_processes", None) or {}).values()):
-                process.join(max(0.0, deadline - time.monotonic()))
-            worker.kill()
-        self._all.clear()
-        self._idle = None
+        for worker in self._pool:
+            worker.stop(grace=max(0.0, deadline - time.monotonic()))
+            for task in worker.tasks:
+                task.future.cancel()
+        self._pool.clear()
+        self._busy.clear()
+
+    # -- hand-out ------------------------------------------------------------------------
+    def _fill(self) -> None:
+        while len(self._pool) < self.workers:
+            worker = Worker(self._received, self._lost)
+            worker.handed = next(self._ticket)
+            self._pool.append(worker)
+
+    def _dispatch(self) -> None:
+        """Send waiting tasks to free slots, fairest first; with no slot free, recall a
+        queued task of a site that holds more slots than the fairest task's site."""
+        self._waiting = [task for task in self._waiting if not task.future.done()]  # cancelled
+        while self._waiting:
+            index = self._fairest()
+            worker = self._free_worker()
+            if worker is None:
+                self._recall_for(self._waiting[index].site)
+                return
+            self._send(worker, self._waiting.pop(index))
+
+    def _free_worker(self) -> Worker | None:
+        free = [worker for worker in self._pool if len(worker.tasks) < PREFETCH]
+        return min(free, key=lambda w: (len(w.tasks), w.handed), default=None)
+
+    def _fairest(self) -> int:
+        waiting, busy, served = self._waiting, self._busy, self._served
+        return min(range(len(waiting)), key=lambda i: (
+            busy[waiting[i].site], served.get(waiting[i].site, -1), i))
+
+    def _recall_for(self, site: str) -> None:
+        """Ask every worker holding next a task whose site would still hold more slots
+        than *site* without it to give that task back if not started: the first worker
+        to finish its running task then has a free slot for *site* (as with no prefetch,
+        the waiting task waits for one task, the shortest)."""
+        for worker in self._pool:
+            if (worker.recalling is None and len(worker.tasks) == PREFETCH
+                    and self._busy[worker.tasks[-1].site] - 1 > self._busy[site]):
+                worker.recalling = worker.tasks[-1]
+                worker.channel.send(pickle.dumps(worker.recalling.ident))
+
+    def _send(self, worker: Worker, task: Task) -> None:
+        try:
+            data = pickle.dumps((task.ident, task.func, task.args), pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # noqa: BLE001 - pickling raises many types; the caller gets it
+            task.future.set_exception(exc)
+            return
+        self._busy[task.site] += 1
+        self._served[task.site] = worker.handed = next(self._ticket)
+        worker.tasks.append(task)
+        worker.channel.send(data)
+        if len(worker.tasks) == 1:
+            self._start_clock(worker)
+
+    def _start_clock(self, worker: Worker) -> None:
+        """The budget of the task the worker starts now (sent earlier if it was queued)."""
+        if self.timeout:
+            worker.clock = asyncio.get_running_loop().call_later(
+                self.timeout, self._overstayed, worker)
+
+    # -- outcomes ------------------------------------------------------------------------
+    def _received(self, worker: Worker, data: bytes) -> None:
+        """A task's answer: its outcome, and the queued tasks the worker gave back."""
+        task = worker.tasks.popleft()
+        self._busy[task.site] -= 1
+        if worker.clock is not None:
+            worker.clock.cancel()
+            worker.clock = None
+        answer = io.BytesIO(data)  # two pickles: each loaded with its own memo
+        self._given_back(worker, pickle.load(answer))
+        if worker.tasks:
+            self._start_clock(worker)  # the one it runs now
+        try:
+            ok, value = pickle.load(answer)
+        except Exception as exc:  # noqa: BLE001 - an exception type not rebuilt here
+            ok, value = False, exc
+        if task.future.done():  # cancelled by its caller meanwhile
+            pass
+        elif ok:
+            task.future.set_result(value)
+        else:
+            task.future.set_exception(value)
+        self._dispatch()
+
+    def _given_back(self, worker: Worker, idents: list[int]) -> None:
+        """Recalled tasks the worker had not started go first to the next free slot; a
+        recalled task it started (the recall came too late) is an ordinary one again."""
+        back = [task for task in worker.tasks if task.ident in idents]
+        for task in back:
+            worker.tasks.remove(task)
+            self._busy[task.site] -= 1
+        self._waiting[:0] = back
+        if worker.recalling is not None and (
+                worker.recalling in back or worker.tasks[0] is worker.recalling):
+            worker.recalling = None
+
+    def _overstayed(self, worker: Worker) -> None:
+        self._count("timeout")
+        self._retire(worker, ExtractionTimeout(f"over the {self.timeout:g}s budget"))
+
+    def _lost(self, worker: Worker) -> None:
+        if worker.gone:  # hung up or stopped by us
+            return
+        if worker.tasks:
+            self._count("crashed")
+        self._retire(worker, ExtractionCrashed("extraction worker died"))
+
+    def _retire(self, worker: Worker, error: Exception) -> None:
+        """Kill and replace *worker*: its running task fails with *error*, those it had
+        not started go first to the next free slots."""
+        worker.stop()
+        self._pool.remove(worker)
+        queued = list(worker.tasks)
+        for task in queued:
+            self._busy[task.site] -= 1
+        if queued and not queued[0].future.done():
+            queued[0].future.set_exception(error)
+        self._waiting[:0] = queued[1:]
+        self._fill()
+        self._dispatch()
 
     def _count(self, what: str) -> None:
         if self.stats is not None:
             self.stats.inc_value(f"newscrawl/extract/{what}")
-
-
-def _task(func: Callable[..., Any], *args: Any) -> Any:
-    """Run one task in a worker, then hand the heap it freed back to the system: a
-    40,000-link listing parsed once would otherwise keep the worker ~80 MB larger for
-    the rest of the run (glibc keeps freed arenas), and the run's memory is the sum
-    over all its processes."""
-    try:
-        return func(*args)
-    finally:
-        _trim_heap()
-
-
-def _trim_heap() -> None:
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim() -> Any:
-    try:
-        return ctypes.CDLL(None).malloc_trim  # glibc; absent elsewhere (musl, macOS)
-    except (OSError, AttributeError):
-        return None
 
 
 def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints,
