@@ -105,10 +105,12 @@ class ParkingLot:
 
     def _on_idle(self, spider: Any = None) -> None:
         """Release what no departure will release any more (see the module docstring)."""
-        released = sum(self._release(key, limit=None) for key in list(self._lots))
+        counts = {key: self._release(key, limit=None) for key in list(self._lots)}
+        released = sum(counts.values())
         if released:
             self.crawler.stats.inc_value(STAT_RELEASED_AT_IDLE, released)
-            logger.debug("Released %d parked requests at idle", released)
+            logger.debug("Released parked requests at idle: %s",
+                         {key: n for key, n in counts.items() if n})
         if released or any(self._lots.values()):
             raise DontCloseSpider
 
