@@ -9,6 +9,12 @@ middleware returns it, Scrapy reschedules it) and is caught at scheduling time
 (``request_scheduled``) into a per-site parking lot. It re-enters the scheduler
 when its not-before time passes or when a request of its site leaves the
 downloader; while anything is parked the spider is kept open.
+
+A released request that a downloader middleware refuses (its site's time budget ran
+out while it was parked, or the site was given up) never enters the downloader, so no
+request of its site leaves it to release the next one. At idle nothing is in the
+downloader, so every due request of every lot is released then: each goes out or is
+refused, and the lot drains instead of keeping the spider open to the run's deadline.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 STAT_PARKED = "newscrawl/parking/parked"
 STAT_ABANDONED = "newscrawl/parking/abandoned_at_close"
+STAT_RELEASED_AT_IDLE = "newscrawl/parking/released_at_idle"
 
 class ParkingLot:
     """Per downloader slot: parked requests and the earliest time each may leave."""
@@ -97,7 +104,14 @@ class ParkingLot:
         self._release(self.slot_key(request), limit=1)
 
     def _on_idle(self, spider: Any = None) -> None:
-        if any(self._lots.values()):
+        """Release what no departure will release any more (see the module docstring)."""
+        counts = {key: self._release(key, limit=None) for key in list(self._lots)}
+        released = sum(counts.values())
+        if released:
+            self.crawler.stats.inc_value(STAT_RELEASED_AT_IDLE, released)
+            logger.debug("Released parked requests at idle: %s",
+                         {key: n for key, n in counts.items() if n})
+        if released or any(self._lots.values()):
             raise DontCloseSpider
 
     def _on_closed(self, spider: Any = None) -> None:
@@ -124,12 +138,12 @@ class ParkingLot:
         self._timers.pop(key, None)
         self._release(key, limit=None)
 
-    def _release(self, key: str, limit: int | None) -> None:
-        """Re-schedule parked requests of *key* whose time has come (at most *limit*)."""
+    def _release(self, key: str, limit: int | None) -> int:
+        """Re-schedule parked requests of *key* whose time has come (at most *limit*); how many."""
         lot = self._lots.get(key)
         engine = self._engine()
         if not lot or engine is None or not engine.running:
-            return
+            return 0
         now, released, waiting = time.monotonic(), 0, deque()
         while lot and (limit is None or released < limit):
             not_before, request = lot.popleft()
@@ -141,3 +155,4 @@ class ParkingLot:
         lot.extendleft(reversed(waiting))
         if waiting:
             self._arm(key, min(t for t, _ in waiting))
+        return released
