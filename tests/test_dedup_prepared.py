@@ -18,7 +18,7 @@ from newscrawl.dedup.prepared import prepare_body
 from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
 from newscrawl.pipelines import CleanPipeline
-from newscrawl.spiders.extractor import _extract
+from newscrawl.spiders.extractor import extract_fields
 
 PARAGRAPH = ("The harbour board met on Tuesday evening and voted to repair the north pier "
              "before the winter storms, after a survey found the old timber piles rotten. ")
@@ -72,7 +72,7 @@ PAGE = ("<html><head><title>Pier repair</title></head><body><article><h1>Pier re
 
 
 def test_worker_returns_the_cleaned_body_and_its_facts() -> None:
-    fields = _extract(PAGE, "http://127.0.0.1:8001/news/2024/pier", None, SiteHints())
+    fields = extract_fields(PAGE, "http://127.0.0.1:8001/news/2024/pier", None, SiteHints())
     assert fields["prepared"] is not None
     assert "\x01" not in fields["body"]
     assert fields["prepared"].word_count == len(fields["body"].split())
@@ -80,6 +80,6 @@ def test_worker_returns_the_cleaned_body_and_its_facts() -> None:
 
 
 def test_listing_parse_prepares_nothing() -> None:
-    fields = _extract(PAGE, "http://127.0.0.1:8001/news/", None, SiteHints(), links_only=True)
+    fields = extract_fields(PAGE, "http://127.0.0.1:8001/news/", None, SiteHints(), links_only=True)
     assert fields["prepared"] is None
 

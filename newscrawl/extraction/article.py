@@ -97,12 +97,17 @@ def page_links(page: Page) -> tuple[list[str], list[str], str]:
     so the reactor joins them (``urljoin`` per link would cost article pages ~3 ms)."""
     from newscrawl.discovery.feeds import feed_links_in
 
-    base = page.url or ""
-    for tag in page.tree.iter("base"):
-        base = urljoin(base, (tag.get("href") or "").strip()) or base
-        break
+    base = page_base(page)
     hrefs = dict.fromkeys(h.strip() for h in _HREFS(page.tree) if h and h[0] != "#")
     return list(hrefs)[:MAX_LINKS], feed_links_in(page.tree, base) if base else [], base
+
+
+def page_base(page: Page) -> str:
+    """What the page's relative links resolve against: its ``<base href>``, else its URL."""
+    base = page.url or ""
+    for tag in page.tree.iter("base"):
+        return urljoin(base, (tag.get("href") or "").strip()) or base
+    return base
 
 
 def extract_article(
@@ -112,17 +117,23 @@ def extract_article(
     http_charset: str | None = None,
     hints: SiteHints | None = None,
     links_only: bool = False,
+    links: bool = True,
 ) -> ArticleFields:
     """All fields of one article page; never does I/O, same input → same output.
 
     The page's links and feed links come from the same tree (a listing needs
     nothing but its ``og:type`` and JSON-LD types: ``links_only`` stops there, before
     the body, which on a big listing page costs the worker tens of MB of peak memory).
+    ``links=False`` when the caller follows none of the page's links (an article URL):
+    they are not looked for.
     """
     hints = hints or SiteHints()
     page = load_page(html, url, http_charset)
-    links, feeds, base = page_links(page)
-    fields = ArticleFields(encoding=page.encoding, links=links, feed_links=feeds, base_url=base)
+    fields = ArticleFields(encoding=page.encoding)
+    if links:
+        fields.links, fields.feed_links, fields.base_url = page_links(page)
+    else:
+        fields.base_url = page_base(page)
     if links_only:
         try:
             fields.og_type, fields.jsonld_types = page_types(page.tree, page.url)

@@ -100,7 +100,7 @@ class PageExtractor:
                       hints: SiteHints, links_only: bool = False,
                       site: str = "") -> SimpleNamespace:
         """The page's fields (and links); ``links_only`` for a listing that needs no more."""
-        return SimpleNamespace(**await self.run(_extract, body, url, charset, hints, links_only,
+        return SimpleNamespace(**await self.run(extract_fields, body, url, charset, hints, links_only,
                                                 site=site))
 
     def close(self) -> None:
@@ -243,26 +243,22 @@ class PageExtractor:
             self.stats.inc_value(f"newscrawl/extract/{what}")
 
 
-def _extract(body: bytes, url: str, charset: str | None, hints: SiteHints,
-             links_only: bool = False, links: bool = True) -> dict[str, Any]:
+def extract_fields(body: bytes, url: str, charset: str | None, hints: SiteHints,
+                   links_only: bool = False, links: bool = True) -> dict[str, Any]:
     """The page's fields; ``words`` counts the extracted body (the article verdict's
     measure). A full extraction's body comes back cleaned, with its ``prepared``
     facts (word count, hash, signature): the reactor process need not compute them.
     ``links=False`` when the caller will follow none of the page's links (an article
-    URL): they are most of the pickled result, and unpickling them costs the reactor."""
+    URL): they are not looked for, and would be most of the pickled result."""
     from newscrawl.dedup.prepared import prepare_body
     from newscrawl.extraction import extract_article
     from newscrawl.extraction.wordcount import count_words
 
     fields = extract_article(body, url, http_charset=charset, hints=hints,
-                             links_only=links_only).to_dict()
+                             links_only=links_only, links=links).to_dict()
     fields["words"] = count_words(fields["body"])
-    if not links:
-        fields["links"], fields["feed_links"] = [], []
     fields["prepared"] = None
     if not links_only:
         fields["body"], fields["prepared"] = prepare_body(fields["body"])
     return fields
 
-
-extract_fields = _extract  # the task behind PageExtractor.extract, for run() with options
