@@ -256,9 +256,12 @@ def extract_fields(body: bytes, url: str, charset: str | None, hints: SiteHints,
 
     fields = extract_article(body, url, http_charset=charset, hints=hints,
                              links_only=links_only, links=links).to_dict()
-    fields["words"] = count_words(fields["body"])
-    fields["prepared"] = None
+    raw, fields["prepared"] = fields["body"], None
     if not links_only:
-        fields["body"], fields["prepared"] = prepare_body(fields["body"])
+        fields["body"], fields["prepared"] = prepare_body(raw)
+    prepared = fields["prepared"]
+    # The cleaned body's count is the raw one's (cleaning drops no words) unless it was cut.
+    fields["words"] = (prepared.word_count if prepared is not None and not prepared.capped
+                       else count_words(raw))
     return fields
 
