@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib import resources
 from typing import Any
 
@@ -35,6 +35,7 @@ from newscrawl.export.writer import feed_line
 from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.extraction.wordcount import count_words
 from newscrawl.items import export_fields
+from newscrawl.since import before
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ class ValidatePipeline:
         if missing:
             logger.info("dropped %s: no %s", adapter["url"], " and no ".join(missing))
             raise MissingContent(f"no {' and no '.join(missing)}: {adapter['url']}")
-        if self.since and _before(adapter.get("published"), self.since):
+        if self.since and before(adapter.get("published"), self.since):
             raise TooOld(f"published {adapter['published']} before since: {adapter['url']}")
         public = {k: adapter.get(k) for k in export_fields()}
         if self.valid(public):
@@ -243,15 +244,3 @@ def _unique(values: Any) -> list[str]:
         if value and value.casefold() not in seen:
             seen[value.casefold()] = value
     return list(seen.values())
-
-
-def _before(published: str | None, since: datetime) -> bool:
-    if not published:
-        return False
-    try:
-        when = datetime.fromisoformat(published)  # 3.11 reads a trailing Z
-    except ValueError:
-        return False
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when < since

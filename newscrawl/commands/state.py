@@ -139,7 +139,7 @@ def export(output_dir: Path, since: datetime, target: Path) -> int:
 
 
 def _day(value: str | None) -> datetime:
-    from newscrawl.spiders.frontier import parse_since
+    from newscrawl.since import parse_since
 
     day = parse_since(value) if value else None
     if day is None:

@@ -30,7 +30,8 @@ from newscrawl.extensions.ledger import LedgerExtension
 from newscrawl.extensions.summary import site_stat
 from newscrawl.extraction.decode import header_charset
 from newscrawl.request_meta import HOME_META, KIND_META, SITE_META
-from newscrawl.sites import RegistryError, Site
+from newscrawl.since import aware, before, parse_instant
+from newscrawl.sites import Site
 from newscrawl.spiders.budgets import DiscoveryBudget
 from newscrawl.spiders.judge import PageJudge, thresholds_from_settings
 from newscrawl.spiders.pacing import ArticleBudget, DatedSourcesGate, SitemapQueue
@@ -54,17 +55,6 @@ URL_DATE_SLACK = timedelta(days=1)  # a URL's day is local: the UTC instant may 
 PAUSE = object()
 SLICE = 500
 KIND_MEMO_SIZE = 4096  # URL kinds remembered: a child sitemap's pages are judged soon after
-
-
-def parse_since(value: str | None) -> datetime | None:
-    """``-a since=YYYY-MM-DD`` → an aware UTC datetime (start of that day)."""
-    if not value:
-        return None
-    try:
-        day = datetime.strptime(value.strip(), "%Y-%m-%d")
-    except ValueError:
-        raise RegistryError(f"-a since: expected YYYY-MM-DD, got {value!r}") from None
-    return day.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -438,7 +428,7 @@ class Frontier:
     def _candidate(self, url: str, site: Site, date: datetime | None, *,
                    lastmod: datetime | None, via: str) -> Iterator[scrapy.Request]:
         if date is not None:  # remembered: the same URL found by a link is bounded too
-            date = date if date.tzinfo else date.replace(tzinfo=UTC)
+            date = aware(date)
             key = canonicalize_url(strip_tracking(url))
             self.dated[key] = max(date, self.dated.get(key, date))
         if self._too_old(date):
@@ -473,21 +463,17 @@ class Frontier:
         would hide every later real update of the page)."""
         if lastmod is None:
             return None
-        lastmod = lastmod if lastmod.tzinfo else lastmod.replace(tzinfo=UTC)
+        lastmod = aware(lastmod)
         if lastmod > datetime.now(UTC) + FUTURE_SLACK:
             self.stats.inc_value("newscrawl/discovery/lastmod/future_ignored")
             return None
         return lastmod
 
     def _too_old(self, date: datetime | None) -> bool:
-        if self.since is None or date is None:
+        if self.since is None or not before(date, self.since):
             return False
-        if date.tzinfo is None:
-            date = date.replace(tzinfo=UTC)
-        if date < self.since:
-            self.stats.inc_value("newscrawl/discovery/skipped/before_since")
-            return True
-        return False
+        self.stats.inc_value("newscrawl/discovery/skipped/before_since")
+        return True
 
     def _url_too_old(self, url: str) -> bool:
         day = date_in_url(url) if self.since is not None else None
@@ -559,14 +545,7 @@ def _changed(lastmod: datetime | None, stored: str | None) -> bool:
     (a stored date in the future, left by an older version, counts as no date)."""
     if lastmod is None or not stored:
         return False
-    try:
-        previous = datetime.fromisoformat(stored)
-    except ValueError:
+    previous = parse_instant(stored)
+    if previous is None or previous > datetime.now(UTC) + FUTURE_SLACK:
         return True
-    if previous.tzinfo is None:
-        previous = previous.replace(tzinfo=UTC)
-    if previous > datetime.now(UTC) + FUTURE_SLACK:
-        return True
-    if lastmod.tzinfo is None:
-        lastmod = lastmod.replace(tzinfo=UTC)
-    return lastmod > previous
+    return aware(lastmod) > previous

@@ -34,6 +34,7 @@ from newscrawl.extraction.hints import SiteHints
 from newscrawl.items import Article
 from newscrawl.request_meta import HOME_META, KIND_META, SITE_META
 from newscrawl.scaleout.warc import shared_paths
+from newscrawl.since import parse_since
 from newscrawl.sites import RegistryError, Site, load_registry, site_from_url
 from newscrawl.spiders.extractor import (
     ExtractionCrashed,
@@ -41,7 +42,7 @@ from newscrawl.spiders.extractor import (
     PageExtractor,
     extract_fields,
 )
-from newscrawl.spiders.frontier import PAUSE, Frontier, parse_since
+from newscrawl.spiders.frontier import PAUSE, Frontier
 from newscrawl.spiders.limits import page_too_complex
 from newscrawl.spiders.replay import FETCHED_AT_META, ArchiveReader, expand_paths, replay_request
 

@@ -14,7 +14,7 @@ import glob
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -26,6 +26,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from newscrawl.middlewares.content import HTML_TYPES, VAGUE_TYPES, non_html_type
 from newscrawl.request_meta import FETCHED_AT_META, KIND_META, REPLAY_META, SITE_META
+from newscrawl.since import before, parse_instant
 from newscrawl.sites import Site
 
 logger = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ class ArchiveReader:
         if content_type.split(";")[0].strip().lower() not in HTML_TYPES | VAGUE_TYPES:
             return "non_html"
         date = record.rec_headers.get_header("WARC-Date")
-        if self.since is not None and date and _before(date, self.since):
+        if self.since is not None and date and before(date, self.since):
             return "before_since"
         body = self._payload(record, http)
         if body is None:
@@ -181,21 +182,8 @@ def replay_request(stored: StoredResponse, callback: Any = None,
         REPLAY_META: stored, FETCHED_AT_META: _iso(stored.date)})
 
 
-def _before(warc_date: str, since: datetime) -> bool:
-    when = _parse_date(warc_date)
-    return when is not None and when < since
-
-
-def _parse_date(value: str) -> datetime | None:
-    try:
-        when = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def _iso(warc_date: str | None) -> str | None:
-    when = _parse_date(warc_date) if warc_date else None
+    when = parse_instant(warc_date)
     return when.isoformat(timespec="seconds") if when is not None else None
 
 
