@@ -21,6 +21,7 @@ from newscrawl.processes import pid_alive
 from newscrawl.spiders import extractor_worker
 from newscrawl.spiders.extractor import (
     CLOSE_GRACE,
+    HEAVY_BYTES,
     ExtractionCrashed,
     ExtractionTimeout,
     PageExtractor,
@@ -94,6 +95,48 @@ def _die() -> None:
 def _nap(seconds: float, value: int) -> int:
     time.sleep(seconds)
     return value
+
+
+def _nap_on(body: bytes, seconds: float) -> int:
+    time.sleep(seconds)
+    return len(body)
+
+
+def test_a_task_waits_for_the_first_worker_to_end_not_behind_a_long_task() -> None:
+    """Both workers run long tasks of other sites (past LONG_RUN): a task of a site with
+    nothing in flight is not queued behind the one handed out first (3 s) but goes to
+    the worker that ends first (1 s)."""
+    async def scenario(extractor: PageExtractor) -> float:
+        long = asyncio.ensure_future(extractor.run(time.sleep, 3.0, site="long"))
+        await asyncio.sleep(0.05)
+        short = asyncio.ensure_future(extractor.run(time.sleep, 1.0, site="short"))
+        await asyncio.sleep(0.6)
+        submitted = time.time()
+        started = await extractor.run(time.time, site="calm")
+        await asyncio.gather(long, short)
+        return started - submitted
+    waited, stats = _pool_run(scenario, workers=2)
+    assert waited < 1.2, f"the calm site's task started {waited:.2f}s after it came"
+    assert stats == {}
+
+
+def test_heavy_tasks_of_one_site_leave_a_worker_for_other_sites() -> None:
+    """Two big bodies (sitemaps) of one site are parsed one after the other, not on both
+    workers at once: another site's task that comes meanwhile starts at once."""
+    async def scenario(extractor: PageExtractor) -> tuple[float, list[int], float]:
+        body = bytes(HEAVY_BYTES)
+        start = time.time()
+        big = [asyncio.ensure_future(extractor.run(_nap_on, body, 1.5, site="big"))
+               for _ in range(2)]
+        await asyncio.sleep(0.3)
+        submitted = time.time()
+        started = await extractor.run(time.time, site="calm")
+        sizes = list(await asyncio.gather(*big))
+        return started - submitted, sizes, time.time() - start
+    (waited, sizes, spent), stats = _pool_run(scenario, workers=2)
+    assert waited < 0.6, f"the calm site's task started {waited:.2f}s after it came"
+    assert sizes == [HEAVY_BYTES] * 2 and spent >= 3.0  # both parsed, one after the other
+    assert stats == {}
 
 
 def test_every_task_of_many_sites_runs_once() -> None:

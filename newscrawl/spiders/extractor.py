@@ -44,6 +44,12 @@ from newscrawl.spiders.extractor_channel import CLOSE_GRACE, Task, Worker
 logger = logging.getLogger(__name__)
 
 PREFETCH = 2  # tasks sent to a worker at once: the one it runs and the next
+# A task is queued behind a running one only if that one looks like a page, soon done: not
+# a task carrying HEAVY_BYTES (a 50,000-URL sitemap, a 40,000-link homepage: seconds of
+# lxml), not a worker's first (it imports the engine, ~2 s), and not one running LONG_RUN
+# already (a page takes ~20 ms). A queued task cannot move to a worker that frees first.
+HEAVY_BYTES = 2**20
+LONG_RUN = 0.25  # seconds
 
 
 class ExtractionTimeout(Exception):
@@ -65,7 +71,11 @@ class PageExtractor:
     their site would still hold more slots than its own: another site's homepage
     waits for one task at most, the first to end (two if a recall reaches a worker
     just after it started the recalled task). An idle worker is filled before any
-    gets a second.
+    gets a second, and a worker gets a second only behind a task that looks short
+    (``LONG_RUN``), so a task waits for the first worker to end rather than behind
+    a long one. Heavy tasks (``HEAVY_BYTES``) are held by all workers but one at
+    most: a site's big sitemaps do not keep every worker busy for seconds while
+    another site's homepage waits.
     """
 
     def __init__(self, workers: int, timeout: float = 0.0, stats: Any = None) -> None:
@@ -91,7 +101,8 @@ class PageExtractor:
             return func(*args)
         self._fill()
         task = Task(next(self._ticket), func, args, site,
-                     asyncio.get_running_loop().create_future())
+                    asyncio.get_running_loop().create_future(),
+                    heavy=_carried(args) >= HEAVY_BYTES)
         self._waiting.append(task)
         self._dispatch()
         return await task.future
@@ -130,8 +141,7 @@ class PageExtractor:
         """Send waiting tasks to free slots, fairest first; with no slot free, recall a
         queued task of a site that holds more slots than the fairest task's site."""
         self._waiting = [task for task in self._waiting if not task.future.done()]  # cancelled
-        while self._waiting:
-            index = self._fairest()
+        while (index := self._fairest()) is not None:
             worker = self._free_worker()
             if worker is None:
                 self._recall_for(self._waiting[index].site)
@@ -139,13 +149,26 @@ class PageExtractor:
             self._send(worker, self._waiting.pop(index))
 
     def _free_worker(self) -> Worker | None:
-        free = [worker for worker in self._pool if len(worker.tasks) < PREFETCH]
+        now = time.monotonic()
+        free = [worker for worker in self._pool if not worker.tasks or (
+            len(worker.tasks) < PREFETCH and self._ends_soon(worker, now))]
         return min(free, key=lambda w: (len(w.tasks), w.handed), default=None)
 
-    def _fairest(self) -> int:
+    @staticmethod
+    def _ends_soon(worker: Worker, now: float) -> bool:
+        """Whether the task *worker* runs looks like a page: a task queued behind it
+        would start soon."""
+        return worker.warm and not worker.tasks[0].heavy and now - worker.started < LONG_RUN
+
+    def _fairest(self) -> int | None:
+        """The waiting task to hand out next; a heavy one only while another worker
+        is left for the rest (None: nothing may go)."""
         waiting, busy, served = self._waiting, self._busy, self._served
-        return min(range(len(waiting)), key=lambda i: (
-            busy[waiting[i].site], served.get(waiting[i].site, -1), i))
+        heavy_ok = sum(task.heavy for worker in self._pool for task in worker.tasks) < max(
+            1, self.workers - 1)
+        return min((i for i in range(len(waiting)) if heavy_ok or not waiting[i].heavy),
+                   key=lambda i: (busy[waiting[i].site], served.get(waiting[i].site, -1), i),
+                   default=None)
 
     def _recall_for(self, site: str) -> None:
         """Ask every worker holding next a task whose site would still hold more slots
@@ -173,6 +196,7 @@ class PageExtractor:
 
     def _start_clock(self, worker: Worker) -> None:
         """The budget of the task the worker starts now (sent earlier if it was queued)."""
+        worker.started = time.monotonic()
         if self.timeout:
             worker.clock = asyncio.get_running_loop().call_later(
                 self.timeout, self._overstayed, worker)
@@ -182,6 +206,7 @@ class PageExtractor:
         """A task's answer: its outcome, and the queued tasks the worker gave back."""
         task = worker.tasks.popleft()
         self._busy[task.site] -= 1
+        worker.warm = True
         if worker.clock is not None:
             worker.clock.cancel()
             worker.clock = None
@@ -241,6 +266,11 @@ class PageExtractor:
     def _count(self, what: str) -> None:
         if self.stats is not None:
             self.stats.inc_value(f"newscrawl/extract/{what}")
+
+
+def _carried(args: tuple[Any, ...]) -> int:
+    """Bytes of body a task carries (its bytes and str arguments)."""
+    return sum(len(arg) for arg in args if isinstance(arg, (bytes, str)))
 
 
 def extract_fields(body: bytes, url: str, charset: str | None, hints: SiteHints,

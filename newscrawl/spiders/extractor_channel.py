@@ -34,6 +34,7 @@ class Task:
     args: tuple[Any, ...]
     site: str
     future: asyncio.Future[Any]
+    heavy: bool = False  # carries a body big enough to keep a worker busy for seconds
 
 
 class Channel(asyncio.Protocol):
@@ -94,8 +95,9 @@ class Worker:
         self.clock: asyncio.TimerHandle | None = None  # the running task's budget
         self.handed = -1  # when it was last handed a task (the longest idle goes first)
         self.recalling: Task | None = None  # asked back for a fairer task, not answered yet
+        self.started = 0.0  # time.monotonic() when it started its running task (as seen here)
+        self.warm = False  # has answered a task: its first one also imports the engine
         self.gone = False
-
 
     def hang_up(self) -> None:
         """EOF for the worker: an idle one exits at once, a busy one after its task."""
