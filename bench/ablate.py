@@ -71,8 +71,8 @@ ABLATIONS: dict[str, list[tuple[Any, str, Any]]] = {
     "authors: no headline region": [(cascade, "headline_region", lambda t, r: None)],
     "authors: meta keys 3 first": [(cascade, "AUTHOR_META", cascade.AUTHOR_META[:3])],
     "authors: no author-box skip": [(authors, "_in_author_box", lambda e: False)],
-    "authors: byline marks itemprop/byline": [(authors, "_BYLINE_MARKS", (
-        ("itemprop", ("author",)), ("class", ("byline", "Byline"))))],
+    "authors: byline marks itemprop/byline": [(authors, "_BYLINE_MARKS", {
+        "itemprop": ("author",), "class": ("byline", "Byline")})],
     "authors: no CJK role suffix": [(authors, "_CJK_ROLE_SUFFIX", NEVER)],
     "authors: no microdata": [(cascade, "_MICRODATA_AUTHOR", "/nothing")],
 }

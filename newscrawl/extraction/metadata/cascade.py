@@ -28,6 +28,7 @@ from newscrawl.extraction.metadata.authors import (
     split_names,
 )
 from newscrawl.extraction.metadata.headline import choose_title, visible_headlines
+from newscrawl.extraction.metadata.shown_byline import find_shown_byline
 from newscrawl.extraction.metadata.jsonld import parse_jsonld, person_names, text_value
 from newscrawl.extraction.metadata.meta_context import MetaContext, build_context
 from newscrawl.extraction.metadata.meta_tags import collect_meta
@@ -152,6 +153,8 @@ def _authors(ctx: MetaContext) -> Result:
         for region in regions:
             if byline := [n for n in find(region) if not is_site(n)]:
                 return byline, "byline"
+    if shown := [n for n in find_shown_byline(ctx.tree, ctx.article_root) if not is_site(n)]:
+        return shown, "byline"
     if bold := find_bold_byline(ctx.article_root):
         return bold, "byline"
     micro = clean_authors(ctx.article_root.xpath(_MICRODATA_AUTHOR))
