@@ -280,6 +280,16 @@ def separate_names(element: lxml_html.HtmlElement) -> list[str]:
     return clean_authors(names) if len(names) > 1 else []
 
 
+_ONE_WORD_TAIL = re.compile(r",\s*[^\s,]+\s*$")
+
+
+def line_names(line: str) -> list[str]:
+    """Names of a byline line; a one-word segment after the names ("Von Jane Doe,
+    Frankfurt", "By Jane Doe, Reuters") is a place or an agency that would make the
+    line fail the name test, so it is dropped rather than the whole line."""
+    return looks_like_names(line) or looks_like_names(_ONE_WORD_TAIL.sub("", line))
+
+
 PREFIXED_BYLINE_SCAN = 150  # elements of the region read for a "By …" line
 
 
@@ -296,7 +306,7 @@ def find_prefixed_byline(root: lxml_html.HtmlElement) -> list[str]:
         if not text or not _PREFIX.match(text):
             continue
         line = visible_text(element).strip()
-        if len(line) <= MAX_BYLINE_CHARS and (names := looks_like_names(line)):
+        if len(line) <= MAX_BYLINE_CHARS and (names := line_names(line)):
             return names
     return []
 

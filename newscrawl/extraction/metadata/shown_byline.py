@@ -27,6 +27,7 @@ from newscrawl.extraction.metadata.authors import (
     NOT_BYLINE_TAGS,
     clean_authors,
     is_bare_prefix,
+    line_names,
     looks_like_names,
     separate_names,
     opens_with_prefix,
@@ -182,4 +183,4 @@ def _prefixed_names(element: lxml_html.HtmlElement) -> list[str]:
     line = " ".join(visible_text(line_element).split())
     if len(line) > MAX_BYLINE_CHARS:
         return []
-    return separate_names(line_element) or looks_like_names(line)
+    return separate_names(line_element) or line_names(line)
