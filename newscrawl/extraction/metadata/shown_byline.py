@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -56,13 +57,12 @@ def find_shown_byline(
     tree: lxml_html.HtmlElement, root: lxml_html.HtmlElement
 ) -> list[str]:
     """Author names from the line below the displayed headline, or []."""
-    stream = list(near_headline(tree, root))
+    stream = near_headline(tree, root)
     for index, element in enumerate(stream):
-        if is_author_link(element):
-            names = _link_names(element)
+        if element.tag == "a":
+            names = _link_names(element) if is_author_link(element) else []
             if names and not _in_non_byline(element):
                 return _with_coauthors(names, stream[index + 1 : index + 1 + LINK_CLUSTER])
-            continue
         names = _address_names(element) or _rdfa_names(element) or _prefixed_names(element)
         if names and not _in_non_byline(element):
             return names
@@ -71,18 +71,17 @@ def find_shown_byline(
 
 def near_headline(
     tree: lxml_html.HtmlElement, root: lxml_html.HtmlElement
-) -> Iterator[lxml_html.HtmlElement]:
+) -> list[lxml_html.HtmlElement]:
     """The elements after the page's headline in document order, at most
     :data:`NEAR_HEADLINE`: the h1's following siblings (and their contents), then its
     parent's, up to :data:`HEADLINE_LEVELS` levels. The headline is the first h1 in the
     article root, else the page's first h1; without one, the root's first elements."""
     h1 = next(root.iter("h1"), None)
-    if h1 is None:
+    if h1 is None and root is not tree:
         h1 = next(tree.iter("h1"), None)
     if h1 is None:
-        yield from _first(root.iterdescendants(etree.Element), NEAR_HEADLINE)
-        return
-    yield from _first(_following(h1), NEAR_HEADLINE)
+        return list(islice(root.iterdescendants(etree.Element), NEAR_HEADLINE))
+    return list(islice(_following(h1), NEAR_HEADLINE))
 
 
 def _following(node: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
@@ -93,15 +92,6 @@ def _following(node: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
         if parent is None or parent.tag in {"body", "html"}:
             return
         node = parent
-
-
-def _first(
-    elements: Iterator[lxml_html.HtmlElement], limit: int
-) -> Iterator[lxml_html.HtmlElement]:
-    for count, element in enumerate(elements):
-        if count >= limit:
-            return
-        yield element
 
 
 def _in_non_byline(element: lxml_html.HtmlElement) -> bool:
