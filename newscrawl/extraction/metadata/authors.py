@@ -219,8 +219,20 @@ def _byline_texts(element: lxml_html.HtmlElement) -> list[str]:
     if links and all(len(visible_text(a).strip()) < MAX_NAME_CHARS for a in links):
         texts = [visible_text(a) for a in links if visible_text(a).strip()]
         if texts:
-            return texts
+            return _with_unlinked(texts, visible_text(element))
     return separate_names(element) or [visible_text(element)]
+
+
+def _with_unlinked(linked: list[str], line: str) -> list[str]:
+    """The byline's whole line when it names every linked author and more: co-authors
+    without a profile page are printed but not linked ("By Jane Doe, JOHN ROE and Ann
+    Poe", one name a link)."""
+    names = clean_authors([line])
+    keys = {n.casefold() for n in names}
+    linked_names = clean_authors(linked)
+    if len(names) > len(linked_names) and all(n.casefold() in keys for n in linked_names):
+        return names
+    return linked
 
 
 # a "byline" inside these is a breadcrumb trail or a photo credit
