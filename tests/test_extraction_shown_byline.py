@@ -151,3 +151,17 @@ def test_the_labelled_pair_comes_after_the_author_meta() -> None:
     head = ('<meta name="author" content="Jane Doe">'
             '<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="John Roe">')
     assert _authors(_article(""), head) == ["Jane Doe"]
+
+
+def test_co_authors_printed_but_not_linked_are_kept() -> None:
+    body = ('<article><h1>Dam bursts above the valley</h1><div class="byline">By Steve Peoples, '
+            '<a href="https://paper.example/author/thomas-beaumont">Thomas Beaumont</a> and '
+            f'Amelia Thomson-DeVeaux</div>{STORY}</article>')
+    assert _authors(body) == ["Steve Peoples", "Thomas Beaumont", "Amelia Thomson-DeVeaux"]
+
+
+def test_a_linked_name_with_a_role_beside_it_stays_the_link() -> None:
+    body = ('<article><h1>Dam bursts above the valley</h1><div class="byline">'
+            '<a href="https://paper.example/author/jane">Jane Doe</a> Senior Editor</div>'
+            f'{STORY}</article>')
+    assert _authors(body) == ["Jane Doe"]
