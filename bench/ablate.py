@@ -79,6 +79,7 @@ ABLATIONS: dict[str, list[tuple[Any, str, Any]]] = {
     "authors: no labelled meta pair": [(cascade, "labelled_authors", lambda p: [])],
     "authors: no separate names": [(authors, "separate_names", lambda e: []),
                                    (shown_byline, "separate_names", lambda e: [])],
+    "authors: no unlinked co-authors": [(authors, "_with_unlinked", lambda linked, line: linked)],
     "authors: no place tail": [(authors, "line_names", authors.looks_like_names),
                                (shown_byline, "line_names", authors.looks_like_names)],
 }

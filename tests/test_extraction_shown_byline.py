@@ -165,3 +165,18 @@ def test_a_linked_name_with_a_role_beside_it_stays_the_link() -> None:
             '<a href="https://paper.example/author/jane">Jane Doe</a> Senior Editor</div>'
             f'{STORY}</article>')
     assert _authors(body) == ["Jane Doe"]
+
+
+@pytest.mark.parametrize("after", [", Berlin", " | 3 min read"])
+def test_a_linked_name_with_a_place_or_a_label_beside_it_stays_the_link(after: str) -> None:
+    body = ('<article><h1>Dam bursts above the valley</h1><div class="byline">'
+            f'<a href="https://paper.example/author/jane">Jane Doe</a>{after}</div>{STORY}</article>')
+    assert _authors(body) == ["Jane Doe"]
+
+
+def test_a_link_to_a_site_root_in_the_byline_is_not_a_name() -> None:
+    body = ('<article><h1>Dam bursts above the valley</h1><div class="byline">'
+            '<a href="https://paper.example/author/jane">Jane Doe</a>'
+            '<p>To listen, <a href="https://login.example/">sign in here</a></p></div>'
+            f'{STORY}</article>')
+    assert _authors(body) == ["Jane Doe"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -215,7 +216,7 @@ def _byline_texts(element: lxml_html.HtmlElement) -> list[str]:
     named = element.xpath(".//*[@itemprop='name']")
     if named:
         return [n.get("content") or visible_text(n) for n in named]
-    links = [a for a in element.iter("a") if (a.get("href") or "").count("/") >= 3]
+    links = [a for a in element.iter("a") if _is_profile_href(a.get("href") or "")]
     if links and all(len(visible_text(a).strip()) < MAX_NAME_CHARS for a in links):
         texts = [visible_text(a) for a in links if visible_text(a).strip()]
         if texts:
@@ -223,11 +224,18 @@ def _byline_texts(element: lxml_html.HtmlElement) -> list[str]:
     return separate_names(element) or [visible_text(element)]
 
 
+def _is_profile_href(href: str) -> bool:
+    """A link that can lead to a person's page: a path below the root (a link to a
+    site's root, "https://login.example/", is a widget's)."""
+    return href.count("/") >= 3 and urlsplit(href).path.strip("/") != ""
+
+
 def _with_unlinked(linked: list[str], line: str) -> list[str]:
     """The byline's whole line when it names every linked author and more: co-authors
     without a profile page are printed but not linked ("By Jane Doe, JOHN ROE and Ann
-    Poe", one name a link)."""
-    names = clean_authors([line])
+    Poe", one name a link). Only a line of nothing but names counts: "Jane Doe, Berlin"
+    or "Jane Doe | 3 min read" keeps the link's name."""
+    names = looks_like_names(" ".join(line.split()))
     keys = {n.casefold() for n in names}
     linked_names = clean_authors(linked)
     if len(names) > len(linked_names) and all(n.casefold() in keys for n in linked_names):
