@@ -10,7 +10,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from newscrawl.extraction.metadata.authors import line_names, separate_names
+from newscrawl.extraction.metadata.authors import clean_authors, line_names, separate_names
 from newscrawl.extraction.metadata.cascade import extract_metadata, labelled_authors
 from newscrawl.extraction.metadata.meta_tags import collect_meta
 from newscrawl.extraction.metadata.shown_byline import (
@@ -180,3 +180,7 @@ def test_a_link_to_a_site_root_in_the_byline_is_not_a_name() -> None:
             '<p>To listen, <a href="https://login.example/">sign in here</a></p></div>'
             f'{STORY}</article>')
     assert _authors(body) == ["Jane Doe"]
+
+
+def test_a_user_name_spelling_of_a_name_is_the_same_author() -> None:
+    assert clean_authors(["Sauli Giliard", "Sauli.giliard", "Anna Roth"]) == ["Sauli Giliard", "Anna Roth"]

@@ -161,15 +161,21 @@ def split_names(raw: str) -> list[str]:
     return names
 
 
+def name_key(name: str) -> str:
+    """A name's identity: case, dots and underscores aside, so the same person spelled
+    as a user name ("jane.doe") is not a second author beside "Jane Doe"."""
+    return " ".join(re.split(r"[\s._]+", name.casefold())).strip()
+
+
 def clean_authors(raws: Iterable[str]) -> list[str]:
-    """Names from several raw strings, de-duplicated case-insensitively in order."""
+    """Names from several raw strings, de-duplicated by :func:`name_key` in order."""
     seen: set[str] = set()
     result: list[str] = []
     for raw in raws:
         if not isinstance(raw, str):
             continue
         for name in split_names(raw):
-            key = name.casefold()
+            key = name_key(name)
             if key not in seen:
                 seen.add(key)
                 result.append(name)
