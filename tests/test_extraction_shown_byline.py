@@ -133,8 +133,8 @@ def test_a_prefixed_byline_with_a_place_is_found_without_its_class() -> None:
     [
         ('<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jane Doe">',
          ["Jane Doe"]),
-        ('<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 min">'
-         '<meta name="twitter:label2" content="Verfasst von"><meta name="twitter:data2" content="Anna Roth">',
+        (('<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 min">'
+          '<meta name="twitter:label2" content="Verfasst von"><meta name="twitter:data2" content="Anna Roth">'),
          ["Anna Roth"]),
         ('<meta name="twitter:misc:Written by" content="Dieter Kuckelkorn">', ["Dieter Kuckelkorn"]),
         ('<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="4 min">',

@@ -29,10 +29,10 @@ from newscrawl.extraction.metadata.authors import (
     split_names,
 )
 from newscrawl.extraction.metadata.headline import choose_title, visible_headlines
-from newscrawl.extraction.metadata.shown_byline import find_shown_byline
 from newscrawl.extraction.metadata.jsonld import parse_jsonld, person_names, text_value
 from newscrawl.extraction.metadata.meta_context import MetaContext, build_context
 from newscrawl.extraction.metadata.meta_tags import PageMeta, collect_meta
+from newscrawl.extraction.metadata.shown_byline import find_shown_byline
 from newscrawl.extraction.metadata.titles import (
     MIN_TITLE_CHARS,
     normalize_space,

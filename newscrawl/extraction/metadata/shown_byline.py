@@ -30,8 +30,8 @@ from newscrawl.extraction.metadata.authors import (
     is_bare_prefix,
     line_names,
     looks_like_names,
-    separate_names,
     opens_with_prefix,
+    separate_names,
     visible_text,
 )
 
