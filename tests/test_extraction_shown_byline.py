@@ -184,3 +184,8 @@ def test_a_link_to_a_site_root_in_the_byline_is_not_a_name() -> None:
 
 def test_a_user_name_spelling_of_a_name_is_the_same_author() -> None:
     assert clean_authors(["Sauli Giliard", "Sauli.giliard", "Anna Roth"]) == ["Sauli Giliard", "Anna Roth"]
+
+
+def test_the_link_labels_of_a_profile_box_are_not_names() -> None:
+    assert clean_authors(["Archives, Website, Github, Youtube"]) == []
+    assert clean_authors(["Jane Doe, Website"]) == ["Jane Doe"]

@@ -91,6 +91,9 @@ _NOT_NAMES = _words(
     facebook twitter instagram email e-mail mail follow more read comments comment
     anonymous unknown author autor
     """
+) | SOCIAL | _words(
+    # link labels of an author's profile box ("Website · Archives · Github")
+    "youtube github tiktok pinterest whatsapp telegram website homepage archives archive rss"
 )
 
 
