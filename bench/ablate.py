@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from extraction import load_scorer, site_half
 
-from newscrawl.extraction.metadata import authors, cascade, headline, meta_context
+from newscrawl.extraction.metadata import authors, cascade, headline, meta_context, shown_byline
 from newscrawl.extraction.metadata.cascade import extract_metadata
 from newscrawl.extraction.page import load_page
 
@@ -71,10 +71,17 @@ ABLATIONS: dict[str, list[tuple[Any, str, Any]]] = {
     "authors: no headline region": [(cascade, "headline_region", lambda t, r: None)],
     "authors: meta keys 3 first": [(cascade, "AUTHOR_META", cascade.AUTHOR_META[:3])],
     "authors: no author-box skip": [(authors, "_in_author_box", lambda e: False)],
-    "authors: byline marks itemprop/byline": [(authors, "_BYLINE_MARKS", (
-        ("itemprop", ("author",)), ("class", ("byline", "Byline"))))],
+    "authors: byline marks itemprop/byline": [(authors, "_BYLINE_MARKS", {
+        "itemprop": ("author",), "class": ("byline", "Byline")})],
     "authors: no CJK role suffix": [(authors, "_CJK_ROLE_SUFFIX", NEVER)],
     "authors: no microdata": [(cascade, "_MICRODATA_AUTHOR", "/nothing")],
+    "authors: no shown byline": [(cascade, "find_shown_byline", lambda t, r: [])],
+    "authors: no labelled meta pair": [(cascade, "labelled_authors", lambda p: [])],
+    "authors: no separate names": [(authors, "separate_names", lambda e: []),
+                                   (shown_byline, "separate_names", lambda e: [])],
+    "authors: no unlinked co-authors": [(authors, "_with_unlinked", lambda linked, line: linked)],
+    "authors: no place tail": [(authors, "line_names", authors.looks_like_names),
+                               (shown_byline, "line_names", authors.looks_like_names)],
 }
 
 

@@ -191,3 +191,9 @@ def test_a_huge_title_of_many_segments_is_read_in_linear_time() -> None:
     assert states("Dam bursts above the valley | Region", "Dam bursts above the valley")
     choose_title({"og": meta, "title": meta[:-4]}, ["Dam bursts above"])
     assert time.process_time() - start < 5.0  # quadratic work would take hours
+
+
+def test_a_full_width_colon_separates_a_cjk_site_tail() -> None:
+    head = ('<meta property="og:site_name" content="中日新聞Web">'
+            + _og("南海トラフ、一時調査 巨大地震、基準達せず：中日新聞Web"))
+    assert _title(head)[0] == "南海トラフ、一時調査 巨大地震、基準達せず"

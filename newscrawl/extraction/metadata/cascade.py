@@ -25,12 +25,14 @@ from newscrawl.extraction.metadata.authors import (
     find_bold_byline,
     find_byline,
     find_prefixed_byline,
+    is_bare_prefix,
     split_names,
 )
 from newscrawl.extraction.metadata.headline import choose_title, visible_headlines
 from newscrawl.extraction.metadata.jsonld import parse_jsonld, person_names, text_value
 from newscrawl.extraction.metadata.meta_context import MetaContext, build_context
-from newscrawl.extraction.metadata.meta_tags import collect_meta
+from newscrawl.extraction.metadata.meta_tags import PageMeta, collect_meta
+from newscrawl.extraction.metadata.shown_byline import find_shown_byline
 from newscrawl.extraction.metadata.titles import (
     MIN_TITLE_CHARS,
     normalize_space,
@@ -147,11 +149,15 @@ def _authors(ctx: MetaContext) -> Result:
     # "paper.example, Frankfurt, Germany": a value naming the site is an address, not people
     if people := clean_authors(v for v in meta_values if not any(map(is_site, split_names(v)))):
         return people, "meta"
+    if labelled := [n for n in labelled_authors(ctx.page) if not is_site(n)]:
+        return labelled, "meta"
     regions = [r for r in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)) if r is not None]
     for find in (find_byline, find_prefixed_byline):
         for region in regions:
             if byline := [n for n in find(region) if not is_site(n)]:
                 return byline, "byline"
+    if shown := [n for n in find_shown_byline(ctx.tree, ctx.article_root) if not is_site(n)]:
+        return shown, "byline"
     if bold := find_bold_byline(ctx.article_root):
         return bold, "byline"
     micro = clean_authors(ctx.article_root.xpath(_MICRODATA_AUTHOR))
@@ -161,6 +167,30 @@ def _authors(ctx: MetaContext) -> Result:
         return ld_names, "jsonld"
     site_names = [n for n in clean_authors(meta_values) if is_site(n)]
     return (site_names, "meta") if site_names else ([], None)
+
+
+LABELLED_PAIRS = 4  # twitter:label1 … twitter:label4
+_MISC_PREFIX = "twitter:misc:"
+
+
+def labelled_authors(page: PageMeta) -> list[str]:
+    """Authors named in a labelled meta pair: ``twitter:label1`` "Written by" (the
+    label in the site's language: "Verfasst von", "Escrito por" …) with the name in
+    ``twitter:data1``, or ``twitter:misc:Written by``, as WordPress SEO plugins print
+    them. The label is known by its last word, the language's byline word."""
+    for number in range(1, LABELLED_PAIRS + 1):
+        label = page.first(f"twitter:label{number}")
+        if label and _is_byline_label(label):
+            return split_names(page.first(f"twitter:data{number}") or "")
+    for key, values in page.meta.items():
+        if key.startswith(_MISC_PREFIX) and _is_byline_label(key[len(_MISC_PREFIX):]):
+            return clean_authors(values)
+    return []
+
+
+def _is_byline_label(label: str) -> bool:
+    words = label.split()
+    return bool(words) and is_bare_prefix(words[-1])
 
 
 HEADLINE_REGION_LEVELS = 4  # a byline sits within a few levels of the headline

@@ -23,7 +23,7 @@ MAX_SUFFIX_WORDS = 6  # a trailing segment longer than this is part of the headl
 MAX_LABEL_WORDS = 3  # a section's name in a URL directory ("deutschland-welt"); longer is a slug
 
 # separators between a headline and a site name, most specific first
-_SEPARATOR = re.compile(r"\s+[|｜‖•·:»›\-–—]{1,2}\s+|\s*[|｜ㅣ]\s*|\s+::\s+")
+_SEPARATOR = re.compile(r"\s+[|｜‖•·:»›\-–—]{1,2}\s+|\s*[|｜ㅣ：]\s*|\s+::\s+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 

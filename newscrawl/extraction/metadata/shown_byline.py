@@ -1,0 +1,176 @@
+"""The byline as the page shows it, found by structure and words instead of class names.
+
+Class names are each site's private vocabulary ("byline", "autor", "sc-95b60818-4"),
+so a page from a site nobody looked at, or without JSON-LD, often offers no class
+the marked-byline search knows. What every site shares is how a byline reads and
+where it sits: just after the headline, a short line of names, introduced by the
+language's byline word ("By", "Von", "Par" …, often in an element of its own) or
+linking each name to the author's page (``/author/jane-doe``, ``/autoren/…``,
+``rel=author``), sometimes in an ``<address>`` (HTML's element for the author's
+contact), or declared by RDFa (``property="author"``). This module reads the few
+dozen elements after the displayed headline for those signs, nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from itertools import islice
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from newscrawl.extraction.metadata.authors import (
+    CODE_TAGS,
+    MAX_BYLINE_CHARS,
+    MAX_NAME_CHARS,
+    NOT_BYLINE_TAGS,
+    clean_authors,
+    is_bare_prefix,
+    line_names,
+    looks_like_names,
+    opens_with_prefix,
+    separate_names,
+    visible_text,
+)
+
+logger = logging.getLogger(__name__)
+
+NEAR_HEADLINE = 60  # elements read after the headline: a byline sits right below it
+HEADLINE_LEVELS = 4  # ancestors of the h1 whose following siblings are read
+LINK_CLUSTER = 12  # further elements in which co-authors' links are gathered
+MAX_LINK_NAME_WORDS = 5
+# a path segment naming an author page, followed by the author's own segment
+# (literal alternatives only: linear on any href)
+AUTHOR_PATH = re.compile(
+    r"/(?:authors?|autor(?:en|in|es|as|zy)?|auteurs?|autore|autori|yazar(?:lar)?|"
+    r"journalist(?:en|s|e)?|redakteur(?:e|in)?|reporters?|writers?|columnists?|"
+    r"contributors?|staff|profil(?:e|es)?/(?:author|journalist))/[^/?#\s]+",
+    re.IGNORECASE,
+)
+AUTHOR_QUERY = re.compile(r"[?&]author=[^&#\s]+", re.IGNORECASE)
+_RDFA_AUTHOR = re.compile(r"(?:^|[\s:])(?:author|creator)\b", re.IGNORECASE)
+
+
+def find_shown_byline(
+    tree: lxml_html.HtmlElement, root: lxml_html.HtmlElement
+) -> list[str]:
+    """Author names from the line below the displayed headline, or []."""
+    stream = near_headline(tree, root)
+    for index, element in enumerate(stream):
+        if element.tag == "a":
+            names = _link_names(element) if is_author_link(element) else []
+            if names and not _in_non_byline(element):
+                return _with_coauthors(names, stream[index + 1 : index + 1 + LINK_CLUSTER])
+        names = _address_names(element) or _rdfa_names(element) or _prefixed_names(element)
+        if names and not _in_non_byline(element):
+            return names
+    return []
+
+
+def near_headline(
+    tree: lxml_html.HtmlElement, root: lxml_html.HtmlElement
+) -> list[lxml_html.HtmlElement]:
+    """The elements after the page's headline in document order, at most
+    :data:`NEAR_HEADLINE`: the h1's following siblings (and their contents), then its
+    parent's, up to :data:`HEADLINE_LEVELS` levels. The headline is the first h1 in the
+    article root, else the page's first h1; without one, the root's first elements."""
+    h1 = next(root.iter("h1"), None)
+    if h1 is None and root is not tree:
+        h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return list(islice(root.iterdescendants(etree.Element), NEAR_HEADLINE))
+    return list(islice(_following(h1), NEAR_HEADLINE))
+
+
+def _following(node: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
+    for _ in range(HEADLINE_LEVELS):
+        for sibling in node.itersiblings():
+            yield from sibling.iter(etree.Element)
+        parent = node.getparent()
+        if parent is None or parent.tag in {"body", "html"}:
+            return
+        node = parent
+
+
+def _in_non_byline(element: lxml_html.HtmlElement) -> bool:
+    """Inside a caption, figure or navigation (a photo credit, a breadcrumb)."""
+    for depth, node in enumerate([element, *element.iterancestors()]):
+        if depth > 3:
+            return False
+        if node.tag in NOT_BYLINE_TAGS:
+            return True
+    return False
+
+
+def is_author_link(element: lxml_html.HtmlElement) -> bool:
+    """A link to an author's page: rel=author, or an href shaped like one."""
+    if element.tag != "a":
+        return False
+    if "author" in (element.get("rel") or "").lower().split():
+        return True
+    href = element.get("href") or ""
+    return bool(AUTHOR_PATH.search(href) or AUTHOR_QUERY.search(href))
+
+
+def _link_names(link: lxml_html.HtmlElement) -> list[str]:
+    """The one name a link to an author page reads (an avatar link reads none)."""
+    text = " ".join(visible_text(link).split())
+    if not text or len(text) > MAX_NAME_CHARS:
+        return []
+    names = clean_authors([text])
+    if len(names) != 1 or len(names[0].split()) > MAX_LINK_NAME_WORDS:
+        return []
+    return names
+
+
+def _with_coauthors(
+    names: list[str], following: list[lxml_html.HtmlElement]
+) -> list[str]:
+    """The first author link's name and those of the author links just after it
+    ("Von Jane Doe und John Roe", each name linked)."""
+    seen = {n.casefold() for n in names}
+    for element in following:
+        if not is_author_link(element):
+            continue
+        for name in _link_names(element):
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+    return names
+
+
+def _address_names(element: lxml_html.HtmlElement) -> list[str]:
+    """HTML's <address>: the contact of the article's author, so its names."""
+    if element.tag != "address":
+        return []
+    text = visible_text(element)
+    return looks_like_names(text) if len(text) <= MAX_BYLINE_CHARS else []
+
+
+def _rdfa_names(element: lxml_html.HtmlElement) -> list[str]:
+    """An RDFa author: ``property="author"`` (or ``schema:author``, ``dc:creator``)."""
+    prop = element.get("property")
+    if not prop or not _RDFA_AUTHOR.search(prop):
+        return []
+    text = element.get("content") or visible_text(element)
+    return looks_like_names(text) if len(text) <= MAX_BYLINE_CHARS else []
+
+
+def _prefixed_names(element: lxml_html.HtmlElement) -> list[str]:
+    """The names of a line opening with a byline word: "Von Jane Doe" in one element,
+    or "von" in an element of its own with the names in its siblings (the line is then
+    the parent's text); names printed in separate elements count one by one."""
+    own = (element.text or "").strip() if element.tag not in CODE_TAGS else ""
+    if not own or not opens_with_prefix(own + " "):
+        return []
+    line_element = element
+    if is_bare_prefix(own) and len(element) == 0:
+        line_element = element.getparent()
+        if line_element is None:
+            return []
+    line = " ".join(visible_text(line_element).split())
+    if len(line) > MAX_BYLINE_CHARS:
+        return []
+    return separate_names(line_element) or line_names(line)
