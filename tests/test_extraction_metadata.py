@@ -302,6 +302,16 @@ def test_byline_date_confirmed_by_the_dateline_needs_no_page_search(monkeypatch:
     assert result.published == "2024-05-03" and result.provenance["published"] == "text"
 
 
+def test_dateline_overrules_a_byline_element_naming_another_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A date in a byline-classed element elsewhere in the article (a teaser's, a comment's)
+    yields to the date printed under the headline, without searching the page."""
+    monkeypatch.setattr(meta_dates, "search_page", _no_search)
+    body = ("<article>" + HEADLINE + "<div>23.10.2020 - Redaktion</div><p>Text.</p>"
+            "<aside><span class='date'>11.11.2021</span> Related story</aside></article>")
+    result = _extract("", body)
+    assert result.published == "2020-10-23" and result.provenance["published"] == "dateline"
+
+
 def _no_search(ctx: object) -> None:
     raise AssertionError("htmldate searched a page whose own sources agree")
 

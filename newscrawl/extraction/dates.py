@@ -53,7 +53,8 @@ _TIME = re.compile(
 )
 _WORD_DATE = re.compile(
     r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th|\.|º)?\s*(?:de\s+)?(?P<mon1>[^\W\d_]{3,12})\.?,?\s*(?:de\s+)?(?P<y1>\d{4})"
-    r"|(?P<mon2>[^\W\d_]{3,12})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{4}))",
+    r"|(?P<mon2>[^\W\d_]{3,12})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{4})"
+    r"|(?P<y3>\d{4})\.?\s+(?P<mon3>[^\W\d_]{3,12})\.?\s+(?P<d3>\d{1,2})(?!\d))",  # "2020. szeptember 21."
     re.UNICODE,
 )
 _OFFSET = re.compile(r"([+-])(\d{1,2}):?(\d{2})?")
@@ -179,11 +180,11 @@ def _word_date(text: str) -> tuple[int, int, int, int] | None:
     """(year, month, day, end position) of the first date written with a month name."""
     for match in _WORD_DATE.finditer(text):
         g = match.groupdict()
-        word = (g["mon1"] or g["mon2"] or "").lower().rstrip(".")
+        word = (g["mon1"] or g["mon2"] or g["mon3"] or "").lower().rstrip(".")
         month = MONTHS.get(word) or (MONTHS.get(word[:3]) if len(word) <= 5 else None)
         if month:
-            day = int(g["d1"] or g["d2"])
-            return int(g["y1"] or g["y2"]), month, day, match.end()
+            day = int(g["d1"] or g["d2"] or g["d3"])
+            return int(g["y1"] or g["y2"] or g["y3"]), month, day, match.end()
     return None
 
 

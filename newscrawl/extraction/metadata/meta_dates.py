@@ -8,11 +8,12 @@ chosen value when it states the same day (and time) with an offset, because
 users need a comparable instant, not a bare local time.
 
 The dateline is the day the page shows its readers, so it may also *overrule*:
-an article ``<time>`` (often a comment's), a generic ``date`` meta (often the
-last change), and a structured published date when another source of the page
-confirms the shown day. htmldate only answers when our own sources found
-nothing, or checks a byline-element date that the dateline does not confirm: it
-is slower and only knows the day, but it reads many more page layouts.
+an article ``<time>`` or a date in a byline-classed element (either is often a
+comment's or a teaser's), a generic ``date`` meta (often the last change), and a
+structured published date when another source of the page confirms the shown
+day. htmldate only answers when our own sources found nothing, or checks a
+byline-element date when there is no dateline: it is slower and only knows the
+day, but it reads many more page layouts.
 """
 
 from __future__ import annotations
@@ -152,8 +153,8 @@ def published(ctx: MetaContext) -> Result:
     if (shown := _shown_day(ctx, printed, found, value, source)) is not None:
         value, source = _pick_date(_on_shown_day(shown, found))
     if source == "text" and not _on_day(value, printed()):
-        # a date printed in a byline element may be a teaser's or a comment's; unless the
-        # dateline beside the headline confirms it, htmldate, which weighs every date of
+        # a date printed in a byline element may be a teaser's or a comment's; without a
+        # dateline beside the headline to settle it, htmldate, which weighs every date of
         # the page, overrules it when they disagree
         if (searched := search_page(ctx)) and not _on_day(value, searched):
             value, source = searched.iso(), "htmldate"
@@ -198,12 +199,12 @@ def _shown_day(ctx: MetaContext, printed: Dateline, found: list[tuple[ParsedDate
         times = [p for p, s in found if s == "time"]
         shown = printed() or (times[0] if times else None)
         return shown if shown is not None and _names_other_day(shown, value) else None
-    if source not in _OVERRULED or (source != "time" and _all_on_one_day(found)):
+    if source not in _OVERRULED or (source not in _PRINTED and _all_on_one_day(found)):
         return None
     shown = printed()
     if shown is None or not _names_other_day(shown, value):
         return None
-    if source == "time" or any(_on_day(p.iso(), shown) for p in _witnesses(shown, found)):
+    if source in _PRINTED or any(_on_day(p.iso(), shown) for p in _witnesses(shown, found)):
         return shown
     return None
 
@@ -220,7 +221,8 @@ def _witnesses(printed: ParsedDate, found: list[tuple[ParsedDate, str]]) -> list
 
 
 _STRUCTURED = frozenset({"jsonld", "meta", "microdata"})
-_OVERRULED = _STRUCTURED | {"time"}
+_PRINTED = frozenset({"time", "text"})  # elements anywhere in the article: teasers', comments'
+_OVERRULED = _STRUCTURED | _PRINTED
 
 
 def _only_generic(ctx: MetaContext) -> bool:
