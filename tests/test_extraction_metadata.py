@@ -322,6 +322,15 @@ def test_full_url_date_overrules_a_source_naming_another_day() -> None:
     assert result.published == "2017-07-12" and result.provenance["published"] == "url"
 
 
+def test_full_url_date_spares_the_page_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path's date overrules any other day, so htmldate's answer could not change it."""
+    monkeypatch.setattr(meta_dates, "search_page", _no_search)
+    lead = "Der Verein feierte mit vielen Gaesten und Musik bis in die Nacht. " * 4
+    body = f"<div><h1>Vereinsfest im Dorf</h1><p>{lead}</p><p>Eingestellt am 14.03.2021.</p></div>"
+    result = _extract("<title>Vereinsfest</title>", body, url="https://paper.example/2021/03/14/fest/")
+    assert result.published == "2021-03-14" and result.provenance["published"] == "url"
+
+
 def test_url_date_accepts_an_instant_on_that_local_day() -> None:
     head = '<meta property="article:published_time" content="2020-02-18T02:18:11+00:00">'
     result = _extract(head, "<p>x</p>", url="https://paper.example/2020/02/17/story/")

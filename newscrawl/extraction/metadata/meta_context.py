@@ -24,8 +24,8 @@ logger = logging.getLogger(__name__)
 
 MAX_TIME_ELEMENTS = 5
 MAX_DATE_TEXT = 160  # a longer "date" element is a paragraph, not a dateline
-_DATE_ELEMENTS = etree.XPath(
-    ".//*[contains(@class,'date') or contains(@class,'Date') or contains(@class,'time') or "
+_DATE_ELEMENTS = etree.XPath(  # [@class] first: most elements have none, and fail at once
+    ".//*[@class][contains(@class,'date') or contains(@class,'Date') or contains(@class,'time') or "
     "contains(@class,'publish') or contains(@class,'datum') or contains(@class,'byline') or "
     "contains(@class,'Byline') or contains(@class,'author')][not(self::script or self::style)]"
 )  # the article's own <time> comes early; later ones are teasers

@@ -148,7 +148,9 @@ def published(ctx: MetaContext) -> Result:
     printed: Dateline = cache(
         lambda: dateline(ctx.tree, ctx.article_root, ctx.hints.timezone, ctx.page.title_tag)
     )
-    found = _published_candidates(ctx, printed)
+    # a full date in the path settles the day whatever htmldate would say (below): no search
+    search = (lambda: None) if from_url else (lambda: search_page(ctx))
+    found = _published_candidates(ctx, printed, search)
     value, source = _pick_date(found or ([(from_url, "url")] if from_url else []))
     if (shown := _shown_day(ctx, printed, found, value, source)) is not None:
         value, source = _pick_date(_on_shown_day(shown, found))
@@ -156,7 +158,7 @@ def published(ctx: MetaContext) -> Result:
         # a date printed in a byline element may be a teaser's or a comment's; without a
         # dateline beside the headline to settle it, htmldate, which weighs every date of
         # the page, overrules it when they disagree
-        if (searched := search_page(ctx)) and not _on_day(value, searched):
+        if (searched := search()) and not _on_day(value, searched):
             value, source = searched.iso(), "htmldate"
     if from_url and source != "url" and not _on_day(value, from_url):
         # a full date in the path is stamped when the story is filed; a source naming
@@ -165,8 +167,9 @@ def published(ctx: MetaContext) -> Result:
     return value, source
 
 
-def _published_candidates(ctx: MetaContext, printed: Dateline) -> list[tuple[ParsedDate, str]]:
-    """Our own sources in order of trust; htmldate's search only when they have nothing."""
+def _published_candidates(ctx: MetaContext, printed: Dateline,
+                          search: Callable[[], ParsedDate | None]) -> list[tuple[ParsedDate, str]]:
+    """Our own sources in order of trust; htmldate's ``search`` only when they have nothing."""
     found = _date_candidates(ctx, "datePublished", PUBLISHED_META + GENERIC_META, "datepublished")
     if not found:
         created = parse_date(text_value((ctx.ld.article or {}).get("dateCreated")), ctx.hints.timezone)
@@ -180,7 +183,7 @@ def _published_candidates(ctx: MetaContext, printed: Dateline) -> list[tuple[Par
     if not found and (shown := printed()) is not None:
         found.append((shown, "dateline"))
     if not found:
-        found += [(p, "htmldate") for p in [search_page(ctx)] if p]
+        found += [(p, "htmldate") for p in [search()] if p]
     return found
 
 
