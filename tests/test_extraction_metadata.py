@@ -312,6 +312,16 @@ def test_dateline_overrules_a_byline_element_naming_another_day(monkeypatch: pyt
     assert result.published == "2020-10-23" and result.provenance["published"] == "dateline"
 
 
+def test_time_of_an_embedded_post_is_not_the_article_time() -> None:
+    """A <time> inside a <blockquote> dates the quoted tweet or post."""
+    lead = "The council met for hours and argued about every line of the plan. " * 5
+    body = (f"<article>{HEADLINE}<p>{lead}</p><blockquote class='instagram-media'><p>Post</p>"
+            "<time datetime='2019-04-21T11:47:00+00:00'>Apr 21, 2019</time></blockquote>"
+            "<time datetime='2019-10-18T16:06:50+02:00'>18.10.2019</time></article>")
+    result = _extract("", body)
+    assert result.published == "2019-10-18T16:06:50+02:00" and result.provenance["published"] == "time"
+
+
 def _no_search(ctx: object) -> None:
     raise AssertionError("htmldate searched a page whose own sources agree")
 

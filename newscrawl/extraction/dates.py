@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newscrawl.extraction import solar_hijri
 from newscrawl.extraction.date_words import MILITARY_ZONES, MONTHS, TZ_ABBREVIATIONS
 
 __all__ = ["MONTHS", "TZ_ABBREVIATIONS", "ParsedDate", "date_from_url", "localize",
@@ -188,6 +189,20 @@ def _word_date(text: str) -> tuple[int, int, int, int] | None:
     return None
 
 
+def _from_solar_hijri(y: int, m: int, d: int) -> tuple[int, int, int]:
+    """The Gregorian (year, month, day), or (0, 0, 0), which _build rejects."""
+    day = solar_hijri.to_gregorian(y, m, d)
+    return (day.year, day.month, day.day) if day else (0, 0, 0)
+
+
+def _solar_hijri_word_date(text: str) -> tuple[int, int, int, int] | None:
+    found = solar_hijri.word_date(text)
+    if found is None:
+        return None
+    day, end = found
+    return day.year, day.month, day.day, end
+
+
 def parse_text(text: str, timezone: str | None = None) -> ParsedDate | None:
     """Human dates as printed in bylines: numeric, with month names, or CJK."""
     if not text:
@@ -197,8 +212,11 @@ def parse_text(text: str, timezone: str | None = None) -> ParsedDate | None:
         match = pattern.search(text)
         if match:
             g = match.groupdict()
-            return _build(int(g["y"]), int(g["m"]), int(g["d"]), g, timezone=timezone)
-    found = _word_date(text)
+            y, m, d = int(g["y"]), int(g["m"]), int(g["d"])
+            if pattern is _ISO and solar_hijri.MIN_YEAR <= y <= solar_hijri.MAX_YEAR:
+                y, m, d = _from_solar_hijri(y, m, d)  # "۱۳۹۸/۱۱/۲۹"
+            return _build(y, m, d, g, timezone=timezone)
+    found = _word_date(text) or _solar_hijri_word_date(text)
     if not found:
         return None
     year, month, day, end = found
