@@ -9,7 +9,7 @@ import lxml.html
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-import perturb_dates  # noqa: E402
+import perturb_dates
 
 PAGE = """<html><head>
 <meta property="article:published_time" content="2024-05-03T10:00:00Z">

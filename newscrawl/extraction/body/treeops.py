@@ -7,7 +7,6 @@ from collections.abc import Iterable
 import lxml.etree
 import lxml.html
 
-
 # compiled once; testing that the attribute exists before comparing its value makes
 # libxml2 skip most elements at once (32 µs a container against 55 µs)
 _ARTICLE_BODY = lxml.etree.XPath("(.//*[@itemprop][@itemprop='articleBody'])[1]")
