@@ -9,6 +9,7 @@ from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newscrawl.extraction.date_words import MONTH_TABLES
 from newscrawl.extraction.dates import date_from_url, localize, parse_date, parse_iso, parse_text
 
 
@@ -44,6 +45,14 @@ def test_machine_dates(raw: str, expected: str) -> None:
         ("03.05.2024 | 15:47", "2024-05-03T15:47:00"),
         ("Do 25.04.24 | 14:07 Uhr | Von Eva Muster", "2024-04-25T14:07:00"),
         ("Published 12:05 am, 1st January 2024", "2024-01-01T00:05:00"),
+        ("21 сентября 2020 г., 11:00", "2020-09-21T11:00:00"),  # Russian genitive
+        ("21 вересня 2020", "2020-09-21"),  # Ukrainian
+        ("10 ноември 2020", "2020-11-10"),  # Bulgarian
+        ("2020. szeptember 21. 10:15", "2020-09-21T10:15:00"),  # Hungarian: year first
+        ("21 septembrie 2020", "2020-09-21"),  # Romanian
+        ("21 Σεπτεμβρίου 2020", "2020-09-21"),  # Greek genitive
+        ("21 سبتمبر 2020", "2020-09-21"),  # Arabic
+        ("12. lipnja 2021.", "2021-06-12"),  # Croatian
     ],
 )
 def test_printed_dates(raw: str, expected: str) -> None:
@@ -121,3 +130,13 @@ def test_iso_round_trip(value: dt.datetime) -> None:
     aware = value.replace(microsecond=0, tzinfo=dt.timezone(dt.timedelta(hours=5)))
     parsed = parse_date(aware.isoformat())
     assert parsed is not None and dt.datetime.fromisoformat(parsed.iso()) == aware
+
+
+def test_no_month_word_names_two_months() -> None:
+    """One table per script group: a word in two of them (Croatian "listopad" is October,
+    Czech and Polish November) would silently take the last month."""
+    seen: dict[str, int] = {}
+    for table in MONTH_TABLES:
+        for month, words in table.items():
+            for word in words.split():
+                assert seen.setdefault(word, month) == month, word

@@ -302,6 +302,26 @@ def test_byline_date_confirmed_by_the_dateline_needs_no_page_search(monkeypatch:
     assert result.published == "2024-05-03" and result.provenance["published"] == "text"
 
 
+def test_dateline_overrules_a_byline_element_naming_another_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A date in a byline-classed element elsewhere in the article (a teaser's, a comment's)
+    yields to the date printed under the headline, without searching the page."""
+    monkeypatch.setattr(meta_dates, "search_page", _no_search)
+    body = ("<article>" + HEADLINE + "<div>23.10.2020 - Redaktion</div><p>Text.</p>"
+            "<aside><span class='date'>11.11.2021</span> Related story</aside></article>")
+    result = _extract("", body)
+    assert result.published == "2020-10-23" and result.provenance["published"] == "dateline"
+
+
+def test_time_of_an_embedded_post_is_not_the_article_time() -> None:
+    """A <time> inside a <blockquote> dates the quoted tweet or post."""
+    lead = "The council met for hours and argued about every line of the plan. " * 5
+    body = (f"<article>{HEADLINE}<p>{lead}</p><blockquote class='instagram-media'><p>Post</p>"
+            "<time datetime='2019-04-21T11:47:00+00:00'>Apr 21, 2019</time></blockquote>"
+            "<time datetime='2019-10-18T16:06:50+02:00'>18.10.2019</time></article>")
+    result = _extract("", body)
+    assert result.published == "2019-10-18T16:06:50+02:00" and result.provenance["published"] == "time"
+
+
 def _no_search(ctx: object) -> None:
     raise AssertionError("htmldate searched a page whose own sources agree")
 
@@ -310,6 +330,15 @@ def test_full_url_date_overrules_a_source_naming_another_day() -> None:
     head = '<meta property="article:published_time" content="2019-06-17T18:28:00+02:00">'
     result = _extract(head, "<p>x</p>", url="https://blog.example/home/2017/7/12/story")
     assert result.published == "2017-07-12" and result.provenance["published"] == "url"
+
+
+def test_full_url_date_spares_the_page_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The path's date overrules any other day, so htmldate's answer could not change it."""
+    monkeypatch.setattr(meta_dates, "search_page", _no_search)
+    lead = "Der Verein feierte mit vielen Gaesten und Musik bis in die Nacht. " * 4
+    body = f"<div><h1>Vereinsfest im Dorf</h1><p>{lead}</p><p>Eingestellt am 14.03.2021.</p></div>"
+    result = _extract("<title>Vereinsfest</title>", body, url="https://paper.example/2021/03/14/fest/")
+    assert result.published == "2021-03-14" and result.provenance["published"] == "url"
 
 
 def test_url_date_accepts_an_instant_on_that_local_day() -> None:

@@ -29,7 +29,46 @@ _MONTH_WORDS = {
     12: "december dec dezember décembre decembre diciembre dicembre dezembro grudnia grudzień "
     "prosinec prosince aralık aralik dez déc dic gru pro ara des",
 }
-MONTHS = {word: num for num, words in _MONTH_WORDS.items() for word in words.split()}
+# more Latin-script languages: Romanian, Hungarian, Finnish, Croatian (its "listopad" is
+# October, Czech and Polish November: left out), Serbian/Bosnian, Slovak, Lithuanian,
+# Estonian, Catalan, Indonesian, Scandinavian
+_MONTH_WORDS_LATIN = {
+    1: "ianuarie január tammikuuta tammikuu siječnja siječanj sausio jaanuar gener",
+    2: "februarie február helmikuuta helmikuu veljače veljača vasario veebruar febrer februára",
+    3: "martie március maaliskuuta maaliskuu ožujka ožujak kovo märts març maret marts",
+    4: "aprilie április huhtikuuta huhtikuu travnja travanj balandžio aprill apríla",
+    5: "május toukokuuta toukokuu svibnja svibanj gegužės maig mája",
+    6: "iunie június kesäkuuta kesäkuu lipnja lipanj birželio juuni juny júna",
+    7: "iulie július heinäkuuta heinäkuu srpnja srpanj liepos juuli juliol júla",
+    8: "avgust avgusta augusti elokuuta elokuu kolovoza kolovoz rugpjūčio agost agustus augusta",
+    9: "septembrie szeptember syyskuuta syyskuu rujna rujan rugsėjo setembre septembar septembra",
+    10: "octombrie október lokakuuta lokakuu spalio oktoober octubre oktobar októbra",
+    11: "noiembrie marraskuuta marraskuu studenoga studenog studeni lapkričio novembar novembra",
+    12: "decembrie joulukuuta joulukuu prosinca prosinac gruodžio detsember desember desembre "
+    "decembar decembra",
+}
+# Cyrillic (Russian and Ukrainian with their genitives, Bulgarian, Serbian), Greek, Arabic
+_MONTH_WORDS_OTHER_SCRIPTS = {
+    1: "января январь янв січня січень січ януари јануар јануара ιανουαρίου ιανουάριος ιαν يناير",
+    2: "февраля февраль фев лютого лютий лют февруари фебруар фебруара φεβρουαρίου φεβρουάριος "
+    "φεβ فبراير",
+    3: "марта март мар березня березень бер μαρτίου μάρτιος مارس",
+    4: "апреля апрель апр квітня квітень кві април απριλίου απρίλιος απρ أبريل إبريل",
+    5: "мая май травня травень тра мај маја μαΐου μάιος مايو",
+    6: "июня июнь июн червня червень чер юни јун јуна ιουνίου ιούνιος ιουν يونيو",
+    7: "июля июль июл липня липень лип юли јул јула ιουλίου ιούλιος ιουλ يوليو",
+    8: "августа август авг серпня серпень сер αυγούστου αύγουστος αυγ أغسطس",
+    9: "сентября сентябрь сен вересня вересень вер септември септембар септембра σεπτεμβρίου "
+    "σεπτέμβριος σεπ سبتمبر",
+    10: "октября октябрь окт жовтня жовтень жов октомври октобар октобра οκτωβρίου οκτώβριος "
+    "οκτ أكتوبر",
+    11: "ноября ноябрь ноя листопада листопад лис ноември новембар новембра νοεμβρίου νοέμβριος "
+    "νοε نوفمبر",
+    12: "декабря декабрь дек грудня грудень гру декември децембар децембра δεκεμβρίου δεκέμβριος "
+    "δεκ ديسمبر",
+}
+MONTH_TABLES = (_MONTH_WORDS, _MONTH_WORDS_LATIN, _MONTH_WORDS_OTHER_SCRIPTS)
+MONTHS = {word: num for table in MONTH_TABLES for num, words in table.items() for word in words.split()}
 
 # Zone abbreviations: minutes east of UTC, or an IANA zone when the name is
 # generic and follows daylight saving ("ET" is -05:00 in January, -04:00 in

