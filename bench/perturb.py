@@ -59,7 +59,7 @@ def _metas(tree: Tree, keys: set[str]) -> Iterator[Tree]:
             yield meta
 
 
-def _drop(elements: Iterator[Tree]) -> None:
+def drop(elements: Iterator[Tree]) -> None:
     for element in list(elements):
         element.drop_tree()
 
@@ -90,11 +90,11 @@ def _edit_ld(tree: Tree, edit: Callable[[str], str]) -> None:
 
 
 def no_og(tree: Tree, index: int) -> None:
-    _drop(_metas(tree, _TITLE_KEYS))
+    drop(_metas(tree, _TITLE_KEYS))
 
 
 def no_jsonld(tree: Tree, index: int) -> None:
-    _drop(iter(_ld_scripts(tree)))
+    drop(iter(_ld_scripts(tree)))
 
 
 def no_meta_title(tree: Tree, index: int) -> None:
@@ -137,7 +137,7 @@ def neutral_classes(tree: Tree, index: int) -> None:
 
 
 def no_author_meta(tree: Tree, index: int) -> None:
-    _drop(_metas(tree, _AUTHOR_KEYS))
+    drop(_metas(tree, _AUTHOR_KEYS))
 
 
 def none(tree: Tree, index: int) -> None:
@@ -175,9 +175,21 @@ def summary(name: str, rows: list[dict[str, Any]]) -> str:
     return f"{name:16} " + "   ".join(cells)
 
 
-def _read(path: Path) -> bytes:
-    with gzip.open(path) as fh:
-        return fh.read()
+def load_pages(corpus: Path) -> list[tuple[dict[str, Any], str]]:
+    """A corpus's truth records with their decoded pages."""
+    truths = [json.loads(line) for line in (corpus / "truth.jsonl").open(encoding="utf-8")]
+    pages = []
+    for truth in truths:
+        with gzip.open(corpus / "pages" / f"{truth['id']}.html.gz") as fh:
+            pages.append((truth, decode_html(fh.read()).text))
+    return pages
+
+
+def write_per_page(path: Path | None, rows: list[dict[str, Any]]) -> None:
+    """The per-page rows as JSON Lines, when ``--per-page`` asked for them."""
+    if path is not None:
+        with path.open("w", encoding="utf-8") as out:
+            out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,9 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="write every variant's per-page answers to this JSONL file")
     args = parser.parse_args(argv)
     scorer = load_scorer(args.data.parent / "tools" / "score.py")
-    corpus = args.data / "news"
-    truths = [json.loads(line) for line in (corpus / "truth.jsonl").open(encoding="utf-8")]
-    pages = [(t, decode_html(_read(corpus / "pages" / f"{t['id']}.html.gz")).text) for t in truths]
+    pages = load_pages(args.data / "news")
     sys.stdout.write(f"{'variant':16} {'title':>7} {'authors':>7}   {'A title':>7} {'A auth':>7}"
                      f"   {'B title':>7} {'B auth':>7}\n")
     every: list[dict[str, Any]] = []
@@ -198,9 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = run_variant(name, pages, scorer)
         sys.stdout.write(summary(name, rows) + "\n")
         every.extend({"variant": name, **r} for r in rows)
-    if args.per_page:
-        with args.per_page.open("w", encoding="utf-8") as out:
-            out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in every)
+    write_per_page(args.per_page, every)
     return 0
 
 

@@ -29,7 +29,6 @@ so pages with a dated path stay easy in every variant.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -43,10 +42,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from extraction import load_scorer, site_half
-from perturb import _drop, _read, neutral_classes, no_jsonld
+from perturb import drop, load_pages, neutral_classes, no_jsonld, write_per_page
 
 from newscrawl.extraction.dates import parse_date
-from newscrawl.extraction.decode import decode_html
 from newscrawl.extraction.metadata.cascade import extract_metadata
 from newscrawl.extraction.page import parse_html
 
@@ -64,7 +62,7 @@ def _is_date_meta(meta: Tree) -> bool:
 
 
 def no_meta_dates(tree: Tree, index: int) -> None:
-    _drop(m for m in list(tree.iter("meta")) if _is_date_meta(m))
+    drop(m for m in list(tree.iter("meta")) if _is_date_meta(m))
 
 
 def no_time_attr(tree: Tree, index: int) -> None:
@@ -147,12 +145,6 @@ def summary(corpus: str, name: str, engine: str, rows: list[dict[str, Any]]) -> 
     return f"{corpus:6} {name:14} {engine:10} " + "   ".join(cells)
 
 
-def load_pages(corpus: Path) -> list[tuple[dict[str, Any], str]]:
-    truths = [json.loads(line) for line in (corpus / "truth.jsonl").open(encoding="utf-8")]
-    return [(t, decode_html(_read(corpus / "pages" / f"{t['id']}.html.gz")).text)
-            for t in truths if t.get("published")]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -167,16 +159,14 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(f"{'corpus':6} {'variant':14} {'engine':10} {head}\n")
     every: list[dict[str, Any]] = []
     for corpus in args.corpora:
-        pages = load_pages(args.data / corpus)
+        pages = [(t, html) for t, html in load_pages(args.data / corpus) if t.get("published")]
         for name in args.variants:
             rows = run_variant(name, args.engines, pages, scorer)
             for engine in args.engines:
                 sys.stdout.write(summary(corpus, name, engine, rows) + "\n")
             sys.stdout.flush()
             every.extend({"corpus": corpus, "variant": name, **r} for r in rows)
-    if args.per_page:
-        with args.per_page.open("w", encoding="utf-8") as out:
-            out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in every)
+    write_per_page(args.per_page, every)
     return 0
 
 
