@@ -176,17 +176,25 @@ def audit(env: Env, truth: set[str]) -> Audit:
     return result
 
 
+def read_if_there(path: Path) -> bytes:
+    """A feed's bytes, or none when the run renamed or recovered it since it was listed."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
 def part_lines(env: Env) -> int:
     """Complete lines in unfinished (hidden) feeds: what the next run must recover."""
     if not env.feeds.exists():
         return 0
-    return sum(p.read_bytes().count(b"\n") for p in env.feeds.glob(".*.jsonl.part"))
+    return sum(read_if_there(p).count(b"\n") for p in env.feeds.glob(".*.jsonl.part"))
 
 
 def part_keys(env: Env) -> set[str]:
     keys = set()
     for path in env.feeds.glob(".*.jsonl.part"):
-        for raw in path.read_bytes().splitlines(keepends=True):
+        for raw in read_if_there(path).splitlines(keepends=True):
             if raw.endswith(b"\n"):
                 keys.add(canonicalize_url(json.loads(raw)["canonical_url"]))
     return keys
@@ -267,7 +275,7 @@ def _wait_for_lines(env: Env, proc: subprocess.Popen, old: set[Path], lines: int
     deadline = time.monotonic() + timeout
     while proc.poll() is None and time.monotonic() < deadline:
         mine = [p for p in env.feeds.glob(".*.jsonl.part") if p not in old]
-        if mine and sum(p.read_bytes().count(b"\n") for p in mine) >= lines:
+        if mine and sum(read_if_there(p).count(b"\n") for p in mine) >= lines:
             return
         time.sleep(0.01)
 
