@@ -5,17 +5,27 @@ safeguard off (``NotConfigured`` means "off on purpose") or crash a monitor at
 close. ``SETTINGS`` is the table: one line per key, giving how to read it and
 what it may be. To add a key: declare it with a comment in ``settings.py`` and
 add one line here; ``tests/test_config.py`` fails when the two disagree.
+
+``SCRAPY_SETTINGS`` does the same for the Scrapy settings a user tunes (limits,
+politeness, retries, logging): Scrapy reads them deep inside a component, so a
+bad value is a traceback (``DOWNLOAD_DELAY=x``), a run that fetches nothing
+(``DOWNLOAD_MAXSIZE=-5``: every response "too large") or one that never ends
+(``CONCURRENT_REQUESTS_PER_DOMAIN=0``). A ``-s`` name one typo away from a known
+setting (``DOWNLOAD_DELY``) would be stored and never read: it is refused too.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 Check = Callable[[Any], str | None]  # returns what is wrong, or None
 Spec = tuple[str, Check | None]  # (kind: int | float | bool | str, extra check)
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(ValueError):
@@ -36,6 +46,11 @@ def one_of(*choices: str) -> Check:
 
 def not_empty(v: str) -> str | None:
     return None if v.strip() else "must not be empty"
+
+
+def log_level(v: str) -> str | None:
+    ok = v in LOG_LEVELS or v.isdigit()
+    return None if ok else f"must be one of {', '.join(LOG_LEVELS)} (upper case) or a number"
 
 
 def redis_url(v: str) -> str | None:
@@ -119,6 +134,48 @@ SETTINGS: dict[str, Spec] = {
     "NEWSCRAWL_REPLAY": ("bool", None),
 }
 
+# Scrapy's own settings that the README documents or a user tunes; each as Scrapy reads it
+# (getint / getfloat / getbool), with the range in which the run still does its job.
+SCRAPY_SETTINGS: dict[str, Spec] = {
+    # how much at once, and how politely (README "Politeness")
+    "CONCURRENT_REQUESTS": ("int", at_least(1)),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": ("int", at_least(1)),  # 0: nothing is ever sent
+    "CONCURRENT_ITEMS": ("int", at_least(1)),
+    "DOWNLOAD_DELAY": ("float", at_least(0)),
+    "RANDOMIZE_DOWNLOAD_DELAY": ("bool", None),
+    "AUTOTHROTTLE_ENABLED": ("bool", None),
+    "AUTOTHROTTLE_START_DELAY": ("float", at_least(0)),
+    "AUTOTHROTTLE_MAX_DELAY": ("float", at_least(0)),
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": ("float", at_least(0.01)),
+    "ROBOTSTXT_OBEY": ("bool", None),
+    # limits (README "Safety and limits"); 0 would switch Scrapy's size caps off
+    "DOWNLOAD_TIMEOUT": ("float", at_least(0.1)),
+    "DNS_TIMEOUT": ("float", at_least(0.1)),
+    "DOWNLOAD_MAXSIZE": ("int", at_least(1)),
+    "DOWNLOAD_WARNSIZE": ("int", at_least(0)),
+    "SCRAPER_SLOT_MAX_ACTIVE_SIZE": ("int", at_least(1)),
+    "DEPTH_LIMIT": ("int", at_least(0)),
+    "REDIRECT_ENABLED": ("bool", None),
+    "REDIRECT_MAX_TIMES": ("int", at_least(0)),
+    "RETRY_ENABLED": ("bool", None),
+    "RETRY_TIMES": ("int", at_least(0)),
+    "COOKIES_ENABLED": ("bool", None),
+    "CLOSESPIDER_TIMEOUT": ("float", at_least(0)),
+    "CLOSESPIDER_ITEMCOUNT": ("int", at_least(0)),
+    "CLOSESPIDER_PAGECOUNT": ("int", at_least(0)),
+    "CLOSESPIDER_ERRORCOUNT": ("int", at_least(0)),
+    "MEMUSAGE_ENABLED": ("bool", None),
+    "MEMUSAGE_LIMIT_MB": ("int", at_least(0)),
+    "HTTPCACHE_ENABLED": ("bool", None),
+    "TELNETCONSOLE_ENABLED": ("bool", None),
+    # logging (README "Run summary")
+    "LOG_LEVEL": ("str", log_level),
+    "LOG_ENABLED": ("bool", None),
+    "LOGSTATS_INTERVAL": ("float", at_least(0)),
+    # scale-out (README "Scale-out": scrapy-redis)
+    "SCHEDULER_PERSIST": ("bool", None),
+}
+
 TRUE, FALSE = ("1", "true"), ("0", "false")  # what Scrapy's getbool() reads
 
 
@@ -137,10 +194,25 @@ def parse(kind: str, raw: Any) -> Any:
         return int(raw)
     if kind == "float":
         try:
-            return float(raw)
+            value = float(raw)
         except (TypeError, ValueError):
             raise ValueError("must be a number") from None
+        if not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        return value
     return "" if raw is None else str(raw)
+
+
+def check_value(name: str, raw: Any, spec: Spec) -> None:
+    """ConfigError naming the setting when ``raw`` is not of its kind or out of its range."""
+    kind, extra = spec
+    try:
+        value = parse(kind, raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r}: {exc}") from None
+    problem = extra(value) if extra is not None else None
+    if problem:
+        raise ConfigError(f"{name}={raw!r}: {problem}")
 
 
 def check_settings(values: Mapping[str, Any]) -> None:
@@ -150,14 +222,33 @@ def check_settings(values: Mapping[str, Any]) -> None:
             continue
         if name not in SETTINGS:
             raise ConfigError(f"unknown setting {name} (see README: Settings)")
-        kind, extra = SETTINGS[name]
-        try:
-            value = parse(kind, raw)
-        except ValueError as exc:
-            raise ConfigError(f"{name}={raw!r}: {exc}") from None
-        problem = extra(value) if extra is not None else None
-        if problem:
-            raise ConfigError(f"{name}={raw!r}: {problem}")
+        check_value(name, raw, SETTINGS[name])
+
+
+def known_setting_names() -> set[str]:
+    """Every name Scrapy, scrapy-redis or our settings module defines."""
+    import scrapy_redis.defaults
+    from scrapy.settings import default_settings
+
+    from newscrawl import settings as ours
+
+    modules = (default_settings, scrapy_redis.defaults, ours)
+    return {name for module in modules for name in vars(module) if name.isupper()}
+
+
+def check_scrapy_settings(values: Mapping[str, Any], given: Iterable[str] = ()) -> None:
+    """The Scrapy settings of ``SCRAPY_SETTINGS`` of their kind and range, and no name in
+    ``given`` (the ones set with ``-s``) a near miss of a known one; ConfigError otherwise."""
+    for name, spec in SCRAPY_SETTINGS.items():
+        if values.get(name) is not None:
+            check_value(name, values[name], spec)
+    known = known_setting_names() | set(SCRAPY_SETTINGS)
+    for name in given:
+        if name in known or name.startswith("NEWSCRAWL_"):
+            continue
+        near = difflib.get_close_matches(name, known, n=1, cutoff=0.85)
+        if near:
+            raise ConfigError(f"unknown setting {name} (did you mean {near[0]}?)")
 
 
 def environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -190,9 +281,17 @@ def redis_answers(url: str, timeout: float = 3.0) -> None:
         raise ConfigError(f"NEWSCRAWL_REDIS_URL={url!r}: Redis does not answer ({exc})") from None
 
 
-def check_run(settings: Any) -> None:
-    """All checks a crawl needs before it starts: values, then the places it writes to."""
+def check_values(settings: Any) -> None:
+    """Every setting's value, before Scrapy's logging, components or first request read one."""
+    from scrapy.settings import get_settings_priority
+
     check_settings({k: v for k, v in settings.items() if k.startswith("NEWSCRAWL_")})
+    cmdline = get_settings_priority("cmdline")
+    check_scrapy_settings(settings, [k for k in settings if settings.getpriority(k) == cmdline])
+
+
+def check_places(settings: Any) -> None:
+    """The places a crawl writes to, once its values passed: state (or Redis), output."""
     if settings.get("NEWSCRAWL_REDIS_URL"):
         redis_answers(settings.get("NEWSCRAWL_REDIS_URL"))
     else:

@@ -143,3 +143,58 @@ def test_contact_reaches_the_user_agent_a_site_sees(tmp_path: Path) -> None:
         agents = {h.headers.get("user-agent") for h in fs.hits_for("site")}
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert agents == {"newscrawl/0.1 (+mailto:ops@example.org)"}
+
+
+def test_every_scrapy_setting_checked_is_one_scrapy_or_we_define() -> None:
+    assert set(config.SCRAPY_SETTINGS) - config.known_setting_names() == set()
+
+
+def test_project_settings_pass_the_scrapy_checks() -> None:
+    from scrapy.utils.project import get_project_settings
+
+    config.check_values(get_project_settings())
+
+
+@pytest.mark.parametrize("name, value, says", [
+    ("DOWNLOAD_MAXSIZE", "abc", "whole number"),
+    ("DOWNLOAD_MAXSIZE", "-5", ">= 1"),
+    ("DOWNLOAD_MAXSIZE", "0", ">= 1"),  # Scrapy reads 0 as "no cap"
+    ("CONCURRENT_REQUESTS_PER_DOMAIN", "0", ">= 1"),
+    ("DOWNLOAD_DELAY", "x", "must be a number"),
+    ("DOWNLOAD_DELAY", "inf", "finite"),
+    ("DOWNLOAD_TIMEOUT", "0", ">= 0.1"),
+    ("AUTOTHROTTLE_ENABLED", "Flase", "true or false"),
+    ("LOG_LEVEL", "info", "upper case"),
+])
+def test_bad_scrapy_values_are_named(name: str, value: str, says: str) -> None:
+    with pytest.raises(config.ConfigError) as caught:
+        config.check_scrapy_settings({name: value})
+    assert name in str(caught.value) and says in str(caught.value)
+
+
+def test_scrapy_values_scrapy_accepts_pass() -> None:
+    config.check_scrapy_settings({"AUTOTHROTTLE_ENABLED": "False", "ROBOTSTXT_OBEY": True,
+                                  "LOG_LEVEL": "20", "DOWNLOAD_DELAY": "0.5",
+                                  "DEPTH_LIMIT": "0", "CLOSESPIDER_TIMEOUT": 0})
+
+
+def test_a_near_miss_of_a_known_name_is_refused_an_unrelated_name_passes() -> None:
+    with pytest.raises(config.ConfigError, match=r"DOWNLOAD_DELY \(did you mean DOWNLOAD_DELAY\?\)"):
+        config.check_scrapy_settings({}, given=["DOWNLOAD_DELY"])
+    config.check_scrapy_settings({}, given=["MY_PIPELINE_BATCH", "DOWNLOAD_DELAY"])
+
+
+@pytest.mark.parametrize("setting, says", [
+    ("DOWNLOAD_MAXSIZE=-5", "DOWNLOAD_MAXSIZE='-5': must be >= 1"),
+    ("CONCURRENT_REQUESTS_PER_DOMAIN=0", "CONCURRENT_REQUESTS_PER_DOMAIN='0'"),
+    ("LOG_LEVEL=info", "LOG_LEVEL='info'"),  # Scrapy's logging set-up raised before
+    ("DOWNLOAD_DELY=0", "did you mean DOWNLOAD_DELAY?"),
+    ("NEWSCRAWL_UMASK=9x", "NEWSCRAWL_UMASK='9x': expected an octal umask"),
+])
+def test_a_bad_scrapy_setting_stops_the_crawl_with_exit_2(tmp_path: Path, setting: str,
+                                                          says: str) -> None:
+    proc = crawl(tmp_path, "-s", setting)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and "Usage" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("newscrawl: error: ") and says in lines[0]

@@ -32,10 +32,11 @@ class Command(ScrapyCrawl):
         super().process_options(args, opts)
         assert self.settings is not None
         try:
-            os.umask(int(str(self.settings.get("NEWSCRAWL_UMASK") or "077"), 8) & 0o777)
-        except ValueError:
-            raise UsageError(f"NEWSCRAWL_UMASK: expected an octal umask such as 077, got "
-                             f"{self.settings.get('NEWSCRAWL_UMASK')!r}") from None
+            config.check_values(self.settings)
+        except config.ConfigError as exc:  # before Scrapy configures logging with a bad value
+            print(f"newscrawl: error: {exc}", file=sys.stderr)
+            raise SystemExit(exitcodes.BAD_INPUT) from None
+        os.umask(int(str(self.settings.get("NEWSCRAWL_UMASK") or "077"), 8) & 0o777)
         log_file = self.settings.get("LOG_FILE")
         if log_file:
             try:
@@ -54,7 +55,7 @@ class Command(ScrapyCrawl):
         assert self.crawler_process is not None and self.settings is not None
         spidercls = self.crawler_process.spider_loader.load(args[0])
         try:
-            config.check_run(self.settings)
+            config.check_places(self.settings)
             check = getattr(spidercls, "check_arguments", None)
             if check is not None:
                 check(**({"sites": self.settings.get("NEWSCRAWL_SITES") or None} | opts.spargs))
