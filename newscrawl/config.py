@@ -17,6 +17,7 @@ setting (``DOWNLOAD_DELY``) would be stored and never read: it is refused too.
 from __future__ import annotations
 
 import difflib
+import importlib
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -226,23 +227,23 @@ def check_settings(values: Mapping[str, Any]) -> None:
 
 
 def known_setting_names() -> set[str]:
-    """Every name Scrapy, scrapy-redis or our settings module defines."""
+    """Every name Scrapy or scrapy-redis defines."""
     import scrapy_redis.defaults
     from scrapy.settings import default_settings
 
-    from newscrawl import settings as ours
-
-    modules = (default_settings, scrapy_redis.defaults, ours)
+    modules = (default_settings, scrapy_redis.defaults)
     return {name for module in modules for name in vars(module) if name.isupper()}
 
 
-def check_scrapy_settings(values: Mapping[str, Any], given: Iterable[str] = ()) -> None:
+def check_scrapy_settings(values: Mapping[str, Any], given: Iterable[str] = (),
+                          defined: Iterable[str] = ()) -> None:
     """The Scrapy settings of ``SCRAPY_SETTINGS`` of their kind and range, and no name in
-    ``given`` (the ones set with ``-s``) a near miss of a known one; ConfigError otherwise."""
+    ``given`` (the ones set with ``-s``) a near miss of a known one (Scrapy's, or one the
+    project ``defined``); ConfigError otherwise."""
     for name, spec in SCRAPY_SETTINGS.items():
         if values.get(name) is not None:
             check_value(name, values[name], spec)
-    known = known_setting_names() | set(SCRAPY_SETTINGS)
+    known = known_setting_names() | set(SCRAPY_SETTINGS) | set(defined)
     for name in given:
         if name in known or name.startswith("NEWSCRAWL_"):
             continue
@@ -287,7 +288,9 @@ def check_values(settings: Any) -> None:
 
     check_settings({k: v for k, v in settings.items() if k.startswith("NEWSCRAWL_")})
     cmdline = get_settings_priority("cmdline")
-    check_scrapy_settings(settings, [k for k in settings if settings.getpriority(k) == cmdline])
+    given = [k for k in settings if settings.getpriority(k) == cmdline]
+    module = importlib.import_module(os.environ.get("SCRAPY_SETTINGS_MODULE", "newscrawl.settings"))
+    check_scrapy_settings(settings, given, [k for k in vars(module) if k.isupper()])
 
 
 def check_places(settings: Any) -> None:
