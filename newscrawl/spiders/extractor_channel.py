@@ -24,7 +24,8 @@ from newscrawl.spiders.extractor_worker import HEADER
 logger = logging.getLogger(__name__)
 
 CLOSE_GRACE = 2.0  # seconds a worker gets to finish at close before it is killed
-WORKER_MAIN = "from newscrawl.spiders.extractor_worker import main; main()"
+WORKER_MAIN = ("from newscrawl.spiders.extractor import warm_up; "
+               "from newscrawl.spiders.extractor_worker import main; main(warm_up)")
 
 
 @dataclass(eq=False)
@@ -96,7 +97,7 @@ class Worker:
         self.handed = -1  # when it was last handed a task (the longest idle goes first)
         self.recalling: Task | None = None  # asked back for a fairer task, not answered yet
         self.started = 0.0  # time.monotonic() when it started its running task (as seen here)
-        self.warm = False  # has answered a task: its first one also imports the engine
+        self.ready = asyncio.Event()  # set when it has warmed up the engine: tasks may be sent
         self.gone = False
 
     def hang_up(self) -> None:
