@@ -146,6 +146,31 @@ def test_h1_disagreeing_with_og_alone() -> None:
         "Shown headline", "jsonld")
 
 
+@pytest.mark.parametrize(
+    "jsonld",
+    ["Shown headline about the harbour bridge",
+     "Shown headline about the harbour bridge - Region",  # a tail the site does not name
+     "Shown headline about the harb…"],  # a cut copy
+)
+def test_the_editorial_exception_reads_through_a_tail_or_a_cut(jsonld: str) -> None:
+    # JSON-LD agrees with the display whether or not its copy carries a tail or was cut,
+    # so the distinct og:title is still the site's editorial headline
+    shown = ["Shown headline about the harbour bridge"]
+    assert choose_title({"jsonld": jsonld, "og": "Shared headline on the bridge"}, shown) == (
+        "Shared headline on the bridge", "og")
+    # and twitter:title siding with the display outvotes it, tail or not
+    assert choose_title({"jsonld": jsonld, "og": "Shared headline on the bridge",
+                         "twitter": "Shown headline about the harbour bridge | Nachrichten"},
+                        shown)[0] == "Shown headline about the harbour bridge"
+
+
+def test_a_cut_copy_does_not_spell_the_headline() -> None:
+    # the cut fell just before a closing quote: same words, but the display is complete
+    head = _ld('Thousands back the "foreign agents law…')
+    body = '<article><h1>Thousands back the "foreign agents law"</h1></article>'
+    assert _title(head, body)[0] == 'Thousands back the "foreign agents law"'
+
+
 def test_a_section_h1_before_the_headline_is_not_the_headline() -> None:
     head = _og("Politics - Council rebuilds the harbour bridge")
     assert _title(head, "<main><h1>Politics</h1></main>")[0] == (

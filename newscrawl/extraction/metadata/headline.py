@@ -112,7 +112,7 @@ def spelled(meta: str, shown: str) -> str:
     or a cut; the metadata's own characters where the words match but quotes or dashes differ."""
     if title_key(meta) != title_key(shown) or "".join(meta.split()) == "".join(shown.split()):
         return shown
-    return meta
+    return shown if meta.rstrip().endswith(_ELLIPSES) else meta  # a cut copy's quotes are cut too
 
 
 def _without_kicker(short: str | None, long: str | None) -> bool:
@@ -125,6 +125,13 @@ def _without_kicker(short: str | None, long: str | None) -> bool:
 
 def _same(a: str | None, b: str | None) -> bool:
     return bool(a and b) and title_key(a) == title_key(b)  # type: ignore[arg-type]
+
+
+def _agree(a: str | None, b: str | None) -> bool:
+    """Whether two copies state the same headline: the same words, or one is the other
+    plus a tail or cut short (:func:`states`): a tail or a cut changes a copy, not
+    which headline it is, so the exceptions below read through them."""
+    return bool(a and b) and (states(a, b) or states(b, a))  # type: ignore[arg-type]
 
 
 def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | None, str | None]:
@@ -177,7 +184,7 @@ def _jsonld_is_seo_copy(c: dict[str, str], shown: Sequence[str]) -> bool:
     """The JSON-LD headline repeats the SEO <title> and no displayed headline: it was
     written for search, and a social title stating the display outvotes it."""
     jl = c.get("jsonld")
-    return bool(jl) and _same(jl, c.get("title")) and not any(_same(jl, s) for s in shown)
+    return bool(jl) and _agree(jl, c.get("title")) and not any(_agree(jl, s) for s in shown)
 
 
 def _social_is_editorial(c: dict[str, str], h1: str | None) -> bool:
@@ -187,8 +194,8 @@ def _social_is_editorial(c: dict[str, str], h1: str | None) -> bool:
     h1 for 2)."""
     jl, social = c.get("jsonld"), c.get("og") or c.get("twitter")
     return bool(
-        jl and h1 and social and _same(jl, h1) and not _same(social, jl)
-        and not _same(social, c.get("title")) and not _same(c.get("twitter"), h1)
+        jl and h1 and social and _agree(jl, h1) and not _agree(social, jl)
+        and not _same(social, c.get("title")) and not _agree(c.get("twitter"), h1)
     )
 
 
