@@ -100,6 +100,16 @@ def test_different_quote_characters_keep_the_metadata_spelling() -> None:
     )
 
 
+def test_without_jsonld_and_og_the_seo_title_spells_the_h1() -> None:
+    # the h1 answers, but the <title> states the same words: its quotes are the headline's
+    head = "<title>A baker's long night - Morning Courier</title>"
+    body = "<article><h1>A baker’s long night</h1></article>"
+    assert _title(head, body, "https://morningcourier.example/news/story-1") == (
+        "A baker's long night", "h1")
+    # a <title> stating another headline leaves the h1 as it reads
+    assert _title("<title>Night shift at the bakery</title>", body)[0] == "A baker’s long night"
+
+
 def test_an_h1_that_is_the_site_logo_is_not_the_headline() -> None:
     body = ('<header><h1><a href="/">Morning Courier</a></h1></header>'
             "<div><p>Text of the story.</p></div>")

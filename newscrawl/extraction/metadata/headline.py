@@ -165,9 +165,19 @@ def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | No
     for source in FALLBACK:
         if ranked.get(source):
             if source == "h1":
-                return ranked[source], source
+                return _spelled_as_stated(ranked[source], c), source
             return _displayed(ranked[source], shown) or _untailed(ranked[source], c), source
     return None, None
+
+
+def _spelled_as_stated(shown: str, c: dict[str, str]) -> str:
+    """The displayed headline, in the spelling of a metadata copy stating the same words
+    (:func:`spelled`: its quotes and dashes, the display's spacing): where the h1 answers
+    for want of JSON-LD and og, the <title> or twitter:title still spells it."""
+    for meta in c.values():
+        if title_key(meta) == title_key(shown):
+            return spelled(meta, shown)
+    return shown
 
 
 def _untailed(meta: str, c: dict[str, str]) -> str:
