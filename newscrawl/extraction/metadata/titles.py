@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
@@ -114,7 +115,7 @@ def strip_site_name(
         return title
     section_key = title_key(section) if section else None
     words = sum(len(p.split()) for p in parts)
-    head = _Head(scripts(parts[0]), words, _is_site_label(parts[0], labels))
+    head = _Head(parts[0], words, _is_site_label(parts[0], labels))
     end = len(parts)
     stripped_site = False
     while end > 1:
@@ -142,12 +143,17 @@ _BAR = frozenset("|｜")
 
 @dataclass
 class _Head:
-    """What a tail is weighed against: the headline's scripts, the words before the
-    segment, and whether the title opens with the site's name ("Site | Story")."""
+    """What a tail is weighed against: the headline's opening segment (its scripts are
+    read only when a tail is in question), the words before the segment, and whether
+    the title opens with the site's name ("Site | Story")."""
 
-    scripts: frozenset[str]
+    text: str
     words: int
     site_first: bool
+
+    @cached_property
+    def scripts(self) -> frozenset[str]:
+        return scripts(self.text)
 
 
 def is_furniture(segment: str, separator: str, head: _Head) -> bool:
@@ -163,9 +169,10 @@ def is_furniture(segment: str, separator: str, head: _Head) -> bool:
         return False
     if words <= MAX_LABEL_WORDS and not _BAR.isdisjoint(separator):
         return True
+    if words > MAX_SUFFIX_WORDS:
+        return False
     tail_scripts = scripts(segment)
-    foreign = bool(tail_scripts and head.scripts) and tail_scripts.isdisjoint(head.scripts)
-    return words <= MAX_SUFFIX_WORDS and foreign
+    return bool(tail_scripts and head.scripts) and tail_scripts.isdisjoint(head.scripts)
 
 
 def scripts(text: str) -> frozenset[str]:
