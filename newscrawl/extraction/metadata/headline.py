@@ -149,6 +149,7 @@ def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | No
       headline when the social title states it too;
     - a distinct social title beats a JSON-LD headline the h1 repeats
       (:func:`_social_is_editorial`).
+    The exceptions read copies through a tail or a cut (:func:`_agree`).
     """
     jl = c.get("jsonld")
     h1 = shown[0] if shown else None
