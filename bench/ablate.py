@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from extraction import load_scorer, site_half
 
-from newscrawl.extraction.metadata import authors, cascade, headline, meta_context, shown_byline
+from newscrawl.extraction.metadata import authors, cascade, headline, meta_context, shown_byline, titles
 from newscrawl.extraction.metadata.cascade import extract_metadata
 from newscrawl.extraction.page import load_page
 
@@ -62,6 +62,9 @@ ABLATIONS: dict[str, list[tuple[Any, str, Any]]] = {
     "title: no social-editorial": [(headline, "_social_is_editorial", lambda c, h: False)],
     "title: no h1 cleaning": [(headline, "_displayed", lambda m, s: None)],
     "title: no cross-source tail": [(headline, "_untailed", lambda m, c: m)],
+    "title: no furniture tails": [(titles, "is_furniture", lambda s, sep, h: False)],
+    "title: exceptions without tail/cut agreement": [(headline, "_agree", headline._same)],
+    "title: h1 not spelled by metadata": [(headline, "_spelled_as_stated", lambda s, c: s)],
     "title: no URL-dir tails": [(cascade, "url_directories", lambda u: frozenset())],
     "title: no section tails": [(meta_context.MetaContext, "section_hint", property(lambda s: None))],
     "authors: byline first": [(cascade, "FIELDS", tuple(

@@ -100,6 +100,16 @@ def test_different_quote_characters_keep_the_metadata_spelling() -> None:
     )
 
 
+def test_without_jsonld_and_og_the_seo_title_spells_the_h1() -> None:
+    # the h1 answers, but the <title> states the same words: its quotes are the headline's
+    head = "<title>A baker's long night - Morning Courier</title>"
+    body = "<article><h1>A baker’s long night</h1></article>"
+    assert _title(head, body, "https://morningcourier.example/news/story-1") == (
+        "A baker's long night", "h1")
+    # a <title> stating another headline leaves the h1 as it reads
+    assert _title("<title>Night shift at the bakery</title>", body)[0] == "A baker’s long night"
+
+
 def test_an_h1_that_is_the_site_logo_is_not_the_headline() -> None:
     body = ('<header><h1><a href="/">Morning Courier</a></h1></header>'
             "<div><p>Text of the story.</p></div>")
@@ -144,6 +154,31 @@ def test_h1_disagreeing_with_og_alone() -> None:
     assert choose_title({"jsonld": "Shown headline", "og": "Shared headline",
                          "twitter": "Shown headline"}, ["Shown headline"]) == (
         "Shown headline", "jsonld")
+
+
+@pytest.mark.parametrize(
+    "jsonld",
+    ["Shown headline about the harbour bridge",
+     "Shown headline about the harbour bridge - Region",  # a tail the site does not name
+     "Shown headline about the harb…"],  # a cut copy
+)
+def test_the_editorial_exception_reads_through_a_tail_or_a_cut(jsonld: str) -> None:
+    # JSON-LD agrees with the display whether or not its copy carries a tail or was cut,
+    # so the distinct og:title is still the site's editorial headline
+    shown = ["Shown headline about the harbour bridge"]
+    assert choose_title({"jsonld": jsonld, "og": "Shared headline on the bridge"}, shown) == (
+        "Shared headline on the bridge", "og")
+    # and twitter:title siding with the display outvotes it, tail or not
+    assert choose_title({"jsonld": jsonld, "og": "Shared headline on the bridge",
+                         "twitter": "Shown headline about the harbour bridge | Nachrichten"},
+                        shown)[0] == "Shown headline about the harbour bridge"
+
+
+def test_a_cut_copy_does_not_spell_the_headline() -> None:
+    # the cut fell just before a closing quote: same words, but the display is complete
+    head = _ld('Thousands back the "foreign agents law…')
+    body = '<article><h1>Thousands back the "foreign agents law"</h1></article>'
+    assert _title(head, body)[0] == 'Thousands back the "foreign agents law"'
 
 
 def test_a_section_h1_before_the_headline_is_not_the_headline() -> None:

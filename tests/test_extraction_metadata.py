@@ -98,7 +98,7 @@ def test_parse_jsonld_ignores_other_scripts() -> None:
         ("Flood relief camps - Sindh Daily", "Flood relief camps"),
         (
             "Ukraine offensive: goals | Europe | DW | 28.04.2023",
-            "Ukraine offensive: goals | Europe",
+            "Ukraine offensive: goals",  # a few words after a bar: the section
         ),
         ("Sindh Daily | Flood relief camps", "Flood relief camps"),
         (
@@ -117,6 +117,35 @@ def test_strip_site_name_drops_glued_section() -> None:
     assert (
         strip_site_name("장동혁 부담 커졌다-정치ㅣ한국일보", labels, "정치") == "장동혁 부담 커졌다"
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Flood relief camps reopen | Nachrichten", "Flood relief camps reopen"),
+        ("Flood relief camps reopen ｜ Pakistan News", "Flood relief camps reopen"),
+        ("Flood relief camps reopen | Region | Regional news desk", "Flood relief camps reopen"),
+        # a bar opening a kicker, or before a longer segment, is the headline's own
+        ("BUDGET 3.0 | Sars gets R4bn to hire army of debt collectors",
+         "BUDGET 3.0 | Sars gets R4bn to hire army of debt collectors"),
+        ("Flood relief | camps reopen across the province after the rains",
+         "Flood relief | camps reopen across the province after the rains"),
+        # a short segment in a script the headline does not use
+        ("Флуд в лагерях — Lebanon News", "Флуд в лагерях"),
+        ("Dam bursts above the valley · 地方新闻", "Dam bursts above the valley"),
+        ("Dam bursts above the valley — Новости", "Dam bursts above the valley"),
+        # same script, or a long segment: kept
+        ("Dam bursts above the valley - Region", "Dam bursts above the valley - Region"),
+        ("Europe | Ukraine offensive", "Europe | Ukraine offensive"),  # a leading section
+        ("Lebanon News - شعر وردي يُشعل السخرية", "Lebanon News - شعر وردي يُشعل السخرية"),
+        ("민주당 불발··· 친청계 - KBS 뉴스", "민주당 불발··· 친청계 - KBS 뉴스"),
+        ("Dam bursts above the valley — Новости о том, как это было вчера вечером в городе",
+         "Dam bursts above the valley — Новости о том, как это было вчера вечером в городе"),
+    ],
+)
+def test_strip_site_name_drops_furniture_tails(raw: str, expected: str) -> None:
+    labels = site_labels("https://paper.example/x", [])
+    assert strip_site_name(raw, labels) == expected
 
 
 def test_choose_title_prefers_jsonld_headline() -> None:

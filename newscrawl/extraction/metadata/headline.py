@@ -112,7 +112,7 @@ def spelled(meta: str, shown: str) -> str:
     or a cut; the metadata's own characters where the words match but quotes or dashes differ."""
     if title_key(meta) != title_key(shown) or "".join(meta.split()) == "".join(shown.split()):
         return shown
-    return meta
+    return shown if meta.rstrip().endswith(_ELLIPSES) else meta  # a cut copy's quotes are cut too
 
 
 def _without_kicker(short: str | None, long: str | None) -> bool:
@@ -125,6 +125,13 @@ def _without_kicker(short: str | None, long: str | None) -> bool:
 
 def _same(a: str | None, b: str | None) -> bool:
     return bool(a and b) and title_key(a) == title_key(b)  # type: ignore[arg-type]
+
+
+def _agree(a: str | None, b: str | None) -> bool:
+    """Whether two copies state the same headline: the same words, or one is the other
+    plus a tail or cut short (:func:`states`): a tail or a cut changes a copy, not
+    which headline it is, so the exceptions below read through them."""
+    return bool(a and b) and (states(a, b) or states(b, a))  # type: ignore[arg-type]
 
 
 def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | None, str | None]:
@@ -142,6 +149,7 @@ def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | No
       headline when the social title states it too;
     - a distinct social title beats a JSON-LD headline the h1 repeats
       (:func:`_social_is_editorial`).
+    The exceptions read copies through a tail or a cut (:func:`_agree`).
     """
     jl = c.get("jsonld")
     h1 = shown[0] if shown else None
@@ -158,9 +166,19 @@ def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | No
     for source in FALLBACK:
         if ranked.get(source):
             if source == "h1":
-                return ranked[source], source
+                return _spelled_as_stated(ranked[source], c), source
             return _displayed(ranked[source], shown) or _untailed(ranked[source], c), source
     return None, None
+
+
+def _spelled_as_stated(shown: str, c: dict[str, str]) -> str:
+    """The displayed headline, in the spelling of a metadata copy stating the same words
+    (:func:`spelled`: its quotes and dashes, the display's spacing): where the h1 answers
+    for want of JSON-LD and og, the <title> or twitter:title still spells it."""
+    for meta in c.values():
+        if title_key(meta) == title_key(shown):
+            return spelled(meta, shown)
+    return shown
 
 
 def _untailed(meta: str, c: dict[str, str]) -> str:
@@ -177,7 +195,7 @@ def _jsonld_is_seo_copy(c: dict[str, str], shown: Sequence[str]) -> bool:
     """The JSON-LD headline repeats the SEO <title> and no displayed headline: it was
     written for search, and a social title stating the display outvotes it."""
     jl = c.get("jsonld")
-    return bool(jl) and _same(jl, c.get("title")) and not any(_same(jl, s) for s in shown)
+    return bool(jl) and _agree(jl, c.get("title")) and not any(_agree(jl, s) for s in shown)
 
 
 def _social_is_editorial(c: dict[str, str], h1: str | None) -> bool:
@@ -187,8 +205,8 @@ def _social_is_editorial(c: dict[str, str], h1: str | None) -> bool:
     h1 for 2)."""
     jl, social = c.get("jsonld"), c.get("og") or c.get("twitter")
     return bool(
-        jl and h1 and social and _same(jl, h1) and not _same(social, jl)
-        and not _same(social, c.get("title")) and not _same(c.get("twitter"), h1)
+        jl and h1 and social and _agree(jl, h1) and not _agree(social, jl)
+        and not _same(social, c.get("title")) and not _agree(c.get("twitter"), h1)
     )
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import html
 import logging
 import re
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
@@ -111,25 +114,70 @@ def strip_site_name(
     if len(parts) < 2:
         return title
     section_key = title_key(section) if section else None
+    words = sum(len(p.split()) for p in parts)
+    head = _Head(parts[0], words, _is_site_label(parts[0], labels))
     end = len(parts)
     stripped_site = False
     while end > 1:
         segment = parts[end - 1]
+        head.words -= len(segment.split())
         if _is_site_label(segment, labels):
             stripped_site = True
-        elif title_key(segment) in directories:
+        elif title_key(segment) in directories or is_furniture(segment, seps[end - 2], head):
             pass
         elif not (stripped_site and section_key and title_key(segment) == section_key):
             break
         end -= 1
     if end < len(parts):
-        head = _join(parts[:end], seps)
+        kept = _join(parts[:end], seps)
         if section and stripped_site:  # "Headline-Section|Site" glued without spaces
-            head = re.sub(r"\s*[-–|]\s*" + re.escape(section) + r"$", "", head)
-        return head
+            kept = re.sub(r"\s*[-–|]\s*" + re.escape(section) + r"$", "", kept)
+        return kept
     if _is_site_label(parts[0], labels) and len(parts[0].split()) <= MAX_SUFFIX_WORDS:
         return _join(parts[1:], seps[1:])
     return title
+
+
+_BAR = frozenset("|｜")
+
+
+@dataclass
+class _Head:
+    """What a tail is weighed against: the headline's opening segment (its scripts are
+    read only when a tail is in question), the words before the segment, and whether
+    the title opens with the site's name ("Site | Story")."""
+
+    text: str
+    words: int
+    site_first: bool
+
+    @cached_property
+    def scripts(self) -> frozenset[str]:
+        return scripts(self.text)
+
+
+def is_furniture(segment: str, separator: str, head: _Head) -> bool:
+    """Whether a trailing segment is page furniture whatever it names: a few words after a
+    vertical bar (a bar is no punctuation of prose: on the dev sample every bar segment of
+    three words or fewer is a site or section name — "| Europa", "| NTV Haber" —, the one
+    bar inside a headline opens a kicker: "BUDGET 3.0 | Sars gets …"), or a short segment in
+    a script the headline does not use ("شعر وردي … - Lebanon News"). Never the longer half
+    of the title, nor after a leading site name: "Site | Story" and "Europe | Story" keep
+    their story."""
+    words = len(segment.split())
+    if head.site_first or head.words <= words:
+        return False
+    if words <= MAX_LABEL_WORDS and not _BAR.isdisjoint(separator):
+        return True
+    if words > MAX_SUFFIX_WORDS:
+        return False
+    tail_scripts = scripts(segment)
+    return bool(tail_scripts and head.scripts) and tail_scripts.isdisjoint(head.scripts)
+
+
+def scripts(text: str) -> frozenset[str]:
+    """The writing systems of ``text``'s letters (LATIN, CYRILLIC, CJK, HANGUL, ARABIC, …)."""
+    return frozenset(unicodedata.name(ch, "?").split(" ", 1)[0] for ch in text if ch.isalpha())
 
 
 def _join(parts: list[str], seps: list[str]) -> str:
