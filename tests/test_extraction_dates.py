@@ -53,6 +53,7 @@ def test_machine_dates(raw: str, expected: str) -> None:
         ("21 Σεπτεμβρίου 2020", "2020-09-21"),  # Greek genitive
         ("21 سبتمبر 2020", "2020-09-21"),  # Arabic
         ("12. lipnja 2021.", "2021-06-12"),  # Croatian
+        ("03/25/2025 10:00 PM", "2025-03-25T22:00:00"),  # month first: 25 cannot be a month
     ],
 )
 def test_printed_dates(raw: str, expected: str) -> None:
@@ -140,3 +141,12 @@ def test_no_month_word_names_two_months() -> None:
         for month, words in table.items():
             for word in words.split():
                 assert seen.setdefault(word, month) == month, word
+
+
+def test_numeric_date_with_no_month_in_either_order_is_rejected() -> None:
+    assert parse_text("13/13/2020") is None
+
+
+def test_numeric_date_reads_day_first_when_both_parts_could_be_months() -> None:
+    parsed = parse_text("03/04/2025")
+    assert parsed is not None and parsed.iso() == "2025-04-03"

@@ -542,3 +542,15 @@ def test_a_listing_parse_reads_the_page_type_and_nothing_else() -> None:
     full = extract_article(page, "http://127.0.0.1:9/x")
     assert full.og_type == fields.og_type and full.jsonld_types == fields.jsonld_types
     assert full.published is not None
+
+
+def test_labelled_date_answers_before_the_page_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A podcast template: no structured date, no dateline, a comment's date further on;
+    the page's own "Veröffentlicht am" line answers, htmldate is not asked."""
+    monkeypatch.setattr(meta_dates, "search_page", _no_search)
+    lead = "Ein Gespraech ueber Sterne, Teilchen und Beschleuniger. " * 5  # past the dateline's reach
+    body = (f"<h1>Folge 158: Sternfusion</h1><p>{lead}</p>"
+            "<p>Veröffentlicht am 16.08.2019<br/>Dauer: 1 Stunde</p>"
+            "<p>Kommentar von Jan, 24. August 2019 um 03:36 Uhr</p>")
+    result = _extract("<title>T</title>", body)
+    assert result.published == "2019-08-16" and result.provenance["published"] == "label"

@@ -93,3 +93,18 @@ TZ_ABBREVIATIONS: dict[str, int | str] = {
 # RFC 822 one-letter military zones: RFC 2822 section 4.3 says their meaning is
 # unpredictable (822 got the signs backwards) and to read them as -0000: UTC.
 MILITARY_ZONES = frozenset("ABCDEFGHIKLMNOPQRSTUVWXYZ")
+
+# words that label a page's publication date ("Veröffentlicht am 16.08.2019",
+# "Datum: 03.02.2022", "PUBLISHED: 8 Nov 2023"), read by metadata.labelled_date;
+# a word for the last change ("Aktualisiert", "Updated") is deliberately absent
+PUBLISHED_LABELS = (
+    "published posted date publication "  # en
+    "veröffentlicht erschienen datum "  # de, nl/sv/da/no "datum"
+    "publié publiée publication date "  # fr
+    "publicado publicada fecha data "  # es, pt, it/pl/ro "data"
+    "pubblicato pubblicata "  # it
+    "gepubliceerd publicerad publiserad publisert udgivet julkaistu "  # nl, sv, no, da, fi
+    "opublikowano publikováno zveřejněno objavljeno publicat "  # pl, cs, hr/sl/bs, ro
+    "yayınlanma yayınlandı tarih "  # tr
+    "дата опубликовано опубліковано"  # ru, uk
+).split()

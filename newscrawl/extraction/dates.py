@@ -215,6 +215,8 @@ def parse_text(text: str, timezone: str | None = None) -> ParsedDate | None:
             y, m, d = int(g["y"]), int(g["m"]), int(g["d"])
             if pattern is _ISO and solar_hijri.MIN_YEAR <= y <= solar_hijri.MAX_YEAR:
                 y, m, d = _from_solar_hijri(y, m, d)  # "۱۳۹۸/۱۱/۲۹"
+            elif pattern is _DMY_NUM and m > 12 >= d:
+                m, d = d, m  # "03/25/2025": a part over 12 is the day, so this one is month first
             return _build(y, m, d, g, timezone=timezone)
     found = _word_date(text) or _solar_hijri_word_date(text)
     if not found:

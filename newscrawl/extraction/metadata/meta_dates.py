@@ -29,6 +29,7 @@ from htmldate import find_date
 from newscrawl.extraction.dates import ParsedDate, date_from_url, parse_date, parse_text
 from newscrawl.extraction.metadata.dateline import dateline
 from newscrawl.extraction.metadata.jsonld import text_value
+from newscrawl.extraction.metadata.labelled_date import labelled_date
 from newscrawl.extraction.metadata.meta_context import MetaContext
 
 logger = logging.getLogger(__name__)
@@ -182,6 +183,8 @@ def _published_candidates(ctx: MetaContext, printed: Dateline,
         found += [(p, "text") for p in ctx.text_dates()]
     if not found and (shown := printed()) is not None:
         found.append((shown, "dateline"))
+    if not found and (labelled := labelled_date(ctx.tree, ctx.hints.timezone)) is not None:
+        found.append((labelled, "label"))
     if not found:
         found += [(p, "htmldate") for p in [search()] if p]
     return found
