@@ -65,7 +65,7 @@ ROLE_WORDS = _words(
     inviata redattore fotografo journalist verslaggever redacteur dziennikarz redaktor
     novinář reportér muhabiri muhabir universitetas university universität université
     universidad professor prof dr opinion contributor guest kolumnist kolumnistin
-    moderator moderatorin
+    moderator moderatorin news
     """
 )
 # academic and professional credentials written after a name ("Jane Doe, MS, RDN")
@@ -389,6 +389,16 @@ def _byline_candidates(root: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlEl
             yield element
 
 
+def _byline_line(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The element to read names from: a marked link is one name of its byline, so
+    the line holding it is read, its co-authors with it ("Von <a>Jane Doe</a>, <a>John
+    Roe</a> und Ann Poe", each link rel=author)."""
+    parent = element.getparent()
+    if element.tag != "a" or parent is None or parent.tag in _SKIP_TAGS:
+        return element
+    return parent if len(visible_text(parent)) <= MAX_BYLINE_CHARS else element
+
+
 def find_byline(root: lxml_html.HtmlElement) -> list[str]:
     """Author names from the best byline element under ``root``.
 
@@ -406,7 +416,7 @@ def find_byline(root: lxml_html.HtmlElement) -> list[str]:
         text = visible_text(element)
         if not text.strip() or len(text) > MAX_BYLINE_CHARS:
             continue
-        names = clean_authors(_byline_texts(element))
+        names = clean_authors(_byline_texts(_byline_line(element)))
         if names and _is_explicit(element, text):
             return names
         if names and not fallback:

@@ -26,6 +26,8 @@ from newscrawl.extraction.metadata.authors import (
     find_byline,
     find_prefixed_byline,
     is_bare_prefix,
+    looks_like_names,
+    name_key,
     split_names,
 )
 from newscrawl.extraction.metadata.headline import choose_title, visible_headlines
@@ -148,18 +150,11 @@ def _authors(ctx: MetaContext) -> Result:
     meta_values = [v for v in ctx.page.all(*AUTHOR_META) if not v.startswith(("http", "@"))]
     # "paper.example, Frankfurt, Germany": a value naming the site is an address, not people
     if people := clean_authors(v for v in meta_values if not any(map(is_site, split_names(v)))):
-        return people, "meta"
+        return _widened(people, "meta", ctx)
     if labelled := [n for n in labelled_authors(ctx.page) if not is_site(n)]:
-        return labelled, "meta"
-    regions = [r for r in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)) if r is not None]
-    for find in (find_byline, find_prefixed_byline):
-        for region in regions:
-            if byline := [n for n in find(region) if not is_site(n)]:
-                return byline, "byline"
-    if shown := [n for n in find_shown_byline(ctx.tree, ctx.article_root) if not is_site(n)]:
-        return shown, "byline"
-    if bold := find_bold_byline(ctx.article_root):
-        return bold, "byline"
+        return _widened(labelled, "meta", ctx)
+    if byline := visible_byline(ctx):
+        return byline, "byline"
     micro = clean_authors(ctx.article_root.xpath(_MICRODATA_AUTHOR))
     if micro_persons := [n for n in micro if not is_site(n)]:
         return micro_persons, "microdata"
@@ -167,6 +162,34 @@ def _authors(ctx: MetaContext) -> Result:
         return ld_names, "jsonld"
     site_names = [n for n in clean_authors(meta_values) if is_site(n)]
     return (site_names, "meta") if site_names else ([], None)
+
+
+def visible_byline(ctx: MetaContext) -> list[str]:
+    """The names the page prints as its byline (marked, prefixed, below the headline,
+    bold), the site's own name left out."""
+    is_site = ctx.is_site_name
+    regions = [r for r in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)) if r is not None]
+    for find in (find_byline, find_prefixed_byline):
+        for region in regions:
+            if byline := [n for n in find(region) if not is_site(n)]:
+                return byline
+    if shown := [n for n in find_shown_byline(ctx.tree, ctx.article_root) if not is_site(n)]:
+        return shown
+    return find_bold_byline(ctx.article_root)
+
+
+def _widened(names: list[str], source: str, ctx: MetaContext) -> Result:
+    """Metadata names, or the visible byline when it names every one of them and more:
+    author meta tags often hold only the first of several authors the page shows."""
+    shown = visible_byline(ctx)
+    keys = {name_key(n) for n in shown}
+    if len(shown) <= len(names) or not all(name_key(n) in keys for n in names):
+        return names, source
+    given = {name_key(n) for n in names}
+    # the added names must read as persons' names: a place or a role beside the name is not one
+    if all(looks_like_names(n) == [n] for n in shown if name_key(n) not in given):
+        return shown, "byline"
+    return names, source
 
 
 LABELLED_PAIRS = 4  # twitter:label1 … twitter:label4

@@ -81,7 +81,19 @@ def near_headline(
         h1 = next(tree.iter("h1"), None)
     if h1 is None:
         return list(islice(root.iterdescendants(etree.Element), NEAR_HEADLINE))
-    return list(islice(_following(h1), NEAR_HEADLINE))
+    trail = _breadcrumb(h1)
+    return list(islice(_following(h1 if trail is None else trail), NEAR_HEADLINE))
+
+
+def _breadcrumb(h1: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The <nav> holding the h1, when the headline is printed as a breadcrumb's last
+    item: the byline follows the trail, not the item."""
+    for depth, node in enumerate(h1.iterancestors()):
+        if depth >= HEADLINE_LEVELS:
+            return None
+        if node.tag == "nav":
+            return node
+    return None
 
 
 def _following(node: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
