@@ -227,16 +227,36 @@ def _byline_texts(element: lxml_html.HtmlElement) -> list[str]:
         return [n.get("content") or visible_text(n) for n in named]
     links = [a for a in element.iter("a") if _is_profile_href(a.get("href") or "")]
     if links and all(len(visible_text(a).strip()) < MAX_NAME_CHARS for a in links):
-        texts = [visible_text(a) for a in links if visible_text(a).strip()]
+        texts = _names_among([visible_text(a) for a in links if visible_text(a).strip()])
         if texts:
             return _with_unlinked(texts, visible_text(element))
     return separate_names(element) or [visible_text(element)]
 
 
+def _names_among(texts: list[str]) -> list[str]:
+    """The link texts that read as names when some do: beside "Jane Doe" a link
+    reading "Iniciar sesión" or "Follow" is a widget's label, not a co-author."""
+    named = [t for t in texts if reads_as_name(t)]
+    return named or texts
+
+
+def reads_as_name(text: str) -> bool:
+    """Every word capitalised (or a particle: "van", "de" …), or a script without
+    case (CJK, Arabic …): how a name is spelled, unlike a label or a sentence."""
+    words = text.split()
+    if not words or len(words) > MAX_NAME_WORDS:
+        return False
+    if not any(ch.isupper() or ch.islower() for ch in text):
+        return True
+    return all(_NAME_WORD.match(w) for w in words)
+
+
 def _is_profile_href(href: str) -> bool:
-    """A link that can lead to a person's page: a path below the root (a link to a
-    site's root, "https://login.example/", is a widget's)."""
-    return href.count("/") >= 3 and urlsplit(href).path.strip("/") != ""
+    """A link that can lead to a person's page: a web path below the root, relative
+    ("/authors/jane-doe") or absolute (a link to a site's root, "https://login.example/",
+    is a widget's; "mailto:" and "#top" lead to no page)."""
+    parts = urlsplit(href.strip())
+    return parts.scheme in {"", "http", "https"} and parts.path.strip("/") != ""
 
 
 def _with_unlinked(linked: list[str], line: str) -> list[str]:
@@ -329,15 +349,29 @@ def find_prefixed_byline(root: lxml_html.HtmlElement) -> list[str]:
     for count, element in enumerate(root.iterdescendants(etree.Element)):
         if count >= PREFIXED_BYLINE_SCAN:
             break
-        if element.tag in CODE_TAGS or element.tag in NOT_BYLINE_TAGS:
+        if element.tag in NOT_BYLINE_TAGS:
             continue
-        text = (element.text or "").strip()
-        if not text or not _PREFIX.match(text):
-            continue
-        line = visible_text(element).strip()
-        if len(line) <= MAX_BYLINE_CHARS and (names := line_names(line)):
+        if names := prefixed_line_names(element):
             return names
     return []
+
+
+def prefixed_line_names(element: lxml_html.HtmlElement) -> list[str]:
+    """The names of a line opening with a byline word: "Von Jane Doe" in one element,
+    or "von" in an element of its own with the names in its siblings (the line is then
+    the parent's text); names printed in separate elements count one by one."""
+    own = (element.text or "").strip() if element.tag not in CODE_TAGS else ""
+    if not own or not opens_with_prefix(own + " "):
+        return []
+    line_element = element
+    if is_bare_prefix(own) and len(element) == 0:
+        line_element = element.getparent()
+        if line_element is None:
+            return []
+    line = " ".join(visible_text(line_element).split())
+    if len(line) > MAX_BYLINE_CHARS:
+        return []
+    return separate_names(line_element) or line_names(line)
 
 
 def find_bold_byline(root: lxml_html.HtmlElement) -> list[str]:
@@ -399,26 +433,32 @@ def _byline_line(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     return parent if len(visible_text(parent)) <= MAX_BYLINE_CHARS else element
 
 
-def find_byline(root: lxml_html.HtmlElement) -> list[str]:
+def find_byline(root: lxml_html.HtmlElement, explicit: bool = False) -> list[str]:
     """Author names from the best byline element under ``root``.
 
     The first element that explicitly reads as a byline ("By …", rel=author)
-    wins; otherwise the first plausible author/byline element that yields names.
+    wins; otherwise (unless ``explicit``) the first plausible author/byline element
+    that yields names.
     """
     fallback: list[str] = []
     for count, element in enumerate(_byline_candidates(root)):
         if count >= MAX_BYLINE_ELEMENTS:
             break
-        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
-            continue
-        if _in_author_box(element):
-            continue
-        text = visible_text(element)
-        if not text.strip() or len(text) > MAX_BYLINE_CHARS:
-            continue
-        names = clean_authors(_byline_texts(_byline_line(element)))
-        if names and _is_explicit(element, text):
+        names, is_explicit = marked_byline_names(element)
+        if names and is_explicit:
             return names
         if names and not fallback:
             fallback = names
-    return fallback
+    return [] if explicit else fallback
+
+
+def marked_byline_names(element: lxml_html.HtmlElement) -> tuple[list[str], bool]:
+    """The names of an element marked as a byline (by class, itemprop, rel=author),
+    and whether it says it is one ("By …", rel/itemprop author); ([], False) for an
+    unmarked element, one in an author box, or one too long to be a byline."""
+    if element.tag in _SKIP_TAGS or not _is_byline_candidate(element) or _in_author_box(element):
+        return [], False
+    text = visible_text(element)
+    if not text.strip() or len(text) > MAX_BYLINE_CHARS:
+        return [], False
+    return clean_authors(_byline_texts(_byline_line(element))), _is_explicit(element, text)

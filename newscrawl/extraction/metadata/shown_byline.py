@@ -28,10 +28,9 @@ from newscrawl.extraction.metadata.authors import (
     NOT_BYLINE_TAGS,
     clean_authors,
     is_bare_prefix,
-    line_names,
     looks_like_names,
-    opens_with_prefix,
-    separate_names,
+    marked_byline_names,
+    prefixed_line_names,
     visible_text,
 )
 
@@ -63,7 +62,12 @@ def find_shown_byline(
             names = _link_names(element) if is_author_link(element) else []
             if names and not _in_non_byline(element):
                 return _with_coauthors(names, stream[index + 1 : index + 1 + LINK_CLUSTER])
-        names = _address_names(element) or _rdfa_names(element) or _prefixed_names(element)
+        names = (
+            _address_names(element)
+            or _rdfa_names(element)
+            or prefixed_line_names(element)
+            or marked_byline_names(element)[0]
+        )
         if names and not _in_non_byline(element):
             return names
     return []
@@ -168,21 +172,3 @@ def _rdfa_names(element: lxml_html.HtmlElement) -> list[str]:
         return []
     text = element.get("content") or visible_text(element)
     return looks_like_names(text) if len(text) <= MAX_BYLINE_CHARS else []
-
-
-def _prefixed_names(element: lxml_html.HtmlElement) -> list[str]:
-    """The names of a line opening with a byline word: "Von Jane Doe" in one element,
-    or "von" in an element of its own with the names in its siblings (the line is then
-    the parent's text); names printed in separate elements count one by one."""
-    own = (element.text or "").strip() if element.tag not in CODE_TAGS else ""
-    if not own or not opens_with_prefix(own + " "):
-        return []
-    line_element = element
-    if is_bare_prefix(own) and len(element) == 0:
-        line_element = element.getparent()
-        if line_element is None:
-            return []
-    line = " ".join(visible_text(line_element).split())
-    if len(line) > MAX_BYLINE_CHARS:
-        return []
-    return separate_names(line_element) or line_names(line)
