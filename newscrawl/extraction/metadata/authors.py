@@ -190,7 +190,7 @@ def clean_authors(raws: Iterable[str]) -> list[str]:
 _BYLINE_MARKS = {
     "itemprop": ("author",),
     "class": ("byline", "author", "Author", "autor", "Byline"),
-    "id": ("byline",),
+    "id": ("byline", "author"),
     "data-testid": ("byline",),
     "data-test": ("byline",),
 }

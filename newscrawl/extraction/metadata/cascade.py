@@ -170,16 +170,13 @@ def visible_byline(ctx: MetaContext) -> list[str]:
     bold), the site's own name left out."""
     is_site = ctx.is_site_name
     regions = [r for r in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)) if r is not None]
-    finds = [partial(find_byline, explicit=True), find_prefixed_byline]
+    if shown := [n for n in find_shown_byline(ctx.tree, ctx.article_root) if not is_site(n)]:
+        return shown
+    finds = [partial(find_byline, explicit=True), find_prefixed_byline, find_byline]
     for find in finds:
         for region in regions:
             if byline := [n for n in find(region) if not is_site(n)]:
                 return byline
-    if shown := [n for n in find_shown_byline(ctx.tree, ctx.article_root) if not is_site(n)]:
-        return shown
-    for region in regions:
-        if byline := [n for n in find_byline(region) if not is_site(n)]:
-            return byline
     return find_bold_byline(ctx.article_root)
 
 

@@ -31,6 +31,7 @@ from newscrawl.extraction.metadata.authors import (
     looks_like_names,
     marked_byline_names,
     prefixed_line_names,
+    reads_as_name,
     visible_text,
 )
 
@@ -62,15 +63,26 @@ def find_shown_byline(
             names = _link_names(element) if is_author_link(element) else []
             if names and not _in_non_byline(element):
                 return _with_coauthors(names, stream[index + 1 : index + 1 + LINK_CLUSTER])
-        names = (
-            _address_names(element)
-            or _rdfa_names(element)
-            or prefixed_line_names(element)
-            or marked_byline_names(element)[0]
-        )
+        names = _element_names(element)
         if names and not _in_non_byline(element):
             return names
     return []
+
+
+def _element_names(element: lxml_html.HtmlElement) -> list[str]:
+    """The names one element below the headline shows as a byline: a marked byline that
+    says so ("By …", rel/itemprop author), an <address>, an RDFa author, a line opening
+    with a byline word, or a marked byline of nothing but names spelled as names (a
+    class "author" also marks brand labels and reading times: "capital", "3 Min")."""
+    marked, explicit = marked_byline_names(element)
+    if marked and explicit:
+        return marked
+    return (
+        _address_names(element)
+        or _rdfa_names(element)
+        or prefixed_line_names(element)
+        or (marked if all(map(reads_as_name, marked)) else [])
+    )
 
 
 def near_headline(
@@ -138,7 +150,7 @@ def _link_names(link: lxml_html.HtmlElement) -> list[str]:
     names = clean_authors([text])
     if len(names) != 1 or len(names[0].split()) > MAX_LINK_NAME_WORDS:
         return []
-    return names
+    return names if reads_as_name(names[0]) else []  # "jse": initials link to a page
 
 
 def _with_coauthors(
