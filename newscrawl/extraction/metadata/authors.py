@@ -50,6 +50,11 @@ _AFFILIATION = re.compile(
     r"univers|institut|college|hochschule|akadem|academy|foundation|stiftung", re.IGNORECASE
 )
 _CODE_CHARS = re.compile(r"[{}<>=\\_#@]|\.\w+\(|\bwindow\b|\bfunction\b")
+# "Jane Doe for Dailymail.com", "… für die Zeit": the outlet written for, not an author
+# (four words at most: a longer tail is a sentence's, "Die Gesellschaft für Medizin hat …")
+_FOR_TAIL = re.compile(r"\s+(?:for|für|pour|para)(?:\s+\S+){1,4}$", re.IGNORECASE)
+# "Jane Doe mit AP", "… with Reuters", "… avec AFP": an agency's material used, not an author
+_WITH_AGENCY_TAIL = re.compile(r"\s+(?:with|mit|avec|con|met|med)\s+\S+$", re.IGNORECASE)
 _CJK_ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|记者|記者|编辑|撰稿)(?:\s*외\s*\d+명)?$")
 
 # words that make a segment a job title, not a name (lower case, any language)
@@ -124,6 +129,7 @@ def _clean_segment(segment: str) -> str | None:
     """One candidate name after splitting, or None when it is not a name."""
     segment = _PREFIX.sub("", segment.strip(" .:-–—•·"))
     segment = _CJK_ROLE_SUFFIX.sub("", segment).strip(" .:-–—•·'\"“”")
+    segment = _WITH_AGENCY_TAIL.sub("", _FOR_TAIL.sub("", segment))
     words = segment.split()
     while words and words[-1].lower().strip(".,") in _TRAILING_NOISE:  # "Jeff Foust Monday"
         words.pop()
