@@ -274,3 +274,14 @@ def test_a_widget_label_among_the_byline_links_is_not_a_name() -> None:
 def test_an_id_marks_a_byline_like_a_class() -> None:
     root = lxml.html.fromstring('<div><span id="authors">Reuters, Thorsten Kramer</span></div>')
     assert find_byline(root) == ["Reuters", "Thorsten Kramer"]
+
+
+def test_a_page_naming_no_author_is_the_publishers() -> None:
+    head = '<meta property="og:site_name" content="Les Echos">'
+    assert _page_authors(head, "<article><h1>Dam bursts</h1><p>First paragraph.</p></article>") == ["Les Echos"]
+
+
+def test_a_byline_beats_the_publishers_name() -> None:
+    head = '<meta property="og:site_name" content="Les Echos">'
+    body = '<article><h1>Dam bursts</h1><p class="byline">By Jane Doe</p><p>First paragraph.</p></article>'
+    assert _page_authors(head, body) == ["Jane Doe"]
