@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from lxml import html as lxml_html
@@ -177,13 +177,18 @@ def _publisher_name(ctx: MetaContext) -> list[str]:
 
 
 def visible_byline(ctx: MetaContext) -> list[str]:
-    """The names the page prints as its byline (marked, prefixed, below the headline,
-    bold), the site's own name left out."""
+    """The names the page prints as its byline, the site's own name left out: the line
+    below the headline first, then the article's bylines that say so ("By …",
+    rel=author), its prefixed lines, any marked byline, a bold name line."""
     is_site = ctx.is_site_name
     regions = [r for r in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)) if r is not None]
     if shown := [n for n in find_shown_byline(ctx.tree, ctx.article_root) if not is_site(n)]:
         return shown
-    finds = [partial(find_byline, explicit=True), find_prefixed_byline, find_byline]
+    finds: list[Callable[[lxml_html.HtmlElement], list[str]]] = [
+        partial(find_byline, explicit=True),
+        find_prefixed_byline,
+        find_byline,
+    ]
     for find in finds:
         for region in regions:
             if byline := [n for n in find(region) if not is_site(n)]:

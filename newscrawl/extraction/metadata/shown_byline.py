@@ -22,12 +22,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newscrawl.extraction.metadata.authors import (
-    CODE_TAGS,
     MAX_BYLINE_CHARS,
     MAX_NAME_CHARS,
     NOT_BYLINE_TAGS,
     clean_authors,
-    is_bare_prefix,
     looks_like_names,
     marked_byline_names,
     prefixed_line_names,
