@@ -39,7 +39,9 @@ _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|(?i:\band\b|\bund\b|\bet\b|\bog\b|\boch\b|\ben\b|\bve\b|\bvà\b|\bdan\b)|"
     r"&|\by\b|\be\b|\bi\b|\bu\b|\bа\b|\bи\b|、|，|·|(?<=\s)(?:और|एवं)(?=\s))\s*"
 )
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
+# a word holding an "@" (an e-mail): matched from a word's start only, so a long run
+# of letters is read once (the search "\S+@\S+\.\w+" tried it from every letter)
+_EMAIL = re.compile(r"(?<!\S)[^\s@]*@\S*")
 _HANDLE = re.compile(r"(?<!\w)@\w+")  # "Jane Doe @janedoe": a social handle beside the name
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _DATEISH = re.compile(
