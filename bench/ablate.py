@@ -34,7 +34,7 @@ from newscrawl.extraction.page import load_page
 
 
 def _byline_first(ctx: Any, _orig: Callable[[Any], Any] = cascade._authors) -> Any:
-    names = [n for n in authors.find_byline(ctx.article_root) if not ctx.is_site_name(n)]
+    names = cascade.visible_byline(ctx)
     return (names, "byline") if names else _orig(ctx)
 
 
@@ -80,11 +80,15 @@ ABLATIONS: dict[str, list[tuple[Any, str, Any]]] = {
     "authors: no microdata": [(cascade, "_MICRODATA_AUTHOR", "/nothing")],
     "authors: no shown byline": [(cascade, "find_shown_byline", lambda t, r: [])],
     "authors: no labelled meta pair": [(cascade, "labelled_authors", lambda p: [])],
-    "authors: no separate names": [(authors, "separate_names", lambda e: []),
-                                   (shown_byline, "separate_names", lambda e: [])],
+    "authors: no separate names": [(authors, "separate_names", lambda e: [])],
     "authors: no unlinked co-authors": [(authors, "_with_unlinked", lambda linked, line: linked)],
-    "authors: no place tail": [(authors, "line_names", authors.looks_like_names),
-                               (shown_byline, "line_names", authors.looks_like_names)],
+    "authors: no place tail": [(authors, "line_names", authors.looks_like_names)],
+    "authors: no byline widening the meta": [(cascade, "_widened", lambda names, source, ctx: (names, source))],
+    "authors: no breadcrumb h1": [(shown_byline, "_breadcrumb", lambda h1: None)],
+    "authors: no marked bylines below the headline": [
+        (shown_byline, "marked_byline_names", lambda e: ([], False))],
+    "authors: no publisher fallback": [(cascade, "_publisher_name", lambda ctx: [])],
+    "authors: no agency/outlet tails": [(authors, "_WITH_AGENCY_TAIL", NEVER), (authors, "_FOR_TAIL", NEVER)],
 }
 
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from newscrawl.extraction.metadata.authors import clean_authors, line_names, separate_names
+from newscrawl.extraction.metadata.authors import (
+    clean_authors,
+    find_prefixed_byline,
+    line_names,
+    separate_names,
+)
 from newscrawl.extraction.metadata.cascade import extract_metadata, labelled_authors
 from newscrawl.extraction.metadata.meta_tags import collect_meta
 from newscrawl.extraction.metadata.shown_byline import (
@@ -189,3 +194,40 @@ def test_a_user_name_spelling_of_a_name_is_the_same_author() -> None:
 def test_the_link_labels_of_a_profile_box_are_not_names() -> None:
     assert clean_authors(["Archives, Website, Github, Youtube"]) == []
     assert clean_authors(["Jane Doe, Website"]) == ["Jane Doe"]
+
+
+def test_an_h1_in_a_breadcrumb_reads_the_byline_after_the_trail() -> None:
+    body = ('<article><div class="c1"><nav><div class="c5"><ul><li><a href="/">Home</a></li>'
+            "<li><h1>Dam bursts above the valley</h1></li></ul></div></nav>"
+            '<div class="c2"><h2>Dam bursts</h2></div>'
+            '<div class="c3"><div class="c4"><a href="/autoren/jane-doe/">Jane Doe</a>, '
+            f'<a href="/autoren/john-roe/">John Roe</a></div></div></div>{STORY}</article>')
+    assert _authors(body) == ["Jane Doe", "John Roe"]
+
+
+def test_the_byline_below_the_headline_beats_an_explicit_one_further_down() -> None:
+    body = ('<div><h1>Dam bursts above the valley</h1><span id="authors">Reuters, Thorsten Kramer</span>'
+            f'{STORY}<div class="list"><div class="card"><div class="entry"><div class="item">'
+            '<div class="authors">Von Anna Sleegers</div></div></div></div></div></div>')
+    assert _authors(body) == ["Reuters", "Thorsten Kramer"]
+
+
+@pytest.mark.parametrize("label", ["capital", "3 Min"])
+def test_a_marked_element_not_spelled_as_names_is_passed_over(label: str) -> None:
+    byline = (f'<span class="brand authors__brand">{label}</span>'
+              '<ul><li class="authors__item">Von Jane Doe</li></ul>')
+    assert _authors(_article(byline)) == ["Jane Doe"]
+
+
+def test_a_link_reading_initials_is_not_a_name() -> None:
+    byline = '<div class="c2"><a href="/author/id_92437676/julian-seiferth.html">jse</a></div>'
+    stream_root = lxml.html.fromstring(f"<div>{_article(byline)}</div>")
+    assert find_shown_byline(stream_root, stream_root) == []
+
+
+def test_the_prefixed_search_reads_a_byline_word_in_its_own_element() -> None:
+    root = lxml.html.fromstring(
+        '<div><div class="c2"><span>Von </span><span></span>'
+        f'<a href="/x/1"><span>Jakob Hartung</span></a></div>{STORY}</div>'
+    )
+    assert find_prefixed_byline(root) == ["Jakob Hartung"]

@@ -39,7 +39,9 @@ _SPLIT = re.compile(
     r"\s*(?:,|;|\||/|(?i:\band\b|\bund\b|\bet\b|\bog\b|\boch\b|\ben\b|\bve\b|\bvà\b|\bdan\b)|"
     r"&|\by\b|\be\b|\bi\b|\bu\b|\bа\b|\bи\b|、|，|·|(?<=\s)(?:और|एवं)(?=\s))\s*"
 )
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
+# a word holding an "@" (an e-mail): matched from a word's start only, so a long run
+# of letters is read once (the search "\S+@\S+\.\w+" tried it from every letter)
+_EMAIL = re.compile(r"(?<!\S)[^\s@]*@\S*")
 _HANDLE = re.compile(r"(?<!\w)@\w+")  # "Jane Doe @janedoe": a social handle beside the name
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _DATEISH = re.compile(
@@ -50,6 +52,11 @@ _AFFILIATION = re.compile(
     r"univers|institut|college|hochschule|akadem|academy|foundation|stiftung", re.IGNORECASE
 )
 _CODE_CHARS = re.compile(r"[{}<>=\\_#@]|\.\w+\(|\bwindow\b|\bfunction\b")
+# "Jane Doe for Dailymail.com", "… für die Zeit": the outlet written for, not an author
+# (four words at most: a longer tail is a sentence's, "Die Gesellschaft für Medizin hat …")
+_FOR_TAIL = re.compile(r"\s+(?:for|für|pour|para)(?:\s+\S+){1,4}$", re.IGNORECASE)
+# "Jane Doe mit AP", "… with Reuters", "… avec AFP": an agency's material used, not an author
+_WITH_AGENCY_TAIL = re.compile(r"\s+(?:with|mit|avec|con|met|med)\s+\S+$", re.IGNORECASE)
 _CJK_ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|记者|記者|编辑|撰稿)(?:\s*외\s*\d+명)?$")
 
 # words that make a segment a job title, not a name (lower case, any language)
@@ -65,7 +72,7 @@ ROLE_WORDS = _words(
     inviata redattore fotografo journalist verslaggever redacteur dziennikarz redaktor
     novinář reportér muhabiri muhabir universitetas university universität université
     universidad professor prof dr opinion contributor guest kolumnist kolumnistin
-    moderator moderatorin
+    moderator moderatorin news
     """
 )
 # academic and professional credentials written after a name ("Jane Doe, MS, RDN")
@@ -124,6 +131,7 @@ def _clean_segment(segment: str) -> str | None:
     """One candidate name after splitting, or None when it is not a name."""
     segment = _PREFIX.sub("", segment.strip(" .:-–—•·"))
     segment = _CJK_ROLE_SUFFIX.sub("", segment).strip(" .:-–—•·'\"“”")
+    segment = _WITH_AGENCY_TAIL.sub("", _FOR_TAIL.sub("", segment))
     words = segment.split()
     while words and words[-1].lower().strip(".,") in _TRAILING_NOISE:  # "Jeff Foust Monday"
         words.pop()
@@ -190,7 +198,7 @@ def clean_authors(raws: Iterable[str]) -> list[str]:
 _BYLINE_MARKS = {
     "itemprop": ("author",),
     "class": ("byline", "author", "Author", "autor", "Byline"),
-    "id": ("byline",),
+    "id": ("byline", "author"),
     "data-testid": ("byline",),
     "data-test": ("byline",),
 }
@@ -227,16 +235,36 @@ def _byline_texts(element: lxml_html.HtmlElement) -> list[str]:
         return [n.get("content") or visible_text(n) for n in named]
     links = [a for a in element.iter("a") if _is_profile_href(a.get("href") or "")]
     if links and all(len(visible_text(a).strip()) < MAX_NAME_CHARS for a in links):
-        texts = [visible_text(a) for a in links if visible_text(a).strip()]
+        texts = _names_among([visible_text(a) for a in links if visible_text(a).strip()])
         if texts:
             return _with_unlinked(texts, visible_text(element))
     return separate_names(element) or [visible_text(element)]
 
 
+def _names_among(texts: list[str]) -> list[str]:
+    """The link texts that read as names when some do: beside "Jane Doe" a link
+    reading "Iniciar sesión" or "Follow" is a widget's label, not a co-author."""
+    named = [t for t in texts if reads_as_name(t)]
+    return named or texts
+
+
+def reads_as_name(text: str) -> bool:
+    """Every word capitalised (or a particle: "van", "de" …), or a script without
+    case (CJK, Arabic …): how a name is spelled, unlike a label or a sentence."""
+    words = text.split()
+    if not words or len(words) > MAX_NAME_WORDS:
+        return False
+    if not any(ch.isupper() or ch.islower() for ch in text):
+        return True
+    return all(_NAME_WORD.match(w) for w in words)
+
+
 def _is_profile_href(href: str) -> bool:
-    """A link that can lead to a person's page: a path below the root (a link to a
-    site's root, "https://login.example/", is a widget's)."""
-    return href.count("/") >= 3 and urlsplit(href).path.strip("/") != ""
+    """A link that can lead to a person's page: a web path below the root, relative
+    ("/authors/jane-doe") or absolute (a link to a site's root, "https://login.example/",
+    is a widget's; "mailto:" and "#top" lead to no page)."""
+    parts = urlsplit(href.strip())
+    return parts.scheme in {"", "http", "https"} and parts.path.strip("/") != ""
 
 
 def _with_unlinked(linked: list[str], line: str) -> list[str]:
@@ -329,15 +357,29 @@ def find_prefixed_byline(root: lxml_html.HtmlElement) -> list[str]:
     for count, element in enumerate(root.iterdescendants(etree.Element)):
         if count >= PREFIXED_BYLINE_SCAN:
             break
-        if element.tag in CODE_TAGS or element.tag in NOT_BYLINE_TAGS:
+        if element.tag in NOT_BYLINE_TAGS:
             continue
-        text = (element.text or "").strip()
-        if not text or not _PREFIX.match(text):
-            continue
-        line = visible_text(element).strip()
-        if len(line) <= MAX_BYLINE_CHARS and (names := line_names(line)):
+        if names := prefixed_line_names(element):
             return names
     return []
+
+
+def prefixed_line_names(element: lxml_html.HtmlElement) -> list[str]:
+    """The names of a line opening with a byline word: "Von Jane Doe" in one element,
+    or "von" in an element of its own with the names in its siblings (the line is then
+    the parent's text); names printed in separate elements count one by one."""
+    own = (element.text or "").strip() if element.tag not in CODE_TAGS else ""
+    if not own or not opens_with_prefix(own + " "):
+        return []
+    line_element = element
+    if is_bare_prefix(own) and len(element) == 0:
+        line_element = element.getparent()
+        if line_element is None:
+            return []
+    line = " ".join(visible_text(line_element).split())
+    if len(line) > MAX_BYLINE_CHARS:
+        return []
+    return separate_names(line_element) or line_names(line)
 
 
 def find_bold_byline(root: lxml_html.HtmlElement) -> list[str]:
@@ -389,26 +431,42 @@ def _byline_candidates(root: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlEl
             yield element
 
 
-def find_byline(root: lxml_html.HtmlElement) -> list[str]:
+def _byline_line(element: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The element to read names from: a marked link is one name of its byline, so
+    the line holding it is read, its co-authors with it ("Von <a>Jane Doe</a>, <a>John
+    Roe</a> und Ann Poe", each link rel=author)."""
+    parent = element.getparent()
+    if element.tag != "a" or parent is None or parent.tag in _SKIP_TAGS:
+        return element
+    return parent if len(visible_text(parent)) <= MAX_BYLINE_CHARS else element
+
+
+def find_byline(root: lxml_html.HtmlElement, explicit: bool = False) -> list[str]:
     """Author names from the best byline element under ``root``.
 
     The first element that explicitly reads as a byline ("By …", rel=author)
-    wins; otherwise the first plausible author/byline element that yields names.
+    wins; otherwise (unless ``explicit``) the first plausible author/byline element
+    that yields names.
     """
     fallback: list[str] = []
     for count, element in enumerate(_byline_candidates(root)):
         if count >= MAX_BYLINE_ELEMENTS:
             break
-        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
-            continue
-        if _in_author_box(element):
-            continue
-        text = visible_text(element)
-        if not text.strip() or len(text) > MAX_BYLINE_CHARS:
-            continue
-        names = clean_authors(_byline_texts(element))
-        if names and _is_explicit(element, text):
+        names, is_explicit = marked_byline_names(element)
+        if names and is_explicit:
             return names
         if names and not fallback:
             fallback = names
-    return fallback
+    return [] if explicit else fallback
+
+
+def marked_byline_names(element: lxml_html.HtmlElement) -> tuple[list[str], bool]:
+    """The names of an element marked as a byline (by class, itemprop, rel=author),
+    and whether it says it is one ("By …", rel/itemprop author); ([], False) for an
+    unmarked element, one in an author box, or one too long to be a byline."""
+    if element.tag in _SKIP_TAGS or not _is_byline_candidate(element) or _in_author_box(element):
+        return [], False
+    text = visible_text(element)
+    if not text.strip() or len(text) > MAX_BYLINE_CHARS:
+        return [], False
+    return clean_authors(_byline_texts(_byline_line(element))), _is_explicit(element, text)

@@ -14,6 +14,7 @@ import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from lxml import html as lxml_html
@@ -26,6 +27,8 @@ from newscrawl.extraction.metadata.authors import (
     find_byline,
     find_prefixed_byline,
     is_bare_prefix,
+    looks_like_names,
+    name_key,
     split_names,
 )
 from newscrawl.extraction.metadata.headline import choose_title, visible_headlines
@@ -148,25 +151,63 @@ def _authors(ctx: MetaContext) -> Result:
     meta_values = [v for v in ctx.page.all(*AUTHOR_META) if not v.startswith(("http", "@"))]
     # "paper.example, Frankfurt, Germany": a value naming the site is an address, not people
     if people := clean_authors(v for v in meta_values if not any(map(is_site, split_names(v)))):
-        return people, "meta"
+        return _widened(people, "meta", ctx)
     if labelled := [n for n in labelled_authors(ctx.page) if not is_site(n)]:
-        return labelled, "meta"
-    regions = [r for r in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)) if r is not None]
-    for find in (find_byline, find_prefixed_byline):
-        for region in regions:
-            if byline := [n for n in find(region) if not is_site(n)]:
-                return byline, "byline"
-    if shown := [n for n in find_shown_byline(ctx.tree, ctx.article_root) if not is_site(n)]:
-        return shown, "byline"
-    if bold := find_bold_byline(ctx.article_root):
-        return bold, "byline"
+        return _widened(labelled, "meta", ctx)
+    if byline := visible_byline(ctx):
+        return byline, "byline"
     micro = clean_authors(ctx.article_root.xpath(_MICRODATA_AUTHOR))
     if micro_persons := [n for n in micro if not is_site(n)]:
         return micro_persons, "microdata"
     if ld_names:
         return ld_names, "jsonld"
     site_names = [n for n in clean_authors(meta_values) if is_site(n)]
-    return (site_names, "meta") if site_names else ([], None)
+    if site_names:
+        return site_names, "meta"
+    publisher = _publisher_name(ctx)
+    return (publisher, "site") if publisher else ([], None)
+
+
+def _publisher_name(ctx: MetaContext) -> list[str]:
+    """The site's name (og:site_name, application-name) for a page that names no author
+    at all: such a page is the publisher's own, as its JSON-LD says where it has one
+    ("author": the publisher's Organization)."""
+    name = normalize_space(ctx.page.first("og:site_name", "application-name"))
+    return [name] if name and not name.startswith("http") else []
+
+
+def visible_byline(ctx: MetaContext) -> list[str]:
+    """The names the page prints as its byline, the site's own name left out: the line
+    below the headline first, then the article's bylines that say so ("By …",
+    rel=author), its prefixed lines, any marked byline, a bold name line."""
+    is_site = ctx.is_site_name
+    regions = [r for r in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)) if r is not None]
+    if shown := [n for n in find_shown_byline(ctx.tree, ctx.article_root) if not is_site(n)]:
+        return shown
+    finds: list[Callable[[lxml_html.HtmlElement], list[str]]] = [
+        partial(find_byline, explicit=True),
+        find_prefixed_byline,
+        find_byline,
+    ]
+    for find in finds:
+        for region in regions:
+            if byline := [n for n in find(region) if not is_site(n)]:
+                return byline
+    return find_bold_byline(ctx.article_root)
+
+
+def _widened(names: list[str], source: str, ctx: MetaContext) -> Result:
+    """Metadata names, or the visible byline when it names every one of them and more:
+    author meta tags often hold only the first of several authors the page shows."""
+    shown = visible_byline(ctx)
+    keys = {name_key(n) for n in shown}
+    if len(shown) <= len(names) or not all(name_key(n) in keys for n in names):
+        return names, source
+    given = {name_key(n) for n in names}
+    # the added names must read as persons' names: a place or a role beside the name is not one
+    if all(looks_like_names(n) == [n] for n in shown if name_key(n) not in given):
+        return shown, "byline"
+    return names, source
 
 
 LABELLED_PAIRS = 4  # twitter:label1 … twitter:label4

@@ -22,16 +22,14 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newscrawl.extraction.metadata.authors import (
-    CODE_TAGS,
     MAX_BYLINE_CHARS,
     MAX_NAME_CHARS,
     NOT_BYLINE_TAGS,
     clean_authors,
-    is_bare_prefix,
-    line_names,
     looks_like_names,
-    opens_with_prefix,
-    separate_names,
+    marked_byline_names,
+    prefixed_line_names,
+    reads_as_name,
     visible_text,
 )
 
@@ -63,10 +61,26 @@ def find_shown_byline(
             names = _link_names(element) if is_author_link(element) else []
             if names and not _in_non_byline(element):
                 return _with_coauthors(names, stream[index + 1 : index + 1 + LINK_CLUSTER])
-        names = _address_names(element) or _rdfa_names(element) or _prefixed_names(element)
+        names = _element_names(element)
         if names and not _in_non_byline(element):
             return names
     return []
+
+
+def _element_names(element: lxml_html.HtmlElement) -> list[str]:
+    """The names one element below the headline shows as a byline: a marked byline that
+    says so ("By …", rel/itemprop author), an <address>, an RDFa author, a line opening
+    with a byline word, or a marked byline of nothing but names spelled as names (a
+    class "author" also marks brand labels and reading times: "capital", "3 Min")."""
+    marked, explicit = marked_byline_names(element)
+    if marked and explicit:
+        return marked
+    return (
+        _address_names(element)
+        or _rdfa_names(element)
+        or prefixed_line_names(element)
+        or (marked if all(map(reads_as_name, marked)) else [])
+    )
 
 
 def near_headline(
@@ -81,7 +95,19 @@ def near_headline(
         h1 = next(tree.iter("h1"), None)
     if h1 is None:
         return list(islice(root.iterdescendants(etree.Element), NEAR_HEADLINE))
-    return list(islice(_following(h1), NEAR_HEADLINE))
+    trail = _breadcrumb(h1)
+    return list(islice(_following(h1 if trail is None else trail), NEAR_HEADLINE))
+
+
+def _breadcrumb(h1: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The <nav> holding the h1, when the headline is printed as a breadcrumb's last
+    item: the byline follows the trail, not the item."""
+    for depth, node in enumerate(h1.iterancestors()):
+        if depth >= HEADLINE_LEVELS:
+            return None
+        if node.tag == "nav":
+            return node
+    return None
 
 
 def _following(node: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
@@ -122,7 +148,7 @@ def _link_names(link: lxml_html.HtmlElement) -> list[str]:
     names = clean_authors([text])
     if len(names) != 1 or len(names[0].split()) > MAX_LINK_NAME_WORDS:
         return []
-    return names
+    return names if reads_as_name(names[0]) else []  # "jse": initials link to a page
 
 
 def _with_coauthors(
@@ -156,21 +182,3 @@ def _rdfa_names(element: lxml_html.HtmlElement) -> list[str]:
         return []
     text = element.get("content") or visible_text(element)
     return looks_like_names(text) if len(text) <= MAX_BYLINE_CHARS else []
-
-
-def _prefixed_names(element: lxml_html.HtmlElement) -> list[str]:
-    """The names of a line opening with a byline word: "Von Jane Doe" in one element,
-    or "von" in an element of its own with the names in its siblings (the line is then
-    the parent's text); names printed in separate elements count one by one."""
-    own = (element.text or "").strip() if element.tag not in CODE_TAGS else ""
-    if not own or not opens_with_prefix(own + " "):
-        return []
-    line_element = element
-    if is_bare_prefix(own) and len(element) == 0:
-        line_element = element.getparent()
-        if line_element is None:
-            return []
-    line = " ".join(visible_text(line_element).split())
-    if len(line) > MAX_BYLINE_CHARS:
-        return []
-    return separate_names(line_element) or line_names(line)
