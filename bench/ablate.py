@@ -87,7 +87,6 @@ ABLATIONS: dict[str, list[tuple[Any, str, Any]]] = {
     "authors: no breadcrumb h1": [(shown_byline, "_breadcrumb", lambda h1: None)],
     "authors: no marked bylines below the headline": [
         (shown_byline, "marked_byline_names", lambda e: ([], False))],
-    "authors: no publisher fallback": [(cascade, "_publisher_name", lambda ctx: [])],
     "authors: no agency/outlet tails": [(authors, "_WITH_AGENCY_TAIL", NEVER), (authors, "_FOR_TAIL", NEVER)],
 }
 

@@ -162,18 +162,7 @@ def _authors(ctx: MetaContext) -> Result:
     if ld_names:
         return ld_names, "jsonld"
     site_names = [n for n in clean_authors(meta_values) if is_site(n)]
-    if site_names:
-        return site_names, "meta"
-    publisher = _publisher_name(ctx)
-    return (publisher, "site") if publisher else ([], None)
-
-
-def _publisher_name(ctx: MetaContext) -> list[str]:
-    """The site's name (og:site_name, application-name) for a page that names no author
-    at all: such a page is the publisher's own, as its JSON-LD says where it has one
-    ("author": the publisher's Organization)."""
-    name = normalize_space(ctx.page.first("og:site_name", "application-name"))
-    return [name] if name and not name.startswith("http") else []
+    return (site_names, "meta") if site_names else ([], None)
 
 
 def visible_byline(ctx: MetaContext) -> list[str]:
