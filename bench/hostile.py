@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -25,8 +26,21 @@ def measure(attacks: list[str], tmp: Path) -> str:
                 f"peak RSS {crawl.peak_rss / 2**20:4.0f} MB  [{tmp}]")
 
 
+def parse_names(argv: list[str]) -> list[str]:
+    """The runs asked for; an unknown attack is a usage error, not a KeyError mid-bench."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", metavar="attack",
+                        help=f"none, all, or attacks joined by + ({', '.join(sorted(ATTACKS))})")
+    names = parser.parse_args(argv).names or ["none", *sorted(ATTACKS), "all"]
+    for name in names:
+        unknown = [] if name in ("none", "all") else sorted(set(name.split("+")) - set(ATTACKS))
+        if unknown:
+            parser.error(f"unknown attack {', '.join(unknown)}")
+    return names
+
+
 def main() -> None:
-    names = sys.argv[1:] or ["none", *sorted(ATTACKS), "all"]
+    names = parse_names(sys.argv[1:])
     root = Path(tempfile.mkdtemp(prefix="hostile-"))
     for name in names:
         attacks = [] if name == "none" else sorted(ATTACKS) if name == "all" else name.split("+")

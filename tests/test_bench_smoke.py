@@ -37,3 +37,16 @@ def test_bench_warc_backfills_every_registry_article(tmp_path: Path):
     result = json.loads((tmp_path / "results.json").read_text())
     assert result["items"] == 15 and result["records"] == 1 + 15 * 2 * 2 + 2 * 2 * 2
     assert result["warcio_records_per_s"] > 0 and result["peak_rss_mb"] > 0
+
+
+def test_hostile_bench_help_and_unknown_attack() -> None:
+    """``bench/hostile.py --help`` prints its usage (it was read as an attack: KeyError),
+    and an unknown attack is a usage error before any server starts."""
+    bench = Path(__file__).resolve().parents[1] / "bench" / "hostile.py"
+    helped = subprocess.run([sys.executable, str(bench), "--help"], capture_output=True,
+                            text=True, timeout=120)
+    assert helped.returncode == 0 and "usage: hostile.py" in helped.stdout
+    unknown = subprocess.run([sys.executable, str(bench), "robots+nosuch"], capture_output=True,
+                             text=True, timeout=120)
+    assert unknown.returncode == 2 and "unknown attack nosuch" in unknown.stderr
+    assert "Traceback" not in unknown.stderr

@@ -176,3 +176,80 @@ def test_bare_venv_install_gives_a_working_crawl(tmp_path: Path, demo: Any) -> N
     assert proc.returncode == 0, proc.stderr[-3000:]
     feeds = list((tmp_path / "out" / "news").glob("*.jsonl"))
     assert sum(1 for f in feeds for _ in f.open()) == len(demo.truth())
+
+
+def readme_transcripts() -> list[tuple[str, list[str]]]:
+    """Every ``$ command`` shown in a README block, with the lines printed under it."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.DOTALL):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                shown.append((line[2:], []))
+            elif shown and line.strip() and block.lstrip().startswith("$ "):
+                shown[-1][1].append(line)
+    return shown
+
+
+def pasted(tmp: Path, command: str) -> subprocess.CompletedProcess[str]:
+    """``command`` pasted into a fresh clone that holds the README's ``bad.yaml``."""
+    project = fresh_copy(tmp)
+    (project / "bad.yaml").write_text("sites:\n  - name: broken\n    url: nota url\n")
+    return subprocess.run(["/bin/bash", "-c", command], cwd=project, capture_output=True,
+                          text=True, timeout=120, env=CRON_ENV)
+
+
+TRANSCRIPTS = readme_transcripts()
+
+
+@pytest.mark.parametrize(("command", "printed"), TRANSCRIPTS, ids=[c for c, _ in TRANSCRIPTS])
+def test_readme_transcript_prints_exactly_what_it_shows(tmp_path: Path, command: str,
+                                                        printed: list[str]) -> None:
+    """Pasted into a fresh clone, each shown command prints exactly its README lines on
+    stderr, nothing before them (Scrapy's start-up banner buried them), and exits 2."""
+    proc = pasted(tmp_path, command)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.splitlines() == printed
+    assert proc.stdout == ""
+
+
+def test_readme_transcripts_are_found() -> None:
+    """The parametrised test above sees the README's transcripts (a changed fence would
+    silently leave it with nothing to run)."""
+    commands = [c for c, _ in TRANSCRIPTS]
+    assert ".venv/bin/scrapy crawl news -a sites=bad.yaml" in commands
+    assert ".venv/bin/scrapy crawl news -a max_article=20" in commands
+    assert len(commands) >= 6 and all(printed for _, printed in TRANSCRIPTS)
+
+
+@pytest.mark.parametrize(("command", "printed", "code"), [
+    ("sites validate bad.yaml", "newscrawl: error: bad.yaml: site 'broken': field 'url': "
+                                "must be an http(s) URL, got 'nota url'", 2),
+    ("state runs", "newscrawl: error: NEWSCRAWL_STATE_DIR='.newscrawl': no state there yet", 2),
+])
+def test_commands_without_a_crawl_print_only_their_answer(tmp_path: Path, command: str,
+                                                          printed: str, code: int) -> None:
+    """``scrapy sites validate|list`` and ``scrapy state ...`` start no crawler process, so
+    Scrapy's start-up banner does not come before their one line."""
+    proc = pasted(tmp_path, f".venv/bin/scrapy {command}")
+    assert proc.stderr.splitlines() == [printed]
+    assert proc.returncode == code
+
+
+COMMANDS_ON_PATH = {"make", "cd", "mkdir", "curl", "python3", "git"}
+
+
+def test_readme_shell_lines_name_commands_a_fresh_clone_has() -> None:
+    """A ```sh line starts with a command found on a fresh machine or in the project's
+    .venv (a bare ``scrapy`` or ``warcio`` is not on PATH without an activated venv)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    bare = []
+    for block in re.findall(r"```sh\n(.*?)```", text, re.DOTALL):
+        continued = False
+        for line in block.splitlines():
+            word = line.split()[0] if line.split() else "#"
+            if not continued and not word.startswith(("#", ".venv/bin/")) \
+                    and word not in COMMANDS_ON_PATH:
+                bare.append(line)
+            continued = line.rstrip().endswith("\\")
+    assert bare == []

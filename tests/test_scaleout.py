@@ -130,6 +130,26 @@ def test_addon_changes_nothing_without_the_setting() -> None:
     assert project["NEWSCRAWL_REDIS_NEARDUP_KEY"] == "newscrawl:%(spider)s:neardup"
 
 
+def test_each_worker_names_itself_over_the_projects_empty_id_in_a_replay_too() -> None:
+    """settings.py declares NEWSCRAWL_WORKER_ID = "" at project priority; an id set at
+    add-on priority lost to it in WARC replays, so every worker was '' and each took the
+    others' processing list and claims for its own (a page of two files emitted twice)."""
+    from scrapy.settings import Settings
+    ids = []
+    for replay in (True, True, False):
+        settings = Settings()
+        settings.setmodule("newscrawl.settings", priority="project")
+        settings.set("NEWSCRAWL_REDIS_URL", "redis://127.0.0.1:1/0", priority="cmdline")
+        settings.set("NEWSCRAWL_REPLAY", replay, priority="spider")
+        RedisScaleOut().update_settings(settings)
+        ids.append(settings["NEWSCRAWL_WORKER_ID"])
+    assert all(ids) and len(set(ids)) == 3, ids
+    named = Settings({"NEWSCRAWL_REDIS_URL": "redis://127.0.0.1:1/0", "NEWSCRAWL_REPLAY": True,
+                      "NEWSCRAWL_WORKER_ID": "w1"})
+    RedisScaleOut().update_settings(named)
+    assert named["NEWSCRAWL_WORKER_ID"] == "w1"  # a given id is kept
+
+
 def make_scheduler(redis_url: str, worker: str, grace: float = 0.0) -> Any:
     from scrapy.settings import Settings
     from scrapy.statscollectors import MemoryStatsCollector

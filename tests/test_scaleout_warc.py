@@ -78,8 +78,9 @@ def build_files(tmp_path: Path) -> tuple[list[Path], set[str], set[str]]:
 
 def _worker(tmp_path: Path, name: str, redis_url: str, env: dict[str, str],
             **extra: object) -> subprocess.Popen:
+    # no NEWSCRAWL_WORKER_ID, as in the README: each worker must name itself (both were '')
     settings = crawl_settings(tmp_path / name / "out", tmp_path / name / "state",
-                              NEWSCRAWL_REDIS_URL=redis_url, NEWSCRAWL_WORKER_ID=name,
+                              NEWSCRAWL_REDIS_URL=redis_url,
                               STATS_DUMP=True, **extra)  # scrapy_stats reads the dump
     command = scrapy_command("crawl", "news", "-a", f"sites={tmp_path / 'sites.yaml'}",
                              "-a", f"warc={tmp_path}/part-*.warc.gz", settings=settings)

@@ -48,21 +48,15 @@ class Command(ScrapyCrawl):
         limit = self.settings.getfloat("NEWSCRAWL_MAX_RUN_SECONDS")
         if limit > 0 and not self.settings.getfloat("CLOSESPIDER_TIMEOUT"):
             self.settings.set("CLOSESPIDER_TIMEOUT", limit, priority="cmdline")
+        if len(args) == 1:
+            code = _check_run_inputs(self.settings, args[0], opts.spargs)
+            if code:
+                raise SystemExit(code)
 
     def run(self, args: list[str], opts: Any) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name, e.g. `scrapy crawl news`")
         assert self.crawler_process is not None and self.settings is not None
-        spidercls = self.crawler_process.spider_loader.load(args[0])
-        try:
-            config.check_places(self.settings)
-            check = getattr(spidercls, "check_arguments", None)
-            if check is not None:
-                check(**({"sites": self.settings.get("NEWSCRAWL_SITES") or None} | opts.spargs))
-        except (RegistryError, ValueError, TypeError) as exc:
-            print(f"newscrawl: error: {exc}", file=sys.stderr)
-            self.exitcode = exitcodes.BAD_INPUT
-            return
         config.user_agent(self.settings)
         lock = None
         if not self.settings.get("NEWSCRAWL_REDIS_URL"):  # workers share Redis, not a lock
@@ -97,6 +91,26 @@ class Command(ScrapyCrawl):
         finally:
             if lock is not None:
                 lock.release()
+
+
+def _check_run_inputs(settings: Any, spider: str, spargs: dict[str, Any]) -> int:
+    """Registry, ``-a`` arguments, state/output folders and Redis, checked before Scrapy
+    builds its crawler process: that process logs its start-up banner (a dozen lines on
+    stderr), and a mistake must end in the one line that names it (exit 2)."""
+    from scrapy.spiderloader import get_spider_loader
+    try:
+        spidercls = get_spider_loader(settings).load(spider)
+    except KeyError:
+        return 0  # Scrapy's own "Spider not found" comes from run()
+    try:
+        config.check_places(settings)
+        check = getattr(spidercls, "check_arguments", None)
+        if check is not None:
+            check(**({"sites": settings.get("NEWSCRAWL_SITES") or None} | spargs))
+    except (RegistryError, ValueError, TypeError) as exc:
+        print(f"newscrawl: error: {exc}", file=sys.stderr)
+        return exitcodes.BAD_INPUT
+    return 0
 
 
 class StopRequested(Exception):

@@ -42,6 +42,12 @@ class Command(BaseRunSpiderCommand):
     def short_desc(self) -> str:
         return "List, validate or probe the site registry"
 
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Only ``probe`` crawls: ``list`` and ``validate`` answer without a crawler process,
+        whose start-up banner (a dozen lines on stderr) would bury their one line."""
+        super().process_options(args, opts)
+        self.requires_crawler_process = args[:1] == ["probe"]
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("give a subcommand: list, validate or probe")

@@ -29,6 +29,7 @@ SYNTAX = ("runs [-n N] | site NAME | forget --site NAME | forget --url URL | "
 
 class Command(ScrapyCommand):
     requires_project = True
+    requires_crawler_process = False  # no crawl: no Scrapy start-up banner before the answer
     default_settings = {"LOG_LEVEL": "WARNING"}  # noqa: RUF012 (Scrapy's own convention)
 
     def syntax(self) -> str:

@@ -29,8 +29,9 @@ class RedisScaleOut:
             return
         pkg = "newscrawl.scaleout"
         settings.set("REDIS_URL", url, priority=PRIORITY)
-        settings.set("NEWSCRAWL_WORKER_ID", settings.get("NEWSCRAWL_WORKER_ID") or new_worker_id(),
-                     priority=PRIORITY)
+        if not settings.get("NEWSCRAWL_WORKER_ID"):  # declared "" in settings.py: name this worker
+            settings.set("NEWSCRAWL_WORKER_ID", new_worker_id(),  # WARC replays too: two ''
+                         priority=settings.getpriority("NEWSCRAWL_WORKER_ID") or PRIORITY)
         if settings.getbool("NEWSCRAWL_REPLAY"):  # WARC paths are shared, not requests
             settings.set_in_component_priority_dict(
                 "ITEM_PIPELINES", f"{pkg}.claims.ClaimPipeline", 350)
@@ -49,9 +50,6 @@ class RedisScaleOut:
         if not settings.get("NEWSCRAWL_REDIS_NEARDUP_KEY"):  # declared empty in the project
             settings.set("NEWSCRAWL_REDIS_NEARDUP_KEY", f"{KEY_PREFIX}:%(spider)s:neardup",
                          priority="project")  # the dedup ledger's shared log of signatures
-        if not settings.get("NEWSCRAWL_WORKER_ID"):  # declared "" in settings.py: name this worker
-            settings.set("NEWSCRAWL_WORKER_ID", new_worker_id(),
-                         priority=settings.getpriority("NEWSCRAWL_WORKER_ID") or PRIORITY)
         for name, path, order in (
                 ("SPIDER_MIDDLEWARES", f"{pkg}.middlewares.AckSpiderMiddleware", 1),
                 ("DOWNLOADER_MIDDLEWARES", f"{pkg}.middlewares.AckDownloaderMiddleware", 90),
