@@ -43,7 +43,6 @@ tree and paragraph rules miss.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 from collections.abc import Callable
@@ -60,7 +59,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from extraction import load_scorer, newscrawl_engine, site_half, trafilatura_engine
-from perturb import load_pages, no_jsonld, write_per_page
+from perturb import bench_parser, no_jsonld, run_corpora, write_per_page
 
 from newscrawl.extraction.page import parse_html
 
@@ -356,26 +355,14 @@ def summary(corpus: str, variant: str, engine: str, rows: list[dict[str, Any]]) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--corpora", nargs="+", default=["bodies", "news"])
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
-    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
+    parser = bench_parser(__doc__, list(VARIANTS), ["bodies", "news"], list(ENGINES))
     parser.add_argument("--no-jsonld", action="store_true", help="remove JSON-LD blocks from every page first")
-    parser.add_argument("--per-page", type=Path, default=None, help="write every per-page score to this JSONL file")
     args = parser.parse_args(argv)
     scorer = load_scorer(args.data.parent / "tools" / "score.py")
     head = "   ".join(f"{h + 'F1':>6} {h + 'P':>6} {h + 'R':>6}" for h in ("", "A ", "B "))
     sys.stdout.write(f"{'corpus':6} {'variant':22} {'engine':11} {head}\n")
-    every: list[dict[str, Any]] = []
-    for corpus in args.corpora:
-        pages = [(t, html) for t, html in load_pages(args.data / corpus) if t.get("body")]
-        for variant in args.variants:
-            rows = run_variant(variant, args.engines, pages, scorer, jsonld=not args.no_jsonld)
-            for engine in args.engines:
-                sys.stdout.write(summary(corpus, variant, engine, rows) + "\n")
-            sys.stdout.flush()
-            every.extend({"corpus": corpus, "variant": variant, **r} for r in rows)
+    every = run_corpora(args, lambda truth: bool(truth.get("body")),
+                        lambda name, pages: run_variant(name, args.engines, pages, scorer, not args.no_jsonld), summary)
     write_per_page(args.per_page, every)
     return 0
 
