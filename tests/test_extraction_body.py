@@ -393,3 +393,10 @@ def test_a_paragraph_boxed_with_a_figure_or_before_a_picture_is_kept(box: str) -
 def test_a_short_storys_only_text_beside_its_picture_is_kept() -> None:
     page = '<article><div class="entry"><img src="/a.jpg"><p>The ferry starts on Monday.</p></div></article>'
     assert _paragraphs(page, drop_captions_beside_pictures)[0] == 0
+
+
+def test_short_headline_with_a_long_date_after_it_is_a_teaser() -> None:
+    # the link is under the share a run needs, but the rest is only a date and a time
+    page = f'<div><p>{LONG}</p><p><a href="/s/1">See all ferry lines</a> <span>03.05.2024, 14:30</span></p></div>'
+    count, text = _paragraphs(page, drop_link_paragraphs)
+    assert count == 1 and "ferry" not in text

@@ -53,7 +53,8 @@ LINK_LED_SHARE = 0.6
 
 
 def _led_by_link(element: lxml.html.HtmlElement) -> tuple[bool, bool]:
-    """(led by a linked headline, and the rest has no letters): a teaser item."""
+    """(led by a linked headline that is most of the text or has only a date after it,
+    and whether the rest has no letters at all)."""
     if next(element.iterdescendants("a"), None) is None:
         return False, False
     text = " ".join(element.text_content().split())
@@ -66,7 +67,8 @@ def _led_by_link(element: lxml.html.HtmlElement) -> tuple[bool, bool]:
     if len(link_text.split()) < LINK_PARAGRAPH_MIN_WORDS or not text.startswith(link_text):
         return False, False
     rest = text[len(link_text):]
-    return len(link_text) >= LINK_LED_SHARE * len(text), not any(c.isalpha() for c in rest)
+    bare = not any(c.isalpha() for c in rest)
+    return bare or len(link_text) >= LINK_LED_SHARE * len(text), bare
 
 
 def _teaser_runs(blocks: list[lxml.html.HtmlElement], linked: set[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
