@@ -400,3 +400,10 @@ def test_short_headline_with_a_long_date_after_it_is_a_teaser() -> None:
     page = f'<div><p>{LONG}</p><p><a href="/s/1">See all ferry lines</a> <span>03.05.2024, 14:30</span></p></div>'
     count, text = _paragraphs(page, drop_link_paragraphs)
     assert count == 1 and "ferry" not in text
+
+
+def test_a_dated_byline_near_the_end_of_a_short_story_cuts_nothing() -> None:
+    ctx = CleanContext(authors=["Jane Roe"])
+    paras = [LONG, LONG + "!", "By Jane Roe | 03.05.2024, 14:30", LONG + "?"]
+    assert drop_author_box(paras, ctx) == paras
+    assert clean_paragraphs(paras, ctx) == [LONG, LONG + "!", LONG + "?"]

@@ -199,7 +199,7 @@ def is_byline(para: str, ctx: CleanContext) -> bool:
         return False
     if _names_author(fold(para), para, ctx):
         return True
-    return words(para) <= META_MAX_WORDS and bool(_BYLINE.match(para) and _DATEISH.search(para))
+    return words(para) <= META_MAX_WORDS and _dated(para)
 
 
 def _names_author(folded: str, para: str, ctx: CleanContext) -> bool:
@@ -268,7 +268,8 @@ def drop_author_box(paras: list[str], ctx: CleanContext) -> list[str]:
 
     Only below real text (a byline above a short story is not a bio box), and only
     when what follows is as short as a bio: a byline printed inside the story (after
-    a picture, before a second part) has the rest of the story after it. The
+    a picture, before a second part) has the rest of the story after it, and a
+    dated "By <name> | <date>" line is a byline, not a bio's heading. The
     paragraphs of real text above are counted once, not again for every candidate.
     """
     names = {fold(a) for a in ctx.authors if a}
@@ -280,12 +281,17 @@ def drop_author_box(paras: list[str], ctx: CleanContext) -> list[str]:
     for i in range(start, len(paras)):
         count = words(paras[i])
         words_after -= count
-        if text_above >= BOX_TEXT_MIN_PARAGRAPHS and words_after <= BOX_MAX_WORDS:
+        if text_above >= BOX_TEXT_MIN_PARAGRAPHS and words_after <= BOX_MAX_WORDS and not _dated(paras[i]):
             p = fold(paras[i])
             if p in names or (count <= 6 and any(n in p for n in names)):
                 return paras[:i]
         text_above += count >= BOX_TEXT_MIN_WORDS
     return paras
+
+
+def _dated(para: str) -> bool:
+    """A 'By <name>' line with a date: when the story was written, so a byline."""
+    return bool(_BYLINE.match(para) and _DATEISH.search(para))
 
 
 def _count_text_paragraphs(paras: list[str]) -> int:
