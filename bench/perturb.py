@@ -192,13 +192,40 @@ def write_per_page(path: Path | None, rows: list[dict[str, Any]]) -> None:
             out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_parser(doc: str, variants: list[str], corpora: list[str] | None = None,
+                 engines: list[str] | None = None) -> argparse.ArgumentParser:
+    """The options every perturbation bench takes: the data, its variants (and corpora
+    and engines where it has a choice of them), and where per-page rows go."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
-    parser.add_argument("--per-page", type=Path, default=None,
-                        help="write every variant's per-page answers to this JSONL file")
-    args = parser.parse_args(argv)
+    if corpora:
+        parser.add_argument("--corpora", nargs="+", default=corpora)
+    parser.add_argument("--variants", nargs="+", default=variants, choices=variants)
+    if engines:
+        parser.add_argument("--engines", nargs="+", default=engines, choices=engines)
+    parser.add_argument("--per-page", type=Path, default=None, help="write every per-page row to this JSONL file")
+    return parser
+
+
+def run_corpora(args: argparse.Namespace, keep: Callable[[dict[str, Any]], bool],
+                run: Callable[[str, list[tuple[dict[str, Any], str]]], list[dict[str, Any]]],
+                summary_line: Callable[[str, str, str, list[dict[str, Any]]], str]) -> list[dict[str, Any]]:
+    """Every variant of ``args`` on every corpus's pages that ``keep`` takes, one
+    summary line per engine as soon as a variant is done; returns all per-page rows."""
+    every: list[dict[str, Any]] = []
+    for corpus in args.corpora:
+        pages = [(truth, html) for truth, html in load_pages(args.data / corpus) if keep(truth)]
+        for name in args.variants:
+            rows = run(name, pages)
+            for engine in args.engines:
+                sys.stdout.write(summary_line(corpus, name, engine, rows) + "\n")
+            sys.stdout.flush()
+            every.extend({"corpus": corpus, "variant": name, **r} for r in rows)
+    return every
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = bench_parser(__doc__, list(VARIANTS)).parse_args(argv)
     scorer = load_scorer(args.data.parent / "tools" / "score.py")
     pages = load_pages(args.data / "news")
     sys.stdout.write(f"{'variant':16} {'title':>7} {'authors':>7}   {'A title':>7} {'A auth':>7}"

@@ -28,7 +28,6 @@ so pages with a dated path stay easy in every variant.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from collections.abc import Callable
@@ -42,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from extraction import load_scorer, site_half
-from perturb import drop, load_pages, neutral_classes, no_jsonld, write_per_page
+from perturb import bench_parser, drop, neutral_classes, no_jsonld, run_corpora, write_per_page
 
 from newscrawl.extraction.dates import parse_date
 from newscrawl.extraction.metadata.cascade import extract_metadata
@@ -146,26 +145,12 @@ def summary(corpus: str, name: str, engine: str, rows: list[dict[str, Any]]) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--corpora", nargs="+", default=["dates", "news"])
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
-    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=list(ENGINES))
-    parser.add_argument("--per-page", type=Path, default=None,
-                        help="write every per-page answer to this JSONL file")
-    args = parser.parse_args(argv)
+    args = bench_parser(__doc__, list(VARIANTS), ["dates", "news"], list(ENGINES)).parse_args(argv)
     scorer = load_scorer(args.data.parent / "tools" / "score.py")
     head = "   ".join(f"{h + 'day':>6} {h + 'inst':>6} {h + 'cov':>6}" for h in ("", "A ", "B "))
     sys.stdout.write(f"{'corpus':6} {'variant':14} {'engine':10} {head}\n")
-    every: list[dict[str, Any]] = []
-    for corpus in args.corpora:
-        pages = [(t, html) for t, html in load_pages(args.data / corpus) if t.get("published")]
-        for name in args.variants:
-            rows = run_variant(name, args.engines, pages, scorer)
-            for engine in args.engines:
-                sys.stdout.write(summary(corpus, name, engine, rows) + "\n")
-            sys.stdout.flush()
-            every.extend({"corpus": corpus, "variant": name, **r} for r in rows)
+    every = run_corpora(args, lambda truth: bool(truth.get("published")),
+                        lambda name, pages: run_variant(name, args.engines, pages, scorer), summary)
     write_per_page(args.per_page, every)
     return 0
 

@@ -22,10 +22,11 @@ from newscrawl.extraction.body.clean import (
     is_prompt,
 )
 from newscrawl.extraction.body.main import combine, jsonld_paragraphs
-from newscrawl.extraction.body.teasers import drop_teaser_cards
+from newscrawl.extraction.body.teasers import drop_link_paragraphs, drop_teaser_cards
 from newscrawl.extraction.body.treeclean import (
     decode_cfemail,
     decode_cloudflare_emails,
+    drop_captions_beside_pictures,
     drop_hidden_and_captions,
     prune_boilerplate,
 )
@@ -300,3 +301,109 @@ def test_real_pages_extract_without_crash() -> None:
     for path in pages:
         fields = extract_article(gzip.decompress(path.read_bytes()))
         assert fields.body is None or "\n\n\n" not in fields.body
+
+
+# --- in-article boilerplate judged by structure (bench/perturb_body.py's shapes) ---
+
+def _paragraphs(html: str, rule) -> tuple[int, str]:
+    tree = lxml.html.fromstring(html)
+    count = rule(tree)
+    return count, " ".join(tree.text_content().split())
+
+
+def test_run_of_headlines_led_paragraphs_is_dropped() -> None:
+    items = "".join(f'<p><a href="/story/{i}">Harbour ferry line {i} opens next spring</a> 03.05.2024</p>'
+                    for i in range(3))
+    count, text = _paragraphs(f"<div><p>{LONG}</p>{items}<p>{LONG}</p></div>", drop_link_paragraphs)
+    assert count == 3 and "ferry" not in text and text.count("council") == 2
+
+
+def test_headline_with_only_a_date_after_it_is_a_teaser_alone() -> None:
+    page = f'<div><p>{LONG}</p><p><a href="/s/1">Harbour ferry line opens in spring</a> | 14:30</p></div>'
+    count, text = _paragraphs(page, drop_link_paragraphs)
+    assert count == 1 and "ferry" not in text
+
+
+@pytest.mark.parametrize("paras", [
+    # one headline with words after it: could be the article's own link
+    '<p><a href="/s/1">Harbour ferry line opens in spring</a> says the port</p>',
+    # link-led but most of the text is the article's: not a teaser, even in a run
+    '<p><a href="/s/1">The harbour</a> will open a second ferry line next spring, the port said</p>'
+    '<p><a href="/s/2">The council</a> approved the money for the new quay on Tuesday evening</p>',
+    # sentences end with a full stop
+    '<p><a href="/s/1">Harbour ferry line opens in spring</a>, the port said.</p>'
+    '<p><a href="/s/2">Council approves the quay budget</a>, the mayor said.</p>',
+])
+def test_article_paragraphs_led_by_links_are_kept(paras: str) -> None:
+    assert _paragraphs(f"<div><p>{LONG}</p>{paras}</div>", drop_link_paragraphs)[0] == 0
+
+
+@pytest.mark.parametrize("box", [
+    '<div class="c1"><img src="/a.jpg"><p class="c2">The new quay at dawn. © Port Authority</p></div>',
+    '<div><a href="/a.jpg"><picture><img src="/a.jpg"></picture></a><span>The new quay at dawn</span></div>',
+    '<figure><p>Mayor Jane Roe at the quay</p><img src="/a.jpg"></figure>',
+])
+def test_short_text_sharing_a_box_with_a_picture_is_a_caption(box: str) -> None:
+    count, text = _paragraphs(f"<div><p>{LONG}</p>{box}<p>{LONG}</p></div>", drop_captions_beside_pictures)
+    assert count == 1 and "quay" not in text and text.count("council") == 2
+
+
+@pytest.mark.parametrize("box", [
+    f'<div><img src="/a.jpg"><p>{LONG}</p><p>{LONG}</p></div>',  # the article's container
+    f'<div><img src="/a.jpg"><p>{LONG} {LONG}</p></div>',  # too long for a caption
+    '<div>Loose text <img src="/a.jpg"><p>The new quay at dawn</p></div>',  # more than picture + line
+    '<p>See <img src="/icon.png"> and the new quay at dawn</p>',  # a picture inside a sentence
+])
+def test_text_beside_a_picture_that_is_no_caption_is_kept(box: str) -> None:
+    assert _paragraphs(f"<div>{box}</div>", drop_captions_beside_pictures)[0] == 0
+
+
+def test_a_byline_inside_the_story_is_no_author_box() -> None:
+    ctx = CleanContext(authors=["Jane Roe"])
+    paras = [LONG, LONG + "!", "Jane Roe"] + [LONG + "?"] * 5
+    assert drop_author_box(paras, ctx) == paras  # the story goes on after the name
+    assert drop_author_box([LONG, LONG + "!", "Jane Roe", "Jane writes about the harbour."], ctx) == [
+        LONG, LONG + "!"]
+
+
+@pytest.mark.parametrize("line", ["Von Jane Roe | 03.05.2024, 14:30", "By Jane Roe", "Jane Roe, Port Town",
+                                  "Par la rédaction, 3 mai 2024"])
+def test_bylines_below_the_head_are_dropped(line: str) -> None:
+    ctx = CleanContext(authors=["Jane Roe"])
+    paras = [LONG] * 5 + [line, LONG + "!"]
+    assert drop_leading_meta(paras, ctx) == [LONG] * 5 + [LONG + "!"]
+
+
+@pytest.mark.parametrize("line", ["By 2030 the harbour will be rebuilt, the council said.",
+                                  "This story was first published by Jane Roe.", "14:30", "De 2019 a 2021."])
+def test_sentences_and_ticker_times_below_the_head_are_kept(line: str) -> None:
+    paras = [LONG] * 5 + [line]
+    assert drop_leading_meta(paras, CleanContext(authors=["Jane Roe"])) == paras
+
+
+@pytest.mark.parametrize("box", [
+    # a template that boxes each paragraph, a figure (its caption gone) beside one of them
+    f'<div class="card"><p>{LONG}</p><figure><img src="/a.jpg"></figure></div>',
+    '<div class="card"><p>The harbour opens next spring.</p><img src="/a.jpg"></div>',  # text first
+])
+def test_a_paragraph_boxed_with_a_figure_or_before_a_picture_is_kept(box: str) -> None:
+    assert _paragraphs(f"<div>{box}{box}</div>", drop_captions_beside_pictures)[0] == 0
+
+
+def test_a_short_storys_only_text_beside_its_picture_is_kept() -> None:
+    page = '<article><div class="entry"><img src="/a.jpg"><p>The ferry starts on Monday.</p></div></article>'
+    assert _paragraphs(page, drop_captions_beside_pictures)[0] == 0
+
+
+def test_short_headline_with_a_long_date_after_it_is_a_teaser() -> None:
+    # the link is under the share a run needs, but the rest is only a date and a time
+    page = f'<div><p>{LONG}</p><p><a href="/s/1">See all ferry lines</a> <span>03.05.2024, 14:30</span></p></div>'
+    count, text = _paragraphs(page, drop_link_paragraphs)
+    assert count == 1 and "ferry" not in text
+
+
+def test_a_dated_byline_near_the_end_of_a_short_story_cuts_nothing() -> None:
+    ctx = CleanContext(authors=["Jane Roe"])
+    paras = [LONG, LONG + "!", "By Jane Roe | 03.05.2024, 14:30", LONG + "?"]
+    assert drop_author_box(paras, ctx) == paras
+    assert clean_paragraphs(paras, ctx) == [LONG, LONG + "!", LONG + "?"]

@@ -33,6 +33,8 @@ TAIL_WINDOW = 8
 # an author box only follows this many paragraphs of at least this many words
 BOX_TEXT_MIN_PARAGRAPHS = 2
 BOX_TEXT_MIN_WORDS = 15
+# … and is short: a name with this many words of text after it is a byline inside the story
+BOX_MAX_WORDS = 120
 # an image credit line is very short
 CREDIT_MAX_WORDS = 8
 # a caption closed by "(credit: …)" / "(Photo: …)" may be a long sentence
@@ -166,10 +168,9 @@ def is_meta_line(para: str, ctx: CleanContext) -> bool:
     if words(para) > META_MAX_WORDS:
         return len(para) <= DATELINE_MAX_CHARS and _is_dateline(para)
     p = fold(para)
-    names = [fold(a) for a in ctx.authors if a]
-    if names and (p in names or any(n in p for n in names) and words(para) <= len(names) * 4 + 4):
+    if _names_author(p, para, ctx):
         return True
-    if _BYLINE.match(para) and (any(n in p for n in names) or _DATEISH.search(para)):
+    if _BYLINE.match(para) and (any(fold(a) in p for a in ctx.authors if a) or _DATEISH.search(para)):
         return True
     return _is_dateline(para)
 
@@ -180,9 +181,33 @@ def _is_dateline(para: str) -> bool:
 
 
 def drop_leading_meta(paras: list[str], ctx: CleanContext) -> list[str]:
-    """Bylines and dates above the text belong in ``authors``/``published``."""
+    """Bylines and dates above the text belong in ``authors``/``published``; below
+    the head only bylines are (a bare time there heads a live-ticker entry)."""
     head = [p for p in paras[:HEAD_WINDOW] if not is_meta_line(p, ctx)]
-    return head + paras[HEAD_WINDOW:]
+    return head + [p for p in paras[HEAD_WINDOW:] if not is_byline(p, ctx)]
+
+
+def is_byline(para: str, ctx: CleanContext) -> bool:
+    """A short line naming the page's author, or 'By …' with a date and no full stop.
+
+    Templates print the byline again inside the story (under a picture, above a
+    second part); a sentence (one that opens with "By"/"Von"/"De" and a year, or
+    "This story was first published by <author>.") ends with punctuation, a byline
+    does not.
+    """
+    if para.rstrip().endswith(_SENTENCE_END):
+        return False
+    if _names_author(fold(para), para, ctx):
+        return True
+    return words(para) <= META_MAX_WORDS and _dated(para)
+
+
+def _names_author(folded: str, para: str, ctx: CleanContext) -> bool:
+    """The line is the author names, or holds one of them in few more words."""
+    names = [fold(a) for a in ctx.authors if a]
+    return bool(names) and (
+        folded in names or any(n in folded for n in names) and words(para) <= len(names) * 4 + 4
+    )
 
 
 def is_caps_teaser(para: str) -> bool:
@@ -241,7 +266,10 @@ def drop_teaser_blocks(paras: list[str]) -> list[str]:
 def drop_author_box(paras: list[str], ctx: CleanContext) -> list[str]:
     """An author's name repeated near the end starts a bio box: cut from there.
 
-    Only below real text (a byline above a short story is not a bio box): the
+    Only below real text (a byline above a short story is not a bio box), and only
+    when what follows is as short as a bio: a byline printed inside the story (after
+    a picture, before a second part) has the rest of the story after it, and a
+    dated "By <name> | <date>" line is a byline, not a bio's heading. The
     paragraphs of real text above are counted once, not again for every candidate.
     """
     names = {fold(a) for a in ctx.authors if a}
@@ -249,14 +277,21 @@ def drop_author_box(paras: list[str], ctx: CleanContext) -> list[str]:
         return paras
     start = max(0, len(paras) - TAIL_WINDOW)
     text_above = _count_text_paragraphs(paras[:start])
+    words_after = sum(words(p) for p in paras[start:])
     for i in range(start, len(paras)):
         count = words(paras[i])
-        if text_above >= BOX_TEXT_MIN_PARAGRAPHS:
+        words_after -= count
+        if text_above >= BOX_TEXT_MIN_PARAGRAPHS and words_after <= BOX_MAX_WORDS and not _dated(paras[i]):
             p = fold(paras[i])
             if p in names or (count <= 6 and any(n in p for n in names)):
                 return paras[:i]
         text_above += count >= BOX_TEXT_MIN_WORDS
     return paras
+
+
+def _dated(para: str) -> bool:
+    """A 'By <name>' line with a date: when the story was written, so a byline."""
+    return bool(_BYLINE.match(para) and _DATEISH.search(para))
 
 
 def _count_text_paragraphs(paras: list[str]) -> int:

@@ -46,16 +46,60 @@ def _is_link_paragraph(element: lxml.html.HtmlElement) -> bool:
     return _linked(element)
 
 
+# a paragraph led by a linked headline whose rest is a date, a time or a count
+# ("<a>Other story</a> 03.05.2024, 14:30") is a teaser; so is one whose link is at
+# least this share of its text when a neighbour is a teaser too (a run of them)
+LINK_LED_SHARE = 0.6
+
+
+def _led_by_link(element: lxml.html.HtmlElement) -> tuple[bool, bool]:
+    """(led by a linked headline that is most of the text or has only a date after it,
+    and whether the rest has no letters at all)."""
+    if next(element.iterdescendants("a"), None) is None:
+        return False, False
+    text = " ".join(element.text_content().split())
+    if element.tag == "p" and text.endswith(_SENTENCE_END):
+        return False, False
+    link = next((a for a in element.iter("a") if a.text_content().strip()), None)
+    if link is None or not _is_page_link(link):
+        return False, False
+    link_text = " ".join(link.text_content().split())
+    if len(link_text.split()) < LINK_PARAGRAPH_MIN_WORDS or not text.startswith(link_text):
+        return False, False
+    rest = text[len(link_text):]
+    bare = not any(c.isalpha() for c in rest)
+    return bare or len(link_text) >= LINK_LED_SHARE * len(text), bare
+
+
+def _teaser_runs(blocks: list[lxml.html.HtmlElement], linked: set[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """Paragraphs led by a linked headline that stand next to another such one (or to
+    a ``linked`` one), or whose rest holds no word at all."""
+    led = {el: (True, True) if el in linked else _led_by_link(el) for el in blocks}
+    doomed = []
+    for el, (link_led, bare) in led.items():
+        if el in linked or not link_led:
+            continue
+        neighbours = (el.getprevious(), el.getnext())
+        if bare or any(n is not None and led.get(n, (False,))[0] for n in neighbours):
+            doomed.append(el)
+    return doomed
+
+
 def drop_link_paragraphs(tree: lxml.html.HtmlElement) -> int:
-    """Remove paragraphs and subheadings that are a single linked headline.
+    """Remove paragraphs and subheadings that are a single linked headline, and runs
+    of paragraphs led by one.
 
     Templates put "related story" headlines inside the article as paragraphs
     (often in capitals) or as linked ``<h3>`` cards; body engines keep them as
     text. A linked sentence ending with a full stop is kept: it may be the
-    article's own; in-page anchors (``#section``) are kept too.
+    article's own; in-page anchors (``#section``) are kept too. A headline with a
+    date or a section name after it is a teaser as well when it comes in a run,
+    or when the rest is only a date, a time or a count.
     """
-    doomed = [el for el in tree.iter("p", "h2", "h3", "h4") if _is_link_paragraph(el)]
-    return drop_all(doomed)
+    blocks = [el for el in tree.iter("p", "h2", "h3", "h4") if next(el.iter("a"), None) is not None
+              or next(el.iterancestors("a"), None) is not None]
+    linked = [el for el in blocks if _is_link_paragraph(el)]
+    return drop_all(linked + _teaser_runs(blocks, set(linked)))
 
 
 # a list of at least this many items, each opening with a linked headline …

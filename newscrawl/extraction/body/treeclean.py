@@ -136,6 +136,75 @@ def drop_hidden_and_captions(tree: lxml.html.HtmlElement) -> int:
     return drop_all(doomed)
 
 
+# a picture's wrapper (a link, a <picture>, a span) is climbed this many levels at most
+PICTURE_MAX_DEPTH = 3
+# a caption printed beside a picture is a line or two
+CAPTION_BESIDE_MAX_WORDS = 40
+_PICTURE_BOX_TAGS = frozenset({"div", "figure", "section", "span"})
+_CAPTION_TEXT_TAGS = frozenset({"p", "div", "span", "small", "em", "i", "cite"})
+
+
+def _caption_beside(image: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The one short text element sharing a small box with the picture, if any.
+
+    The picture is climbed up its wrappers (a link, a ``<picture>``: one child, no
+    text); the box above must hold that wrapper, one text element and no loose
+    text, so a paragraph in the article's container (which has many children) is
+    never a caption. Outside a ``<figure>`` the picture comes first; a ``<figure>``
+    beside the text has its own caption (templates that wrap every paragraph in a
+    box of its own put a figure there). A caption stands beside other text: a box
+    that is all its parent says is a short story with its picture. The tests go
+    from the cheapest (child counts) to the dearest (texts), as most pictures are
+    no caption's.
+    """
+    picture = image
+    for _ in range(PICTURE_MAX_DEPTH):
+        parent = picture.getparent()
+        if parent is None or len(parent) != 1 or (parent.text or "").strip() or (picture.tail or "").strip():
+            break
+        picture = parent
+    box = picture.getparent()
+    if box is None or box.tag not in _PICTURE_BOX_TAGS or len(box) != 2 or (box.text or "").strip():
+        return None
+    if picture.tag == "figure" or next(picture.iter("figure"), None) is not None:
+        return None
+    first, second = box
+    caption = second if first is picture else first
+    if caption.tag not in _CAPTION_TEXT_TAGS or (box.tag != "figure" and first is not picture):
+        return None
+    if (picture.tail or "").strip() or (caption.tail or "").strip():
+        return None
+    text = caption.text_content()
+    if not 0 < len(text.split()) <= CAPTION_BESIDE_MAX_WORDS or holds_article(box):
+        return None
+    outer = box.getparent()
+    if outer is None or not _text_longer_than(outer, sum(len(piece.strip()) for piece in caption.itertext())):
+        return None
+    return caption
+
+
+def _text_longer_than(element: lxml.html.HtmlElement, chars: int) -> bool:
+    """Whether the element's text (spaces aside) is longer than ``chars``; reads its
+    text nodes only until it is (an article container's whole text is never built)."""
+    total = 0
+    for piece in element.itertext():
+        total += len(piece.strip())
+        if total > chars:
+            return True
+    return False
+
+
+def drop_captions_beside_pictures(tree: lxml.html.HtmlElement) -> int:
+    """Remove the short text that shares a box with a picture and nothing else.
+
+    A caption need not be a ``<figcaption>`` nor have a class saying so: a box
+    holding only a picture and one short line is a picture with its caption,
+    whatever the template calls it. Walked from the pictures, which are few.
+    """
+    captions = (_caption_beside(image) for image in tree.iter("img"))
+    return drop_all(dict.fromkeys(c for c in captions if c is not None))
+
+
 def _merge_into_text(element: lxml.html.HtmlElement, text: str) -> None:
     """Replace an element by plain text (plus its tail) inside its parent."""
     parent = element.getparent()
@@ -211,7 +280,7 @@ def prepare_for_engine(tree: lxml.html.HtmlElement) -> None:
     Boilerplate containers and teasers go first (they are judged on links and
     classes), then markup engines mishandle is normalised, then code is dropped.
     """
-    pruned = prune_boilerplate(tree) + drop_hidden_and_captions(tree)
+    pruned = prune_boilerplate(tree) + drop_hidden_and_captions(tree) + drop_captions_beside_pictures(tree)
     teasers = drop_teaser_cards(tree) + drop_inline_cards(tree) + drop_link_paragraphs(tree) + drop_teaser_lists(tree)
     flatten_ruby(tree)
     promote_subheadings(tree)
