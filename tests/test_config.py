@@ -198,3 +198,11 @@ def test_a_bad_scrapy_setting_stops_the_crawl_with_exit_2(tmp_path: Path, settin
     assert "Traceback" not in proc.stderr and "Usage" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("newscrawl: error: ") and says in lines[0]
+
+
+def test_an_unknown_spider_name_stops_with_exit_2_and_one_line(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "nws"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "newscrawl: error: unknown spider 'nws' (known: news)"]

@@ -98,10 +98,13 @@ def _check_run_inputs(settings: Any, spider: str, spargs: dict[str, Any]) -> int
     builds its crawler process: that process logs its start-up banner (a dozen lines on
     stderr), and a mistake must end in the one line that names it (exit 2)."""
     from scrapy.spiderloader import get_spider_loader
+    loader = get_spider_loader(settings)
     try:
-        spidercls = get_spider_loader(settings).load(spider)
+        spidercls = loader.load(spider)
     except KeyError:
-        return 0  # Scrapy's own "Spider not found" comes from run()
+        print(f"newscrawl: error: unknown spider {spider!r} (known: {', '.join(loader.list())})",
+              file=sys.stderr)
+        return exitcodes.BAD_INPUT
     try:
         config.check_places(settings)
         check = getattr(spidercls, "check_arguments", None)
