@@ -29,6 +29,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -194,12 +195,19 @@ def baseline(site_url: str, workdir: Path) -> Result:
     run_dir = workdir / "baseline"
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
-    feed = run_dir / "out.jsonl"
+    feed = (run_dir / "out.jsonl").resolve()
     command = [sys.executable, "-m", "scrapy", "runspider",
                str(ROOT / "bench" / "baseline_spider.py"), "-a", f"sitemap={site_url}sitemap.xml",
                "-O", str(feed), *FAST]
-    # cwd outside the project: no scrapy.cfg, so newscrawl's settings stay out of it
-    return run_measured("baseline", command, run_dir, run_dir / "crawl.log", feed)
+    # cwd outside the project, so newscrawl's settings stay out of it: Scrapy looks for a
+    # scrapy.cfg from the cwd upwards, and the default workdir lies inside the project (its
+    # target filter then refused the loopback demo: 0 items, and a ratio against nothing)
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as outside:
+        result = run_measured("baseline", command, Path(outside), run_dir.resolve() / "crawl.log",
+                              feed)
+    if not result.items:
+        raise SystemExit(f"bench/crawl.py: the baseline wrote no item; see {run_dir / 'crawl.log'}")
+    return result
 
 
 # -- report -------------------------------------------------------------------------------
