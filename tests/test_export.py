@@ -292,3 +292,24 @@ def test_a_stored_user_feed_is_fsynced(tmp_path: Path, monkeypatch) -> None:
     storage.store(fh)
     assert len(synced) == 2  # the file, then its folder
     assert Path(uri).read_bytes().count(b"\n") == 1
+
+
+def test_a_feed_into_a_fifo_is_stored_without_fsync(tmp_path: Path) -> None:
+    """``-O /dev/stdout`` into a pipe: fsync fails with EINVAL on a pipe, which made a
+    delivered feed a failed run (exit 8 and an "Error storing" traceback)."""
+    fifo = tmp_path / "feed.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so opening for writing does not block
+    try:
+        reports: list[tuple] = []
+        crawler = _crawler()
+        crawler.signals.connect(lambda feed, reason: reports.append((feed, reason)),
+                                feed_failed, weak=False)
+        storage = WatchedFileStorage.from_crawler(crawler, str(fifo), feed_options={})
+        fh = storage.open(None)
+        fh.write(feed_line(_item(0)))
+        storage.store(fh)
+        assert reports == [] and not storage.failed
+        assert os.read(reader, 65536).count(b"\n") == 1
+    finally:
+        os.close(reader)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import stat
 from pathlib import Path
 from typing import IO, Any
 
@@ -109,6 +110,9 @@ class WatchedFileStorage(_Reporting, FileFeedStorage):
             file.close()  # nothing of it will be called written; no fsync to fail again
             return
         file.flush()
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            file.close()  # -O /dev/stdout, a FIFO: nothing to make durable (fsync: EINVAL)
+            return
         try:
             os.fsync(file.fileno())
         except OSError as exc:
