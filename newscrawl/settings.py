@@ -83,6 +83,8 @@ EXTENSIONS = {
     "newscrawl.extensions.ledger.LedgerExtension": 100,  # the run's dedup ledger over the state store
     "newscrawl.export.writer.FeedWriter": 500,  # atomic default feed; commits articles once durable
     "newscrawl.export.user_feeds.UserFeedCommitter": 500,  # -o/-O: commits once every feed is stored
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "newscrawl.export.user_feeds.WatchedFeedExporter": 0,  # -o/-O: a failed feed takes no more items
     "newscrawl.extensions.summary.RunSummary": 900,  # per-site summary; X.stats.json beside the feed X.jsonl
     "newscrawl.extensions.gctune.GcTuning": 0,  # freeze start-up objects, rarer young-generation GC passes
 }

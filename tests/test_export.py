@@ -19,7 +19,13 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl.export import writer as writer_module
 from newscrawl.export.signals import feed_failed, feed_running
-from newscrawl.export.user_feeds import UserFeedCommitter, WatchedFileStorage, WatchedStdoutStorage
+from newscrawl import settings as newscrawl_settings
+from newscrawl.export.user_feeds import (
+    UserFeedCommitter,
+    WatchedFeedExporter,
+    WatchedFileStorage,
+    WatchedStdoutStorage,
+)
 from newscrawl.export.writer import FeedWriter, feed_line
 from newscrawl.items import Article
 
@@ -238,13 +244,40 @@ def test_a_broken_pipe_on_stdout_is_a_failed_feed() -> None:
     committer.item_scraped(_item(0), None)
     with pytest.raises(BrokenPipeError):
         fh.write(feed_line(_item(0)))
-    with pytest.raises(BrokenPipeError):
-        storage.store(fh)
+    storage.store(fh)  # the feed is dead: no second error for Scrapy to log with a traceback
     committer.slot_closed(_slot("stdout:", 1))
     committer.feeds_closed()
     assert ledger.commits == []
     assert reports[0] == ("stdout", "BrokenPipeError: [Errno 32] Broken pipe")
     assert committer.crawler.stats.get_value("newscrawl/export/failed").startswith("stdout: ")
+
+
+def test_a_failed_feed_takes_no_more_items_and_the_others_take_every_item(
+        tmp_path: Path, monkeypatch) -> None:
+    """Scrapy's handler re-raised the broken pipe for every later item (one traceback
+    each); here the dead feed is skipped, counts only what reached it, and is reported
+    once, while the file feed beside it gets all three."""
+    uri = str(tmp_path / "all.jsonl")
+    crawler = _crawler(FEEDS={"stdout:": {"format": "jsonlines"}, uri: {"format": "jsonlines"}},
+                       FEED_STORAGES=newscrawl_settings.FEED_STORAGES)
+    reports: list[tuple] = []
+    crawler.signals.connect(lambda feed, reason: reports.append((feed, reason)),
+                            feed_failed, weak=False)
+    read, write = os.pipe()
+    os.close(read)  # the reader went away (`| head -n 1` exited)
+    with os.fdopen(write, "wb", buffering=0) as pipe:
+        monkeypatch.setattr("sys.stdout", SimpleNamespace(buffer=pipe))
+        exporter = WatchedFeedExporter.from_crawler(crawler)
+        spider = SimpleNamespace(name="news", crawler=crawler)
+        exporter.open_spider(spider)
+        for n in range(3):
+            exporter.item_scraped(_item(n), spider)  # no error escapes to send_catch_log
+        counts = {slot.uri_template: slot.itemcount for slot in exporter.slots}
+        for slot in exporter.slots:
+            slot.storage.store(slot.file)  # the dead one raises nothing either
+    assert counts == {"stdout:": 0, uri: 3}
+    assert reports == [("stdout", "BrokenPipeError: [Errno 32] Broken pipe")]
+    assert Path(uri).read_bytes().count(b"\n") == 3
 
 
 def test_a_stored_user_feed_is_fsynced(tmp_path: Path, monkeypatch) -> None:
@@ -259,3 +292,24 @@ def test_a_stored_user_feed_is_fsynced(tmp_path: Path, monkeypatch) -> None:
     storage.store(fh)
     assert len(synced) == 2  # the file, then its folder
     assert Path(uri).read_bytes().count(b"\n") == 1
+
+
+def test_a_feed_into_a_fifo_is_stored_without_fsync(tmp_path: Path) -> None:
+    """``-O /dev/stdout`` into a pipe: fsync fails with EINVAL on a pipe, which made a
+    delivered feed a failed run (exit 8 and an "Error storing" traceback)."""
+    fifo = tmp_path / "feed.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so opening for writing does not block
+    try:
+        reports: list[tuple] = []
+        crawler = _crawler()
+        crawler.signals.connect(lambda feed, reason: reports.append((feed, reason)),
+                                feed_failed, weak=False)
+        storage = WatchedFileStorage.from_crawler(crawler, str(fifo), feed_options={})
+        fh = storage.open(None)
+        fh.write(feed_line(_item(0)))
+        storage.store(fh)
+        assert reports == [] and not storage.failed
+        assert os.read(reader, 65536).count(b"\n") == 1
+    finally:
+        os.close(reader)

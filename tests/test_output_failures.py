@@ -5,6 +5,7 @@ existing state, and a page whose JSON-LD holds a lone surrogate."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,7 +40,8 @@ def test_unwritable_o_fails_the_run_and_marks_nothing_seen(demo, tmp_path: Path)
     assert len(again.items) == len(demo.truth())
 
 
-def test_broken_pipe_on_stdout_fails_the_run_and_marks_nothing_seen(demo, tmp_path: Path) -> None:
+def test_broken_pipe_on_stdout_fails_the_run_in_one_line_and_marks_nothing_seen(
+        demo, tmp_path: Path) -> None:
     crawl = subprocess.Popen(_crawl(tmp_path, demo.registry_path, "-o", "-:jsonlines"), cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     head = subprocess.run(["head", "-n", "1"], stdin=crawl.stdout, capture_output=True,
@@ -49,9 +51,21 @@ def test_broken_pipe_on_stdout_fails_the_run_and_marks_nothing_seen(demo, tmp_pa
     _, err = crawl.communicate(timeout=240)
     assert json.loads(head.stdout)["url"]
     assert crawl.returncode == exitcodes.OUTPUT_FAILED, err.decode()[-3000:]
-    assert b"output failed (nothing unwritten marked seen): stdout: BrokenPipeError" in err
+    log = err.decode()
+    assert "output failed (nothing unwritten marked seen): stdout: BrokenPipeError" in log
+    # One ERROR line names the broken pipe (the summary repeats it), and no traceback:
+    # Scrapy's feed exporter used to log one for every item scraped after the pipe broke.
+    assert "Traceback" not in log, log[-3000:]
+    named = [line for line in log.splitlines() if "BrokenPipeError" in line]
+    assert len(named) == 2 and "ERROR: cannot write the feed stdout: BrokenPipeError" in named[0]
+    stored = re.search(r"Stored jsonlines feed \((\d+) items\) in: stdout:", log)
+    scraped = re.search(r"run summary \(export_failed, [^)]*exit 8\): (\d+) items", log)
+    assert stored and scraped, log[-3000:]
+    # Scrapy counts what reached the pipe, the summary what was scraped, nothing else.
+    assert 1 <= int(stored[1]) < int(scraped[1]) <= len(demo.truth())
     again = run_crawl(tmp_path, registry=demo.registry_path)
-    print(f"-o - | head -n 1: exit {crawl.returncode}; "
+    print(f"-o - | head -n 1: exit {crawl.returncode}, {len(named)} lines name the pipe, "
+          f"{stored[1]} of {scraped[1]} items reached it; "
           f"next run emitted {len(again.items)} of {len(demo.truth())} articles")
     assert len(again.items) == len(demo.truth())
 

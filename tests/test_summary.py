@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 from pathlib import Path
 
@@ -152,3 +153,14 @@ def test_e2e_demo_run_writes_summary_for_default_and_user_feeds(tmp_path: Path) 
     assert "run summary" in proc.stderr
     user_summary = json.loads((tmp_path / "user.stats.json").read_text(encoding="utf-8"))
     assert user_summary["total"]["items"] == len(out.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_feed_that_is_not_a_regular_file_is_not_counted(tmp_path: Path) -> None:
+    """``-O`` into a FIFO (or /dev/full): counting its lines read forever (a FIFO with no
+    writer blocks; /dev/full's zeros grew one line to 23 GB in a run)."""
+    fifo = tmp_path / "feed.fifo"
+    os.mkfifo(fifo)
+    ext = make_summary()
+    feed_a_run(ext)
+    written = ext.write(fifo)
+    assert written["total"]["items"] == 3 and "feed_lines" not in written["total"]

@@ -6,19 +6,23 @@ the storages (FEED_STORAGES) report every failure of open, write, flush and
 store with the ``feed_failed`` signal, and make a stored file durable (fsync).
 :class:`UserFeedCommitter` stops the run on such a signal (exit 8) and commits
 the run's items only after Scrapy closed every feed, each without error and
-holding every item.
+holding every item. A feed that failed takes no more items
+(:class:`WatchedFeedExporter`): its one ERROR line is the whole story, not a
+traceback for every item scraped while the run stops.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import stat
 from pathlib import Path
 from typing import IO, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.extensions.feedexport import FileFeedStorage, StdoutFeedStorage
+from scrapy.extensions.feedexport import FeedExporter, FileFeedStorage, StdoutFeedStorage
 
 from newscrawl.dedup.ledger import record_fields
 from newscrawl.export.files import fsync_dir
@@ -30,44 +34,57 @@ logger = logging.getLogger(__name__)
 
 
 class _Watched:
-    """A feed's file: every error of write/flush/close is reported, then raised."""
+    """A feed's file: its first error of write/flush/close is reported, then raised.
 
-    def __init__(self, fh: IO[bytes], report: Any) -> None:
-        self._fh, self._report = fh, report
+    After it the file is dead: a write or flush does nothing (the reader has gone, the
+    disk is full; the run is already stopping and commits nothing), so Scrapy's closing
+    of the feed (``finish_exporting``, ``store``) raises no second error for it to log
+    with a traceback."""
+
+    def __init__(self, fh: IO[bytes], storage: _Reporting) -> None:
+        self._fh, self._storage = fh, storage
 
     def _call(self, name: str, *args: Any) -> Any:
         try:
             return getattr(self._fh, name)(*args)
         except (OSError, ValueError) as exc:
-            self._report(exc)
+            self._storage.report(exc)
             raise
 
     def write(self, data: bytes) -> int:
-        return self._call("write", data)
+        return len(data) if self._storage.failed else self._call("write", data)
 
     def flush(self) -> None:
-        self._call("flush")
+        if not self._storage.failed:
+            self._call("flush")
 
     def close(self) -> None:
-        self._call("close")
+        if not self._storage.failed:
+            self._call("close")
+            return
+        with contextlib.suppress(OSError, ValueError):  # the fd is released all the same
+            self._fh.close()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._fh, name)
 
 
 class _Reporting:
-    """The reporting half both storages share: which feed, and the signal to send."""
+    """The reporting half both storages share: which feed, the signal, whether it failed."""
 
     crawler: Any
     feed: str
+    failed: str | None = None  # the first error, once there was one
 
     def report(self, exc: BaseException) -> None:
-        self.crawler.signals.send_catch_log(feed_failed, feed=self.feed,
-                                            reason=f"{type(exc).__name__}: {exc}")
+        if self.failed:
+            return  # reported once; the committer records the first failure only anyway
+        self.failed = f"{type(exc).__name__}: {exc}"
+        self.crawler.signals.send_catch_log(feed_failed, feed=self.feed, reason=self.failed)
 
     def watched_open(self, opener: Any, spider: Any) -> _Watched:
         try:
-            return _Watched(opener(spider), self.report)
+            return _Watched(opener(spider), self)
         except (OSError, ValueError) as exc:  # parent is a file, no permission, disk full
             self.report(exc)
             raise
@@ -89,7 +106,13 @@ class WatchedFileStorage(_Reporting, FileFeedStorage):
         return self.watched_open(super().open, spider)
 
     def store(self, file: Any) -> None:
+        if self.failed:
+            file.close()  # nothing of it will be called written; no fsync to fail again
+            return
         file.flush()
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            file.close()  # -O /dev/stdout, a FIFO: nothing to make durable (fsync: EINVAL)
+            return
         try:
             os.fsync(file.fileno())
         except OSError as exc:
@@ -116,6 +139,43 @@ class WatchedStdoutStorage(_Reporting, StdoutFeedStorage):
 
     def store(self, file: Any) -> None:
         file.flush()  # what a pipe reader got is all the run may call seen
+
+
+class WatchedFeedExporter(FeedExporter):
+    """EXTENSIONS in place of Scrapy's FeedExporter: a feed whose storage failed is
+    skipped for every later item.
+
+    Scrapy's handler lets a storage's write error escape to ``send_catch_log``, which
+    logs a traceback for it, and for every item scraped while the run stops (each one
+    writes into the dead file again) - after ``| head -n 1`` a cron mail full of them.
+    The storage has reported the failure in one line (``feed_failed``); the items it did
+    not take are not counted in the feed (Scrapy's "Stored ... (N items)"), and the
+    other feeds still get every item."""
+
+    def item_scraped(self, item: Any, spider: Any) -> None:
+        every, kept = self.slots, []
+        try:
+            for slot in every:
+                self.slots = [slot]  # Scrapy's handler on this slot alone (it may start a batch)
+                if not _has_failed(slot):
+                    self._export(item, spider, slot)
+                kept += self.slots
+        except BaseException:
+            self.slots = every  # as Scrapy's own handler leaves them when an export raises
+            raise
+        self.slots = kept
+
+    def _export(self, item: Any, spider: Any, slot: Any) -> None:
+        try:
+            super().item_scraped(item, spider)
+        except (OSError, ValueError):
+            if not _has_failed(slot):
+                raise  # not an error the storage reported: Scrapy logs it as before
+
+
+def _has_failed(slot: Any) -> bool:
+    """Whether a slot's storage reported a failure (Scrapy's own storages never do)."""
+    return bool(getattr(slot.storage, "failed", None))
 
 
 class UserFeedCommitter:

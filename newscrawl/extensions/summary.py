@@ -330,7 +330,7 @@ class RunSummary:
     def write(self, feed: Path | None) -> dict[str, Any]:
         stats = self.stats.get_stats()
         summary = build_summary(stats, feed, time.monotonic() - self.started)
-        if feed is not None and feed.exists():
+        if feed is not None and feed.is_file():  # -O /dev/full, a FIFO: reading never ends
             summary["total"]["feed_lines"] = _count_lines(feed)
             if summary["total"]["feed_lines"] != summary["total"]["items"]:
                 logger.info("feed %s holds %d lines (%d from this run)", feed,
