@@ -164,3 +164,18 @@ def test_a_feed_that_is_not_a_regular_file_is_not_counted(tmp_path: Path) -> Non
     feed_a_run(ext)
     written = ext.write(fifo)
     assert written["total"]["items"] == 3 and "feed_lines" not in written["total"]
+
+
+def test_no_summary_file_is_written_beside_a_device_or_fifo_feed(tmp_path: Path) -> None:
+    """``-O /dev/stdout`` wrote ``/dev/stdout.stats.json`` (as root: a file in /dev);
+    such a feed's summary is only logged, as for ``-o -``. A new file's is written."""
+    from scrapy.utils.test import get_crawler
+
+    from newscrawl.extensions.summary import RunSummary
+
+    fifo = tmp_path / "feed.fifo"
+    os.mkfifo(fifo)
+    for target, expected in ((fifo, None), (Path("/dev/stdout"), None),
+                             (tmp_path / "new.jsonl", tmp_path / "new.jsonl")):
+        crawler = get_crawler(settings_dict={"FEEDS": {str(target): {"format": "jsonlines"}}})
+        assert RunSummary.from_crawler(crawler).user_feed == expected

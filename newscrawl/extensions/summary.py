@@ -182,6 +182,8 @@ class RunSummary:
         feeds = settings.getdict("FEEDS")
         uri = str(next(iter(feeds), ""))
         local = bool(uri) and urlsplit(uri).scheme in ("", "file")  # not stdout:, s3:, ...
+        if local and _device(Path(uri.removeprefix("file://"))):
+            local = False  # -O /dev/stdout, a FIFO: no X.stats.json beside it in /dev
         report_runs = (settings.getint("NEWSCRAWL_REPORT_RUNS")
                        if settings.getbool("NEWSCRAWL_REPORT_ENABLED") else 0)
         rules = {"max_failed": settings.getfloat("NEWSCRAWL_MAX_FAILED_PAGES"),
@@ -352,6 +354,17 @@ class RunSummary:
                 from newscrawl.extensions.report import write_report
                 write_report(feed, summary, runs, **self.verdict_rules)
         return summary
+
+
+def _device(path: Path) -> bool:
+    """Whether a feed path names a device (``/dev/stdout`` is a regular file when the
+    shell redirects it into one) or something that exists and is no regular file."""
+    if path.is_absolute() and path.parts[1:2] in (("dev",), ("proc",)):
+        return True
+    try:
+        return path.exists() and not path.is_file()
+    except OSError:
+        return False
 
 
 def _count_lines(path: Path) -> int:
