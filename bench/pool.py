@@ -36,7 +36,7 @@ async def run(args: argparse.Namespace) -> None:
     work, own = iterations(args.task_ms), iterations(args.reactor_ms) if args.reactor_ms else 0
     pool = PageExtractor(2)
     try:
-        await pool.ready()  # both up and warmed up
+        await asyncio.gather(*(pool.run(time.sleep, 0.2) for _ in range(2)))  # both up
         left = [args.tasks]
 
         async def caller() -> None:

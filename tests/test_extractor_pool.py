@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 from newscrawl.processes import pid_alive
-from newscrawl.extraction.hints import SiteHints
 from newscrawl.spiders import extractor_worker
 from newscrawl.spiders.extractor import (
     CLOSE_GRACE,
@@ -41,7 +40,7 @@ def _order(workers: int, jobs: list[tuple[str, float]]) -> list[str]:
             await extractor.run(time.sleep, seconds, site=site)
             finished.append(f"{site}-{n}")
         try:
-            await extractor.ready()  # the workers are started and warmed up
+            await extractor.run(time.sleep, 0, site="warm-up")  # the workers are started
             tasks = []
             for n, (site, seconds) in enumerate(jobs):
                 tasks.append(asyncio.create_task(job(n, site, seconds)))
@@ -73,7 +72,8 @@ def _pool_run(scenario: Callable[[PageExtractor], Awaitable[Any]], workers: int 
     async def main() -> Any:
         extractor = PageExtractor(workers, timeout=timeout, stats=stats)
         try:
-            await extractor.ready()  # every worker up and warmed up
+            for _ in range(workers):
+                await extractor.run(time.sleep, 0)  # every worker up and importing done
             return await scenario(extractor)
         finally:
             extractor.close()
@@ -288,7 +288,6 @@ def test_a_16_mib_body_for_a_busy_worker_does_not_stall_the_loop() -> None:
 def test_close_ends_idle_workers_at_once_and_busy_ones_after_the_grace() -> None:
     async def main() -> tuple[list[int], float]:
         extractor = PageExtractor(2)
-        await extractor.ready()
         pids = list(await asyncio.gather(extractor.run(os.getpid), extractor.run(os.getpid)))
         hung = asyncio.ensure_future(extractor.run(time.sleep, 60))
         await asyncio.sleep(0.2)
@@ -311,7 +310,6 @@ def test_workers_die_within_a_second_of_a_sigkill_of_the_crawl(tmp_path: Path) -
         "from newscrawl.spiders.extractor import PageExtractor\n"
         "async def main():\n"
         "    extractor = PageExtractor(2)\n"
-        "    await extractor.ready()\n"
         "    pids = await asyncio.gather(extractor.run(os.getpid), extractor.run(os.getpid))\n"
         "    asyncio.ensure_future(extractor.run(time.sleep, 60))\n"
         "    print(*pids, flush=True)\n"
@@ -383,25 +381,3 @@ def test_a_worker_imports_the_crawls_code_not_a_package_in_the_current_directory
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert int(done.stdout) > 0
-
-
-def test_a_new_workers_warm_up_is_not_inside_its_first_tasks_budget() -> None:
-    """Without the ready message the engine's warm-up (~0.7 s) ran inside the first
-    task's 0.5 s budget and failed it."""
-    async def main() -> Any:
-        extractor = PageExtractor(1, timeout=0.5)
-        try:
-            return await extractor.run(time.sleep, 0.05)
-        finally:
-            extractor.close()
-    assert asyncio.run(main()) is None
-
-
-def test_the_warm_up_page_takes_every_stage_of_the_engine() -> None:
-    from newscrawl.spiders.extractor import WARM_UP_PAGE, extract_fields, warm_up
-
-    warm_up()
-    fields = extract_fields(WARM_UP_PAGE, "https://warm-up.invalid/2024/05/01/a", None,
-                            SiteHints())
-    assert fields["title"] == "The engine warms up" and fields["authors"] == ["A. Writer"]
-    assert fields["published"] and fields["words"] >= 60 and fields["links"]

@@ -46,8 +46,8 @@ logger = logging.getLogger(__name__)
 PREFETCH = 2  # tasks sent to a worker at once: the one it runs and the next
 # A task is queued behind a running one only if that one looks like a page, soon done: not
 # a task carrying HEAVY_BYTES (a 50,000-URL sitemap, a 40,000-link homepage: seconds of
-# lxml), and not one running LONG_RUN already (a page takes ~20 ms). A queued task cannot
-# move to a worker that frees first.
+# lxml), not a worker's first (it imports the engine, ~2 s), and not one running LONG_RUN
+# already (a page takes ~20 ms). A queued task cannot move to a worker that frees first.
 HEAVY_BYTES = 2**20
 LONG_RUN = 0.25  # seconds
 
@@ -99,23 +99,13 @@ class PageExtractor:
         """
         if self.workers <= 0:
             return func(*args)
-        self.start()
+        self._fill()
         task = Task(next(self._ticket), func, args, site,
                     asyncio.get_running_loop().create_future(),
                     heavy=_carried(args) >= HEAVY_BYTES)
         self._waiting.append(task)
         self._dispatch()
         return await task.future
-
-    def start(self) -> None:
-        """Start the workers (each warms up the engine): at the crawl's start, so they are
-        ready when its first responses arrive; again after one was lost."""
-        self._fill()
-
-    async def ready(self) -> None:
-        """Until every worker has warmed up (benchmarks and tests that need all of them)."""
-        self.start()
-        await asyncio.gather(*(worker.ready.wait() for worker in self._pool))
 
     async def extract(self, body: bytes, url: str, charset: str | None,
                       hints: SiteHints, links_only: bool = False,
@@ -160,15 +150,15 @@ class PageExtractor:
 
     def _free_worker(self) -> Worker | None:
         now = time.monotonic()
-        free = [worker for worker in self._pool if worker.ready.is_set() and (not worker.tasks or (
-            len(worker.tasks) < PREFETCH and self._ends_soon(worker, now)))]
+        free = [worker for worker in self._pool if not worker.tasks or (
+            len(worker.tasks) < PREFETCH and self._ends_soon(worker, now))]
         return min(free, key=lambda w: (len(w.tasks), w.handed), default=None)
 
     @staticmethod
     def _ends_soon(worker: Worker, now: float) -> bool:
         """Whether the task *worker* runs looks like a page: a task queued behind it
         would start soon."""
-        return not worker.tasks[0].heavy and now - worker.started < LONG_RUN
+        return worker.warm and not worker.tasks[0].heavy and now - worker.started < LONG_RUN
 
     def _fairest(self) -> int | None:
         """The waiting task to hand out next; a heavy one only while another worker
@@ -213,14 +203,10 @@ class PageExtractor:
 
     # -- outcomes ------------------------------------------------------------------------
     def _received(self, worker: Worker, data: bytes) -> None:
-        """A task's answer: its outcome, and the queued tasks the worker gave back; or,
-        empty, the worker's word that it has warmed up."""
-        if not data:
-            worker.ready.set()
-            self._dispatch()
-            return
+        """A task's answer: its outcome, and the queued tasks the worker gave back."""
         task = worker.tasks.popleft()
         self._busy[task.site] -= 1
+        worker.warm = True
         if worker.clock is not None:
             worker.clock.cancel()
             worker.clock = None
@@ -285,25 +271,6 @@ class PageExtractor:
 def _carried(args: tuple[Any, ...]) -> int:
     """Bytes of body a task carries (its bytes and str arguments)."""
     return sum(len(arg) for arg in args if isinstance(arg, (bytes, str)))
-
-
-# A page that takes every stage of the engine (metadata cascade with JSON-LD and meta tags,
-# date search, body, links).
-WARM_UP_PAGE = (
-    b"<html lang='en'><head><title>The engine warms up - Site</title>"
-    b"<meta property='og:title' content='The engine warms up'>"
-    b"<script type='application/ld+json'>{\"@type\": \"NewsArticle\", "
-    b"\"headline\": \"The engine warms up\", \"datePublished\": \"2024-05-01T08:00:00Z\"}"
-    b"</script></head><body><article><h1>The engine warms up</h1>"
-    b"<p class='byline'>By A. Writer, 1 May 2024</p><p>"
-    + b"Words of a paragraph. " * 20 + b"</p><a href='/2024/05/01/b'>b</a>"
-    b"</article></body></html>")
-
-
-def warm_up() -> None:
-    """One extraction of :data:`WARM_UP_PAGE`, so a new worker's first page is not the one
-    that imports the engine and fills its caches."""
-    extract_fields(WARM_UP_PAGE, "https://warm-up.invalid/2024/05/01/a", None, SiteHints())
 
 
 def extract_fields(body: bytes, url: str, charset: str | None, hints: SiteHints,

@@ -24,8 +24,7 @@ from newscrawl.spiders.extractor_worker import HEADER
 logger = logging.getLogger(__name__)
 
 CLOSE_GRACE = 2.0  # seconds a worker gets to finish at close before it is killed
-WORKER_MAIN = ("from newscrawl.spiders.extractor import warm_up; "
-               "from newscrawl.spiders.extractor_worker import main; main(warm_up)")
+WORKER_MAIN = "from newscrawl.spiders.extractor_worker import main; main()"
 
 
 @dataclass(eq=False)
@@ -97,7 +96,7 @@ class Worker:
         self.handed = -1  # when it was last handed a task (the longest idle goes first)
         self.recalling: Task | None = None  # asked back for a fairer task, not answered yet
         self.started = 0.0  # time.monotonic() when it started its running task (as seen here)
-        self.ready = asyncio.Event()  # set when it has warmed up the engine: tasks may be sent
+        self.warm = False  # has answered a task: its first one also imports the engine
         self.gone = False
 
     def hang_up(self) -> None:

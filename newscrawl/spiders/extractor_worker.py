@@ -30,7 +30,6 @@ import struct
 import sys
 import traceback
 from collections import deque
-from collections.abc import Callable
 from typing import Any
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -41,24 +40,11 @@ HEADER = struct.Struct("!Q")  # a message's byte length, before its pickle
 TRIM_GROWTH = 8 * 2**20
 
 
-def main(warm_up: Callable[[], Any] | None = None) -> None:
-    """Entry point: ``python -c '...main(warm_up)' <socket fd> <crawl pid>``. *warm_up*
-    runs before the worker says it is ready (an empty message) and is sent tasks: the
-    engine's first page costs ~0.7 s of imports and caches, paid while the crawl still
-    waits for its first responses, not inside a page's time budget."""
+def main() -> None:
+    """Entry point: ``python -c '...main()' <socket fd> <crawl pid>``."""
     fd, crawl_pid = int(sys.argv[1]), int(sys.argv[2])
     _die_with(crawl_pid)
-    if warm_up is not None:
-        try:
-            warm_up()
-        except Exception:  # noqa: BLE001 - a failed warm-up leaves the first page to pay
-            traceback.print_exc()
-    sock = socket.socket(fileno=fd)
-    try:
-        write_frame(sock)  # an empty message: ready, send me tasks
-    except OSError:  # the crawl hung up while we warmed up
-        os._exit(0)
-    serve(sock)
+    serve(socket.socket(fileno=fd))
     os._exit(0)  # skip the interpreter's teardown: nothing is left to flush
 
 

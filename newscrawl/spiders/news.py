@@ -132,7 +132,6 @@ class NewsSpider(scrapy.Spider):
         self.extractor = PageExtractor(settings.getint("NEWSCRAWL_EXTRACT_WORKERS"),
                                        settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT"),
                                        self.crawler.stats)
-        self.extractor.start()
         self.page_caps = (settings.getint("NEWSCRAWL_MAX_PAGE_TAGS"),
                           settings.getint("NEWSCRAWL_MAX_PAGE_ATTRIBUTES"))
         connect = self.crawler.signals.connect
