@@ -235,10 +235,11 @@ def _worker(tmp_path: Path, name: str, registry: Path, redis_url: str) -> subpro
     settings = crawl_settings(tmp_path / name / "out", tmp_path / name / "state",
                               NEWSCRAWL_REDIS_URL=redis_url, NEWSCRAWL_REDIS_IDLE_GRACE=3,
                               CONCURRENT_REQUESTS_PER_DOMAIN=4,
-                              # polite pacing: the crawl lasts seconds, not the ~1 s one
+                              # polite pacing: the crawl lasts ~12 s, not the ~1 s one
                               # worker alone needs, so a worker started later (a loaded
-                              # machine) still finds work in the shared queue
-                              DOWNLOAD_DELAY=0.3)
+                              # machine: 0.3 s let one worker take all 42 articles in a
+                              # CI run) still finds work in the shared queue
+                              DOWNLOAD_DELAY=0.8)
     with open(tmp_path / f"{name}.log", "w", encoding="utf-8") as log:
         return start_scrapy("crawl", "news", "-a", f"sites={registry}", settings=settings,
                             stdout=log, stderr=subprocess.STDOUT, text=True)
