@@ -232,3 +232,39 @@ def test_a_full_width_colon_separates_a_cjk_site_tail() -> None:
     head = ('<meta property="og:site_name" content="中日新聞Web">'
             + _og("南海トラフ、一時調査 巨大地震、基準達せず：中日新聞Web"))
     assert _title(head)[0] == "南海トラフ、一時調査 巨大地震、基準達せず"
+
+
+def test_a_logo_h1_the_site_labels_miss_gives_way_to_the_h1_the_metadata_states() -> None:
+    # the logo is written in the site's script, its host in Latin letters: no label matches it
+    body = ('<div id="logo"><h1><a href="/">ข่าวเช้า</a></h1></div>'
+            '<div class="node"><h1>น้ำท่วมหนักในภาคเหนือ ชาวบ้านอพยพ</h1><p>เนื้อข่าว</p></div>')
+    head = ('<meta name="twitter:title" content="น้ำท่วมหนักในภาคเหนือ ชาวบ้านอพยพ">'
+            "<title>น้ำท่วมหนักในภาคเหนือ ชาวบ้านอพยพ | ข่าวเช้า Khaochao.example</title>")
+    assert _title(head, body, url="https://khaochao.example/journal/2019/01/123") == (
+        "น้ำท่วมหนักในภาคเหนือ ชาวบ้านอพยพ", "h1")
+    # with no metadata stating any of them, the first h1 still answers (order kept)
+    assert _title("", body, url="https://khaochao.example/journal/2019/01/123")[0] == "ข่าวเช้า"
+
+
+def test_the_site_name_glued_into_the_h1_is_cut_when_a_copy_lacks_it() -> None:
+    body = ('<h1><span class="define">Harbour ferry fares rise in spring</span>'
+            '<a href="/island.html" title="Back to the front page">Island Courier Daily</a></h1>')
+    head = ('<meta name="twitter:title" content="Harbour ferry fares rise in spring">'
+            "<title>Harbour ferry fares rise in spring » Local » Island Courier Daily</title>")
+    url = "https://islandcourier.example/island/news/local/ferry-fares.html"
+    assert _title(head, body, url=url)[0] == "Harbour ferry fares rise in spring"
+    # a headline that ends in the site's name keeps it when no copy states it without
+    head = '<meta name="twitter:title" content="Harbour ferry fares rise in spring Island Courier">'
+    body = "<h1>Harbour ferry fares rise in spring Island Courier</h1>"
+    assert _title(head, body, url=url)[0] == "Harbour ferry fares rise in spring Island Courier"
+
+
+def test_a_social_title_that_only_adds_a_kicker_is_no_editorial_headline() -> None:
+    head = (_ld("The long sparring match between two lawyers at the court")
+            + _og("Analysis: The long sparring match between two lawyers at the court | Paper"))
+    body = "<article><h1>The long sparring match between two lawyers at the court</h1></article>"
+    assert _title(head, body)[0] == "The long sparring match between two lawyers at the court"
+    # a social title stating another headline still wins (the editorial exception)
+    head = (_ld("The long sparring match between two lawyers at the court")
+            + _og("Two lawyers, one court, no truce"))
+    assert _title(head, body) == ("Two lawyers, one court, no truce", "og")

@@ -224,6 +224,15 @@ def test_meta_author_address_of_the_site_is_not_people() -> None:
     assert _extract(head, url="https://www.hessenschau.de/x").authors == ["hessenschau.de"]
 
 
+def test_an_author_tag_holding_the_editor_tag_s_name_names_no_author() -> None:
+    head = '<meta name="editor" content="王小明"><meta name="author" content="王小明">'
+    body = "<article><p>正文。</p><div>【责任编辑：王小明】</div></article>"
+    assert _extract(head, body).authors == []
+    # an author tag naming someone else than the editor is an author
+    head = '<meta name="editor" content="王小明"><meta name="author" content="李华">'
+    assert _extract(head, body).authors == ["李华"]
+
+
 def test_no_author_gives_empty_list() -> None:
     result = _extract("<title>T</title>", "<p>text</p>")
     assert result.authors == [] and "authors" not in result.provenance

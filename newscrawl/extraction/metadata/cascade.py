@@ -42,6 +42,7 @@ from newscrawl.extraction.metadata.titles import (
     strip_site_name,
     title_key,
     url_directories,
+    without_glued_site,
 )
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 Result = tuple[Any, str | None]
 
 # meta keys in order of trust; lower-case, as collect_meta stores them
+EDITOR_META = ("editor",)
 AUTHOR_META = (
     "author",
     "article:author",
@@ -112,7 +114,8 @@ def _title(ctx: MetaContext) -> Result:
     if micro:
         candidates["microdata"] = normalize_space(micro[0])
     kept = {s: t for s, t in candidates.items() if len(t) >= MIN_TITLE_CHARS}
-    return choose_title(kept, _headlines_shown(ctx, directories))
+    shown = [without_glued_site(h, labels, kept.values()) for h in _headlines_shown(ctx, directories)]
+    return choose_title(kept, shown)
 
 
 def _headlines_shown(ctx: MetaContext, directories: frozenset[str]) -> list[str]:
@@ -148,7 +151,12 @@ def _authors(ctx: MetaContext) -> Result:
     if ld_has_person:
         return ld_names, "jsonld"
     is_site = ctx.is_site_name
-    meta_values = [v for v in ctx.page.all(*AUTHOR_META) if not v.startswith(("http", "@"))]
+    editors = set(map(name_key, clean_authors(ctx.page.all(*EDITOR_META))))
+    # a CMS that fills the author tag with the desk editor's name says so in its editor tag
+    meta_values = [
+        v for v in ctx.page.all(*AUTHOR_META)
+        if not v.startswith(("http", "@")) and not (editors and name_key(v) in editors)
+    ]
     # "paper.example, Frankfurt, Germany": a value naming the site is an address, not people
     if people := clean_authors(v for v in meta_values if not any(map(is_site, split_names(v)))):
         return _widened(people, "meta", ctx)

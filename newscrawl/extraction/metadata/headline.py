@@ -152,6 +152,7 @@ def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | No
     The exceptions read copies through a tail or a cut (:func:`_agree`).
     """
     jl = c.get("jsonld")
+    shown = _stated_first(c, shown)
     h1 = shown[0] if shown else None
     social_source = "og" if c.get("og") else "twitter"
     social = c.get(social_source)
@@ -169,6 +170,14 @@ def choose_title(c: dict[str, str], shown: Sequence[str] = ()) -> tuple[str | No
                 return _spelled_as_stated(ranked[source], c), source
             return _displayed(ranked[source], shown) or _untailed(ranked[source], c), source
     return None, None
+
+
+def _stated_first(c: dict[str, str], shown: Sequence[str]) -> list[str]:
+    """The displayed headlines, those a metadata copy states first: a page with several
+    h1s (the site's logo in one, the story's headline in the next) shows its headline in
+    the one the metadata repeats; order is kept where none or all are stated."""
+    stated = [s for s in shown if any(states(meta, s) for meta in c.values())]
+    return stated + [s for s in shown if s not in stated]
 
 
 def _spelled_as_stated(shown: str, c: dict[str, str]) -> str:
@@ -206,6 +215,7 @@ def _social_is_editorial(c: dict[str, str], h1: str | None) -> bool:
     jl, social = c.get("jsonld"), c.get("og") or c.get("twitter")
     return bool(
         jl and h1 and social and _agree(jl, h1) and not _agree(social, jl)
+        and not _without_kicker(jl, social)  # "Analysis: Headline" adds a kicker, no headline
         and not _same(social, c.get("title")) and not _agree(c.get("twitter"), h1)
     )
 

@@ -138,6 +138,25 @@ def strip_site_name(
     return title
 
 
+def without_glued_site(shown: str, labels: set[str], copies: Iterable[str]) -> str:
+    """A displayed headline less the site's name glued to its end with no separator
+    ("Headline<a href=/>Site Paper</a>" reads "Headline Site Paper"), when a metadata
+    copy states the headline without it: both are needed, a headline may end in the
+    site's name, and a copy may be cut short."""
+    words = shown.split()
+    keys = {title_key(copy) for copy in copies} - {""}
+    if not labels or not keys or len(words) < 2:
+        return shown
+    head_key = ""
+    for end in range(1, len(words)):
+        head_key += title_key(words[end - 1])  # built up: linear in the headline's length
+        tail = " ".join(words[end:])
+        if (head_key in keys and len(words) - end <= MAX_SUFFIX_WORDS and title_key(tail)
+                and _is_site_label(tail, labels)):
+            return " ".join(words[:end])
+    return shown
+
+
 _BAR = frozenset("|｜")
 
 
