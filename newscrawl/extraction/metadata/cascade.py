@@ -159,9 +159,9 @@ def _authors(ctx: MetaContext) -> Result:
     ]
     # "paper.example, Frankfurt, Germany": a value naming the site is an address, not people
     if people := clean_authors(v for v in meta_values if not any(map(is_site, split_names(v)))):
-        return _widened(people, "meta", ctx)
+        return _widened(people, ctx)
     if labelled := [n for n in labelled_authors(ctx.page) if not is_site(n)]:
-        return _widened(labelled, "meta", ctx)
+        return _widened(labelled, ctx)
     if byline := visible_byline(ctx):
         return byline, "byline"
     micro = clean_authors(ctx.article_root.xpath(_MICRODATA_AUTHOR))
@@ -193,18 +193,18 @@ def visible_byline(ctx: MetaContext) -> list[str]:
     return find_bold_byline(ctx.article_root)
 
 
-def _widened(names: list[str], source: str, ctx: MetaContext) -> Result:
+def _widened(names: list[str], ctx: MetaContext) -> Result:
     """Metadata names, or the visible byline when it names every one of them and more:
     author meta tags often hold only the first of several authors the page shows."""
     shown = visible_byline(ctx)
     keys = {name_key(n) for n in shown}
     if len(shown) <= len(names) or not all(name_key(n) in keys for n in names):
-        return names, source
+        return names, "meta"
     given = {name_key(n) for n in names}
     # the added names must read as persons' names: a place or a role beside the name is not one
     if all(looks_like_names(n) == [n] for n in shown if name_key(n) not in given):
         return shown, "byline"
-    return names, source
+    return names, "meta"
 
 
 LABELLED_PAIRS = 4  # twitter:label1 … twitter:label4
