@@ -27,6 +27,7 @@ from trafilatura.settings import Extractor
 
 from newscrawl.extraction.body.clean import CleanContext, clean_paragraphs
 from newscrawl.extraction.body.embedded import embedded_paragraphs
+from newscrawl.extraction.body.layout import engine_text
 from newscrawl.extraction.body.split import restore_split_parts, split_body_parts
 from newscrawl.extraction.body.treeclean import prepare_for_engine
 from newscrawl.extraction.metadata.meta_context import compile_selector
@@ -136,7 +137,7 @@ def engine_paragraphs(page: Page) -> list[str]:
     doc = _run_engine(page, fast=True)
     if not fast_pass_is_good(doc):
         doc = _run_engine(page, fast=False)
-    text = getattr(doc, "text", None) or ""
+    text = engine_text(doc)
     paras = [line.strip() for line in text.split("\n") if line.strip()]
     return restore_split_parts(paras, parts) if parts else paras
 
