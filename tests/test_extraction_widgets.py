@@ -119,13 +119,35 @@ def test_marker_splits_camel_case_and_underscores() -> None:
 def test_member_and_donation_boxes_go_story_paragraphs_stay() -> None:
     tree = tree_of(
         f"<p>{LONG}</p><div class='m-articleRegist'><p>Members read on here</p><a href='/join'>Join</a></div>"
-        "<div class='support-pay'>Any amount helps. Transfer to account 123456</div>"
+        "<div class='donate_box'>Any amount helps. Transfer to account 123456</div>"
         f"<p class='paywall'>{LONG2}</p><div class='hover-supported'>Pier works start in spring</div>"
     )
     assert drop_member_widgets(tree) == 2
     text = text_of(tree)
     assert "Members read on" not in text and "Any amount" not in text
     assert "Work is to begin" in text and "Pier works start" in text
+
+
+def test_box_a_reader_can_close_is_an_overlay() -> None:
+    tree = tree_of(
+        f"<p>{LONG}</p><div class='pay'><button>✕</button>Any amount helps. Transfer to 123456</div>"
+        "<div><button aria-label='Close'></button>Get our app</div>"
+        f"<div class='player'><button>Play</button><p>{LONG2}</p></div>"
+    )
+    assert drop_member_widgets(tree) == 2
+    text = text_of(tree)
+    assert "Any amount" not in text and "our app" not in text and "Work is to begin" in text
+
+
+def test_script_link_heading_opens_the_story_own_text() -> None:
+    tree = tree_of(f"<h3><a href='javascript:toggle(1)'>What changes for ferries</a></h3><p>{LONG2}</p>")
+    assert drop_control_links(tree) == 0
+
+
+def test_empty_comment_counter_introduces_nothing() -> None:
+    tree = tree_of(f"<div class='dek'><p>Readers' comments shaped the plan.</p></div>"
+                   f"<div class='comment-count'></div><p>{LONG}</p>")
+    assert drop_comment_sections(tree) == 0
 
 
 def test_long_element_with_member_class_is_a_wrapper() -> None:

@@ -40,6 +40,8 @@ _NETWORK = re.compile(
 )
 # … a line of at most this many words besides the account (a label: "Twitter", "LINE ID =")
 ACCOUNT_LABEL_MAX_WORDS = 4
+# (an address is at most a line; longer paragraphs are not searched)
+ACCOUNT_LINE_MAX_CHARS = 160
 _SENTENCE_END = (".", "!", "?", "。", "！", "？")
 
 # "Name | Place | 08/01/2014": a few short fields, one of them a date
@@ -56,7 +58,7 @@ def is_editor_credit(para: str) -> bool:
 
 def is_account_line(para: str) -> bool:
     """'Facebook https://fb.me/site', 'LINE ID = @site': a site's account, with a label."""
-    if para.rstrip().endswith(_SENTENCE_END):
+    if len(para) > ACCOUNT_LINE_MAX_CHARS or para.rstrip().endswith(_SENTENCE_END):
         return False
     if _ACCOUNT.search(para):
         rest = _ACCOUNT.sub(" ", para)

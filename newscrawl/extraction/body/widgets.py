@@ -53,13 +53,15 @@ _COMMENT_MARK = TokenPattern(
 COMMENT_FORM_MAX_DEPTH = 6
 # a box that introduces the comments (rules, a disclaimer) is a few lines …
 COMMENT_INTRO_MAX_WORDS = 80
-# … and speaks of comments or opinions (stems in many languages)
+COMMENT_INTRO_MAX_CHARS = 1500
+# … and speaks of comments (stems in many languages; "opinion" alone is a column's word)
 _COMMENT_WORDS = re.compile(
-    r"comment|opinion|komment|meinung|avis\b|comentar|opini[oó]n|opini[aã]o|comment[io]|yorum|reacties|reactie"
-    r"|коммент|комент|мнени|تعليق|التعليق|آراء|رأي|评论|評論|留言|意见|意見|コメント|댓글|의견|ความคิดเห็น"
-    r"|bình luận|ý kiến|komentar|pendapat",
+    r"comment|komment|comentar|coment[aá]rio|yorum|reacties|reactie|hozzászól|коммент|комент|تعليق|التعليق"
+    r"|评论|評論|留言|コメント|댓글|ความคิดเห็น|bình luận|komentar",
     re.IGNORECASE,
 )
+# a comment counter ("12 comments", filled in by a script) sits in the story's header
+_COUNTER = re.compile(r"count|number|total|link|btn|button|icon", re.IGNORECASE)
 
 
 def marker(element: lxml.html.HtmlElement) -> str:
@@ -90,7 +92,9 @@ def _comment_intro(widget: lxml.html.HtmlElement) -> lxml.html.HtmlElement | Non
     if box is None or box.tag not in ("div", "section", "ul"):
         return None  # a paragraph (<p>) before the comments is the story's last one
     text = box.text_content()
-    if count_words(text) > COMMENT_INTRO_MAX_WORDS or not _COMMENT_WORDS.search(text) or holds_article(box):
+    if len(text) > COMMENT_INTRO_MAX_CHARS or count_words(text) > COMMENT_INTRO_MAX_WORDS:
+        return None
+    if not _COMMENT_WORDS.search(text) or holds_article(box):
         return None
     return box
 
@@ -102,11 +106,12 @@ def drop_comment_sections(tree: lxml.html.HtmlElement) -> int:
     comment class marks around it goes with its heading, rules and legal notes.
     A comment widget that scripts fill in (empty in the HTML) is often preceded
     by a box of house rules ("opinions below are the readers' own"); that box
-    goes when it is short, a box rather than a paragraph, and speaks of comments.
+    goes when it is short, a box rather than a paragraph, and speaks of comments
+    (an empty comment counter in the story's header introduces nothing).
     """
     doomed = [s for s in map(_comment_section_of, tree.iter("textarea")) if s is not None]
     widgets = [el for el in tree.iter("div", "section") if _COMMENT_MARK.search(marker(el))
-               and not el.text_content().strip()]
+               and not _COUNTER.search(marker(el)) and not el.text_content().strip()]
     doomed += [box for box in map(_comment_intro, widgets) if box is not None]
     return drop_all(dict.fromkeys(doomed))
 
@@ -115,6 +120,8 @@ def drop_comment_sections(tree: lxml.html.HtmlElement) -> int:
 
 # a control's label ("Print", "【纠错】", "Log in") is a few words
 CONTROL_MAX_WORDS = 6
+# a script link that is a heading's whole text opens an accordion of the story's own text
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "dt", "summary"})
 
 
 def _is_control(link: lxml.html.HtmlElement) -> bool:
@@ -123,7 +130,7 @@ def _is_control(link: lxml.html.HtmlElement) -> bool:
         return False
     text = link.text_content().strip()
     parent = link.getparent()
-    if not text or parent is None or count_words(text) > CONTROL_MAX_WORDS:
+    if not text or parent is None or parent.tag in _HEADING_TAGS or count_words(text) > CONTROL_MAX_WORDS:
         return False
     return " ".join(parent.text_content().split()) == " ".join(text.split())
 
@@ -137,18 +144,18 @@ def drop_control_links(tree: lxml.html.HtmlElement) -> int:
 
 _WIDGET_TOKENS = (
     "regist", "register", "registration", "login", "signin", "sign-in", "donate", "donation",
-    "donations", "support", "membership",
+    "donations", "membership", "support-us", "supporter", "contribute", "contributions",
 )
 _WIDGET = TokenPattern(
-    r"(?:^|[\s-])(?:" + "|".join(re.escape(t) for t in _WIDGET_TOKENS) + r")(?:$|[\s-])",
-    tuple(t for t in _WIDGET_TOKENS if "-" not in t),
+    r"(?:^|[\s-])(?:" + "|".join(re.escape(t) for t in _WIDGET_TOKENS) + r")(?:$|[\s-])", _WIDGET_TOKENS
 )
 # such a box is a few lines; a long element with such a class wraps the page
 WIDGET_MAX_WORDS = 80
 
 
 def drop_member_widgets(tree: lxml.html.HtmlElement) -> int:
-    """Remove short boxes a class names as registration, log-in, donation or tools.
+    """Remove short boxes a class names as registration, log-in or donation, and
+    short boxes a reader can close (a dismiss button: an overlay or a banner).
 
     Paywall and membership prompts ("members log in here"), donation appeals and
     article tool bars (save, font size, share) sit inside the article container.
@@ -160,7 +167,33 @@ def drop_member_widgets(tree: lxml.html.HtmlElement) -> int:
         if (el.get("class") or el.get("id")) and _WIDGET.search(marker(el))
         and count_words(el.text_content()) <= WIDGET_MAX_WORDS and not holds_article(el)
     ]
-    return drop_all(doomed)
+    doomed += [box for box in map(_closable_box, tree.iter("button")) if box is not None]
+    return drop_all(dict.fromkeys(doomed))
+
+
+# (a button's label is read this far: the words below open it)
+CLOSE_LABEL_MAX_CHARS = 40
+# a dismiss button says "×" or "close" (its text, or its label for screen readers)
+_CLOSE_SIGNS = frozenset("×✕✖✗xX╳")
+_CLOSE_WORDS = re.compile(
+    r"^\W*(close|dismiss|schlie(ß|ss)en|fermer|cerrar|chiudi|fechar|sluiten|stäng|lukk|luk|zamknij|закрыть"
+    r"|kapat|إغلاق|关闭|關閉|閉じる|닫기|ปิด|đóng|tutup)\b",
+    re.IGNORECASE,
+)
+
+
+def _closable_box(button: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The short box a dismiss button closes (the button's parent), if it is one."""
+    text = button.text_content().strip()[:CLOSE_LABEL_MAX_CHARS]
+    label = (button.get("aria-label") or button.get("title") or "")[:CLOSE_LABEL_MAX_CHARS]
+    if not (text in _CLOSE_SIGNS or _CLOSE_WORDS.match(text) or (not text and _CLOSE_WORDS.match(label))):
+        return None
+    box = button.getparent()
+    if box is None or box.tag not in ("div", "section", "aside", "dialog"):
+        return None
+    if count_words(box.text_content()) > WIDGET_MAX_WORDS or holds_article(box):
+        return None
+    return box
 
 
 # --- stacked link lines -------------------------------------------------------------
@@ -197,7 +230,8 @@ def _line_link(line: list[object]) -> bool:
 
 
 def _is_link_lines(block: lxml.html.HtmlElement) -> bool:
-    if next(block.iter("br"), None) is None or next(block.iter("a"), None) is None:
+    # only the block's own children make its lines: a wrapper is not walked down
+    if not any(child.tag == "br" for child in block):
         return False
     lines = _lines(block)
     linked = [_line_link(line) for line in lines]
