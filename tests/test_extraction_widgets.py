@@ -198,6 +198,7 @@ def test_account_lines_need_an_address_or_a_named_network() -> None:
     assert is_account_line("twitter.com/harbournews")
     assert is_account_line("LINE ID = @harbournews")
     assert not is_account_line("Account: @harbour_photos")  # a photo credit in a list
+    assert is_account_line("-- By Jane Doe Follow @janedoe")
     assert not is_account_line("The board posted its decision on https://facebook.com/harbourboard.")
     assert not is_account_line("Write to desk@harbour.example")
 

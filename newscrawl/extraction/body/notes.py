@@ -30,12 +30,13 @@ _ACCOUNT = re.compile(
     r"|paypal\.me|paypal\.com|patreon\.com|ko-fi\.com|buymeacoffee\.com|vk\.com|weibo\.com)(?:/\S*)?",
     re.IGNORECASE,
 )
-# a bare "@name" is an account of the network the line names (a credit "Account: @name"
-# under a photo in a list of them is the story's own)
+# a bare "@name" is an account when the line names a network or says "follow" (a credit
+# "Account: @name" under a photo in a list of them is the story's own)
 _HANDLE = re.compile(r"(?<![\w@.])@\w{2,30}")
 _NETWORK = re.compile(
     r"\b(facebook|twitter|instagram|telegram|line|youtube|tiktok|threads|mastodon|bluesky|whatsapp|snapchat"
-    r"|viber|kakao ?talk)\b|фейсбук|твиттер|инстаграм|телеграм|ไลน์|เฟซบุ๊ก|ทวิตเตอร์|อินสตาแกรม",
+    r"|viber|kakao ?talk|follow|folgen|suivez|s[ií]guenos|seguici|volg)\b"
+    r"|фейсбук|твиттер|инстаграм|телеграм|подписывайтесь|ไลน์|เฟซบุ๊ก|ทวิตเตอร์|อินสตาแกรม|ติดตาม",
     re.IGNORECASE,
 )
 # … a line of at most this many words besides the account (a label: "Twitter", "LINE ID =")
@@ -66,7 +67,8 @@ def is_account_line(para: str) -> bool:
         rest = _HANDLE.sub(" ", para)
     else:
         return False
-    return count_words(rest) <= ACCOUNT_LABEL_MAX_WORDS
+    label = " ".join(token for token in rest.split() if any(c.isalnum() for c in token))  # "--", "=" aside
+    return count_words(label) <= ACCOUNT_LABEL_MAX_WORDS
 
 
 def is_field_dateline(para: str) -> bool:
