@@ -85,7 +85,7 @@ def test_house_rules_box_before_a_scripted_comment_widget_goes() -> None:
         f"<p>{LONG}</p><p>{LONG2}</p><div class='line'> </div>"
         "<div style='padding:10px'><p>We welcome lively debate. Please read our comment guidelines.</p>"
         "<p>The opinions below are the readers' own.</p></div>"
-        "<div class='fb-comments' data-href='x'> </div>"
+        "<!-- comments --><div class='fb-comments' data-href='x'> </div>"
     )
     assert drop_comment_sections(tree) == 1
     text = text_of(tree)
@@ -159,7 +159,7 @@ def test_long_element_with_member_class_is_a_wrapper() -> None:
 
 def test_label_over_linked_headlines_is_a_related_box() -> None:
     tree = tree_of(
-        f"<p>{LONG}</p><p><strong>Related stories</strong><br><a href='/a/1'>Storm hits the old pier</a>"
+        f"<p>{LONG}</p><p><strong>Related stories</strong><!-- list --><br><a href='/a/1'>Storm hits the old pier</a>"
         "<br><a href='https://news.example/a/2'>Ferry cancelled for a week</a></p>"
     )
     assert drop_link_lines(tree) == 1

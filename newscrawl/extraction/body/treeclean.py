@@ -26,13 +26,7 @@ from newscrawl.extraction.body.teasers import (
     drop_teaser_lists,
 )
 from newscrawl.extraction.body.treeops import drop_all, holds_article
-from newscrawl.extraction.body.widgets import (
-    drop_comment_sections,
-    drop_control_links,
-    drop_link_lines,
-    drop_member_widgets,
-    drop_styled_hidden,
-)
+from newscrawl.extraction.body.widgets import drop_widgets
 
 logger = logging.getLogger(__name__)
 
@@ -284,14 +278,13 @@ def strip_code(tree: lxml.html.HtmlElement) -> int:
 def prepare_for_engine(tree: lxml.html.HtmlElement) -> None:
     """Every tree rule, in order, on the shared tree once metadata has been read.
 
-    Hidden pop-ups, comment sections and member boxes go first (a comment
-    widget must still be there to find the box that introduces it), then
-    boilerplate containers, controls and teasers (judged on links and classes),
+    Widgets (hidden pop-ups, comment sections, member boxes, controls) go first:
+    a comment widget must still be there to find the box that introduces it;
+    then boilerplate containers and teasers (judged on links and classes),
     then markup engines mishandle is normalised, then code is dropped.
     """
-    widgets = drop_styled_hidden(tree) + drop_comment_sections(tree) + drop_member_widgets(tree)
+    widgets = drop_widgets(tree)
     pruned = prune_boilerplate(tree) + drop_hidden_and_captions(tree) + drop_captions_beside_pictures(tree)
-    widgets += drop_control_links(tree) + drop_link_lines(tree)
     teasers = drop_teaser_cards(tree) + drop_inline_cards(tree) + drop_link_paragraphs(tree) + drop_teaser_lists(tree)
     flatten_ruby(tree)
     promote_subheadings(tree)
