@@ -14,6 +14,13 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from newscrawl.extraction.body.notes import (
+    has_no_words,
+    is_account_line,
+    is_editor_credit,
+    is_end_mark,
+    is_field_dateline,
+)
 from newscrawl.extraction.wordcount import count_words
 
 logger = logging.getLogger(__name__)
@@ -46,13 +53,17 @@ _SENTENCE_END = (".", "!", "?", "。", "！", "？", "»", "”", '"', "؟", "۔
 # Section headers that introduce links to *other* stories (many languages).
 _TEASER_HEADER = re.compile(
     r"^\W*(must read|read (also|more|next)|also read|related( (articles?|stories|posts|news|content|coverage))?"
+    r"|more must[- ]reads?\b.*"
     r"|more (from|on|stories|news)\b.*|recommended( for you)?|you (may|might) (also )?like|trending( now)?"
     r"|popular|most (read|popular|viewed)|top stories|latest( news)?|see also|don'?t miss"
     r"|lesen sie auch|auch interessant|mehr zum thema|weitere artikel|das könnte sie auch interessieren"
     r"|(à )?lire aussi|sur le même sujet|leia (também|mais)|lee (también|más)|te puede interesar"
     r"|leggi anche|potrebbe interessarti|czytaj (też|także|więcej)|les også|läs (också|mer)|læs også"
     r"|lees ook|ook interessant|okuyun|ayrıca bakınız|читайте также|関連(記事|ニュース)|おすすめ(情報|記事)?"
-    r"|相关(阅读|新闻|文章)|推荐阅读|관련 ?기사|اقرأ أيضا|مزید پڑھیں|یہ بھی پڑھیں)\W*$",
+    r"|相关(阅读|新闻|文章)|相關(閱讀|新聞|文章)|推荐阅读|延伸阅读|延伸閱讀|관련 ?기사|اقرأ أيضا|مزید پڑھیں|یہ بھی پڑھیں"
+    r"|(أخبار|مواضيع|مقالات) ذات صلة|مطالب مرتبط|بیشتر بخوانید|по теме|читайте також|ilgili haberler"
+    r"|baca juga|berita terkait|artikel terkait|tin liên quan|bài liên quan|xem thêm|यह भी पढ़ें|संबंधित (खबरें|ख़बरें)"
+    r"|আরও পড়ুন|(เรื่อง|ข่าว|บทความ)ที่เกี่ยวข้อง|อ่านเพิ่มเติม)\W*$",
     re.IGNORECASE,
 )
 # Inline "Read also: <other story>" lines.
@@ -75,9 +86,10 @@ _PROMPT = re.compile(
     r"|must be logged in to (post|comment)|sign ?up for (our|the)? ?\w* ?newsletter|subscribe to (our|the)"
     r"|newsletter|thanks for signing up|share (this|on) (article|story|facebook|twitter|x)"
     r"|click here to (subscribe|sign up)|follow us on|download (our|the) app"
-    r"|^\W*(\d+\s+)?comments?\W*$|tell us what you think|if you (enjoyed|liked|value) this (article|story)"
+    r"|^\W*(\d+\s+)?(comments?|comentar(ios)?|comentários?|commenti|commentaires?|kommentare?|kommentieren"
+    r"|reacties|yorumlar?|комментари[ийя]|تعليقات|التعليقات|评论|評論|コメント|댓글)\W*$|tell us what you think|if you (enjoyed|liked|value) this (article|story)"
     r"|^\W*(order reprints?|print (this )?(article|page|story))\W*$|for your personal,? non-commercial use only"
-    r"|(この|本)記事は.{0,12}(会員|有料)|会員(登録|限定)(すると|で|の方)"
+    r"|(この|本)記事は.{0,12}(会員|有料)|会員(登録|限定)(すると|で|の方)|^(この)?(ニュース|記事)を(シェア|共有)(する)?$"
     r"|^(share|tweet|email|print|whatsapp|facebook|twitter|linkedin|copy link)(\s*[|/·]\s*\w+)*$"
     r"|^(advertisement|anzeige|werbung|publicité|publicidad|pubblicità|reklama|annons)$",
     re.IGNORECASE,
@@ -172,7 +184,7 @@ def is_meta_line(para: str, ctx: CleanContext) -> bool:
         return True
     if _BYLINE.match(para) and (any(fold(a) in p for a in ctx.authors if a) or _DATEISH.search(para)):
         return True
-    return _is_dateline(para)
+    return _is_dateline(para) or is_field_dateline(para)
 
 
 def _is_dateline(para: str) -> bool:
@@ -324,5 +336,10 @@ def clean_paragraphs(paras: list[str], ctx: CleanContext) -> list[str]:
     paras = drop_author_box(paras, ctx)
     paras = drop_leading_meta(paras, ctx)
     paras = drop_teaser_blocks(paras)
-    paras = [p for p in paras if not is_prompt(p)]
+    paras = [p for p in paras if not (is_prompt(p) or is_note(p))]
     return dedupe(drop_lone_urls(paras))
+
+
+def is_note(para: str) -> bool:
+    """An editor's credit, a site's account line, an end mark or a line without a word."""
+    return has_no_words(para) or is_end_mark(para) or is_editor_credit(para) or is_account_line(para)

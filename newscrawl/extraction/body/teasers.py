@@ -11,8 +11,10 @@ from __future__ import annotations
 import lxml.html
 
 from newscrawl.extraction.body.treeops import drop_all, holds_article
+from newscrawl.extraction.wordcount import count_words
 
-# a paragraph that is one link and nothing else is a teaser for another story
+# a paragraph that is one link and nothing else is a teaser for another story (words
+# counted by script, so a Chinese or Japanese headline without spaces counts too)
 LINK_PARAGRAPH_MIN_WORDS = 3
 _SENTENCE_END = (".", "!", "?", "。", "！", "？", "؟", "۔")
 
@@ -20,7 +22,7 @@ _SENTENCE_END = (".", "!", "?", "。", "！", "？", "؟", "۔")
 def _linked(element: lxml.html.HtmlElement) -> bool:
     """The element's whole text is one link to another page."""
     text = " ".join(element.text_content().split())
-    if len(text.split()) < LINK_PARAGRAPH_MIN_WORDS:
+    if count_words(text) < LINK_PARAGRAPH_MIN_WORDS:
         return False
     for link in element.iterancestors("a"):  # a teaser card: <a><h3>…</h3></a>
         return _is_page_link(link)
@@ -64,7 +66,7 @@ def _led_by_link(element: lxml.html.HtmlElement) -> tuple[bool, bool]:
     if link is None or not _is_page_link(link):
         return False, False
     link_text = " ".join(link.text_content().split())
-    if len(link_text.split()) < LINK_PARAGRAPH_MIN_WORDS or not text.startswith(link_text):
+    if count_words(link_text) < LINK_PARAGRAPH_MIN_WORDS or not text.startswith(link_text):
         return False, False
     rest = text[len(link_text):]
     bare = not any(c.isalpha() for c in rest)
@@ -114,7 +116,7 @@ def _is_teaser_item(item: lxml.html.HtmlElement) -> bool:
     link_text = next((t for t in texts if t), "")
     item_text = " ".join(item.text_content().split())
     return (
-        len(link_text.split()) >= LINK_PARAGRAPH_MIN_WORDS
+        count_words(link_text) >= LINK_PARAGRAPH_MIN_WORDS
         and item_text.startswith(link_text)
         and len(link_text) >= TEASER_LINK_SHARE * len(item_text)
     )

@@ -26,6 +26,7 @@ from newscrawl.extraction.body.teasers import (
     drop_teaser_lists,
 )
 from newscrawl.extraction.body.treeops import drop_all, holds_article
+from newscrawl.extraction.body.widgets import drop_widgets
 
 logger = logging.getLogger(__name__)
 
@@ -277,15 +278,18 @@ def strip_code(tree: lxml.html.HtmlElement) -> int:
 def prepare_for_engine(tree: lxml.html.HtmlElement) -> None:
     """Every tree rule, in order, on the shared tree once metadata has been read.
 
-    Boilerplate containers and teasers go first (they are judged on links and
-    classes), then markup engines mishandle is normalised, then code is dropped.
+    Widgets (hidden pop-ups, comment sections, member boxes, controls) go first:
+    a comment widget must still be there to find the box that introduces it;
+    then boilerplate containers and teasers (judged on links and classes),
+    then markup engines mishandle is normalised, then code is dropped.
     """
+    widgets = drop_widgets(tree)
     pruned = prune_boilerplate(tree) + drop_hidden_and_captions(tree) + drop_captions_beside_pictures(tree)
     teasers = drop_teaser_cards(tree) + drop_inline_cards(tree) + drop_link_paragraphs(tree) + drop_teaser_lists(tree)
     flatten_ruby(tree)
     promote_subheadings(tree)
     strip_code(tree)
-    logger.debug("pruned %d boilerplate containers and %d teasers", pruned, teasers)
+    logger.debug("pruned %d boilerplate containers, %d widgets and %d teasers", pruned, widgets, teasers)
 
 
 def decode_cfemail(hexdata: str) -> str | None:
