@@ -21,6 +21,7 @@ from newscrawl.discovery.links import url_shape
 from newscrawl.discovery.patterns import PatternError, compile_pattern
 from newscrawl.discovery.safexml import looks_like_html as xml_looks_like_html
 from newscrawl.discovery.sitemaps import sitemap_urls_from_robots
+from newscrawl.extraction.body.notes import _FIELD_SEPARATOR
 from newscrawl.middlewares.content import looks_like_html, non_html_type
 
 GROWTH = 16
@@ -84,6 +85,9 @@ ATTACKS = {
     # long path segments: the doc-file and hex-id regexes were quadratic in one segment
     "url-digit-segment": (url_shape, lambda n: "http://a.test/" + "1" * n + "x", 120),
     "url-alnum-segment": (url_shape, lambda n: "http://a.test/" + "a" * n + ".html", 120),
+    # a run of blanks with no bar after it: every space of the run started a new scan (27 s
+    # for 50,000); the body's dateline test splits paragraphs in the extraction worker
+    "body-field-separator": (_FIELD_SEPARATOR.split, lambda n: "1" * n + "年" + " " * n + "x", 200),
 }
 
 

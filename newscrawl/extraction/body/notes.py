@@ -46,7 +46,9 @@ ACCOUNT_LINE_MAX_CHARS = 160
 _SENTENCE_END = (".", "!", "?", "。", "！", "？")
 
 # "Name | Place | 08/01/2014": a few short fields, one of them a date
-_FIELD_SEPARATOR = re.compile(r"\s+[|•·]\s+")
+# a run of spaces is tried from its first space only: linear on a hostile run of blanks
+_FIELD_SEPARATOR = re.compile(r"(?<!\s)\s+[|•·]\s+")
+FIELD_LINE_MAX_CHARS = 300  # five fields of six words
 FIELDS_MIN, FIELDS_MAX = 2, 5
 FIELD_MAX_WORDS = 6
 _DATE_FIELD = re.compile(r"^\W*(\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}:\d{2}|\d{4}年.*|\d{1,2}\.? \w+ \d{4})\W*$")
@@ -73,6 +75,8 @@ def is_account_line(para: str) -> bool:
 
 def is_field_dateline(para: str) -> bool:
     """'Name | Place | 08/01/2014': short fields split by bars or dots, one a date."""
+    if len(para) > FIELD_LINE_MAX_CHARS:
+        return False
     fields = _FIELD_SEPARATOR.split(para.strip())
     if not FIELDS_MIN <= len(fields) <= FIELDS_MAX:
         return False
