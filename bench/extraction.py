@@ -50,7 +50,9 @@ from newscrawl.extraction import extract_article
 logger = logging.getLogger("bench.extraction")
 
 Engine = Callable[[bytes, str | None], dict[str, Any]]
-COLUMNS = ("body_f1", "body_p", "body_r", "title", "authors", "date_day", "date_instant")
+COLUMNS = ("body_f1", "body_p", "body_r", "snip_f1", "snip_p", "snip_r", "title", "authors", "date_day",
+           "date_instant")
+FIELDS = 8  # COLUMNS[:FIELDS] are what a date-only engine does not answer
 
 
 def load_scorer(path: Path) -> ModuleType:
@@ -174,11 +176,14 @@ def _rate(count: int, seconds: float) -> float:
 
 
 def format_table(rows: list[tuple[str, str, dict[str, Any], tuple[float, float]]]) -> str:
+    """One line per corpus (or half) and engine; the columns no row has are left out
+    (the snippet columns appear for snippet corpora only)."""
+    shown = [c for c in COLUMNS if any(c in res for _, _, res, _ in rows)]
     head = f"{'corpus':10} {'engine':12} {'pages':>5} {'errors':>6} " + " ".join(
-        f"{c:>12}" for c in COLUMNS) + f" {'pages/s':>8} {'wall p/s':>8}"
+        f"{c:>12}" for c in shown) + f" {'pages/s':>8} {'wall p/s':>8}"
     lines = [head, "-" * len(head)]
     for corpus, engine, res, (cpu_rate, wall_rate) in rows:
-        cells = " ".join(f"{res[c]:12.3f}" if c in res else f"{'-':>12}" for c in COLUMNS)
+        cells = " ".join(f"{res[c]:12.3f}" if c in res else f"{'-':>12}" for c in shown)
         errors = res["pages"] - res["answered"]
         lines.append(
             f"{corpus:10} {engine:12} {res['pages']:5d} {errors:6d} {cells} {cpu_rate:8.1f} {wall_rate:8.1f}"
@@ -219,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
                 out = args.out / f"{name}_{corpus}.jsonl"
                 result = scorer.score(str(truth_dir), str(out))
                 if name in DATE_ONLY_ENGINES:  # it answers no other field: show none
-                    result = {k: v for k, v in result.items() if k not in COLUMNS[:5]}
+                    result = {k: v for k, v in result.items() if k not in COLUMNS[:FIELDS]}
                 rows.append((corpus + label, name, result, speeds[name]))
     sys.stdout.write(format_table(rows) + "\n")
     sys.stdout.write(speed_summary(rows) + "\n")

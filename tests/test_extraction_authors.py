@@ -198,6 +198,10 @@ def test_a_byline_far_from_the_headline_is_not_taken() -> None:
         ("Von Anna Schmidt", ["Anna Schmidt"]),
         ("Par Jean Dupont et Marie Curie", ["Jean Dupont", "Marie Curie"]),
         ("Von Montag an gilt die neue Regel", []),  # a sentence, not a byline
+        ("Posted by\nNed Deily", ["Ned Deily"]),  # Blogger's footer line
+        ("Geschrieben von Hans Meier", ["Hans Meier"]),
+        ("Publié par Marie Dupont", ["Marie Dupont"]),
+        ("Escrito por Ana Ruiz", ["Ana Ruiz"]),
     ],
 )
 def test_a_byline_is_known_by_its_prefix_whatever_its_class(line: str, names: list[str]) -> None:

@@ -111,6 +111,16 @@ def test_byline_and_dateline_above_text_are_dropped() -> None:
     assert drop_leading_meta(["In 2019 the harbour flooded twice.", LONG], ctx)[0].startswith("In 2019")
 
 
+def test_a_timed_line_after_two_text_paragraphs_is_the_story_s_own() -> None:
+    # a short article's programme ("Warm Up 11:00 Uhr") inside the first four
+    # paragraphs, after a standfirst and a first paragraph: story text, not a dateline
+    lines = ["Warm Up 11:00 Uhr", "Contest 12:00 Uhr"]
+    assert drop_leading_meta([LONG, LONG, *lines], CleanContext()) == [LONG, LONG, *lines]
+    # the same lines before the text are the page's datelines
+    assert drop_leading_meta(["Stand: 22.04.2024, 06:00 Uhr", LONG, LONG], CleanContext()) == [LONG, LONG]
+    assert drop_leading_meta([LONG, "Stand: 22.04.2024, 06:00 Uhr", LONG], CleanContext()) == [LONG, LONG]
+
+
 def test_cjk_dateline_above_text_is_dropped() -> None:
     # more than META_MAX_WORDS by the CJK counter (characters), yet dates and times only
     dateline = "2025年1月14日 01時28分 (1月14日 01時40分更新)"
@@ -196,6 +206,16 @@ def test_jsonld_body_filters_engine_boilerplate() -> None:
     paras, method = combine(engine, "\n".join(text))
     assert method == "trafilatura+jsonld"
     assert paras == [lead, *text]  # the long lead above the text survives, the teaser not
+
+
+def test_jsonld_supports_list_items_of_one_or_two_words() -> None:
+    # a two-word item has no trigram: its words in a row in the JSON-LD text support it
+    text = _paras(12, "Story")
+    items = ["Bleibe stets aktiv", "Praktiziere Dankbarkeit", "Neugier"]
+    ld = "\n".join([*text, "Die Punkte: Bleibe stets aktiv. Praktiziere Dankbarkeit. Neugier."])
+    engine = [*text, *items, "Weitere Artikel"]
+    paras, method = combine(engine, ld)
+    assert method == "trafilatura+jsonld" and paras == [*text, *items]
 
 
 def test_jsonld_teaser_or_other_text_is_ignored() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from lxml import html as lxml_html
 
-from newscrawl.extraction.metadata.dateline import MAX_NODES, dateline, headline
+from newscrawl.extraction.metadata.dateline import MAX_NODES, dateline, headline, time_element_date
 
 
 def _dateline(body: str, title: str | None = None) -> str | None:
@@ -23,6 +24,25 @@ def test_time_element_gives_its_machine_value() -> None:
     body = ("<h1>Council approves the new budget</h1>"
             "<p><time datetime='2024-05-03T15:47:00+02:00'>Friday</time></p>")
     assert _dateline(body) == "2024-05-03T15:47:00+02:00"
+
+
+def test_time_element_printing_another_day_gives_the_printed_day() -> None:
+    # the template filled the attribute with another moment (a later update)
+    body = ("<h1>Council approves the new budget</h1>"
+            "<p><time datetime='2019-07-03T10:18:46Z'>Publié le 29 juin 2019</time></p>")
+    assert _dateline(body) == "2019-06-29"
+
+
+@pytest.mark.parametrize(
+    "printed",
+    ["November 9, 2023",  # the next day in the reader's zone: the same moment
+     "11/08/23 5:19pm",  # month first: the swapped reading is the attribute's day
+     "8 juillet",  # no year: no full date to weigh
+     ],
+)
+def test_time_element_keeps_its_machine_value_when_the_text_agrees(printed: str) -> None:
+    element = lxml_html.fromstring(f"<time datetime='2023-11-08T23:30:00-05:00'>{printed}</time>")
+    assert time_element_date(element, None).iso() == "2023-11-08T23:30:00-05:00"
 
 
 def test_kicker_line_above_the_headline_when_none_follows() -> None:

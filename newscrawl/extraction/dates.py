@@ -77,6 +77,13 @@ class ParsedDate:
             return self.value.date().isoformat()
         return self.value.replace(microsecond=0).isoformat()
 
+    def swapped(self) -> ParsedDate | None:
+        """The same numbers read the other way round (03/05 as 5 March), when that is a date."""
+        value = self.value
+        if value.day > 12 or value.day == value.month:
+            return None
+        return ParsedDate(value.replace(month=value.day, day=value.month), self.has_time)
+
 
 @lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo | None:

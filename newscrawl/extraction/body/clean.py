@@ -195,8 +195,21 @@ def _is_dateline(para: str) -> bool:
 def drop_leading_meta(paras: list[str], ctx: CleanContext) -> list[str]:
     """Bylines and dates above the text belong in ``authors``/``published``; below
     the head only bylines are (a bare time there heads a live-ticker entry)."""
-    head = [p for p in paras[:HEAD_WINDOW] if not is_meta_line(p, ctx)]
-    return head + [p for p in paras[HEAD_WINDOW:] if not is_byline(p, ctx)]
+    size = head_size(paras)
+    head = [p for p in paras[:size] if not is_meta_line(p, ctx)]
+    return head + [p for p in paras[size:] if not is_byline(p, ctx)]
+
+
+def head_size(paras: list[str]) -> int:
+    """How many paragraphs the head holds: HEAD_WINDOW, or fewer when two paragraphs of
+    running text come first (a standfirst and the story's first paragraph: a short
+    article's "Warm Up 11:00 Uhr" after them is its programme, not a dateline)."""
+    texts = 0
+    for index, para in enumerate(paras[:HEAD_WINDOW]):
+        texts += words(para) >= BOX_TEXT_MIN_WORDS
+        if texts == 2:
+            return index + 1
+    return HEAD_WINDOW
 
 
 def is_byline(para: str, ctx: CleanContext) -> bool:

@@ -73,8 +73,12 @@ class BodyResult:
     method: str
 
 
+def _tokens(text: str) -> list[str]:
+    return [t.casefold() for t in _TOKEN.findall(text)]
+
+
 def _trigrams(text: str) -> set[tuple[str, ...]]:
-    toks = [t.casefold() for t in _TOKEN.findall(text)]
+    toks = _tokens(text)
     if len(toks) < 3:
         return {tuple(toks)} if toks else set()
     return {tuple(toks[i:i + 3]) for i in range(len(toks) - 2)}
@@ -167,9 +171,20 @@ def jsonld_paragraphs(body: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n+", body) if p.strip()]
 
 
-def _filter_by_jsonld(engine: list[str], ld_grams: set[tuple[str, ...]]) -> list[str]:
+def _supported(para: str, ld_grams: set[tuple[str, ...]], ld_words: str) -> bool:
+    """Whether the JSON-LD text holds the paragraph: most of its trigrams, or, for a
+    line of one or two words (a list item "Praktiziere Dankbarkeit", which has no
+    trigram), those words in a row."""
+    toks = _tokens(para)
+    if len(toks) < 3:
+        return bool(toks) and f" {' '.join(toks)} " in ld_words
+    return _share(_trigrams(para), ld_grams) >= PARAGRAPH_SUPPORT_MIN
+
+
+def _filter_by_jsonld(engine: list[str], ld_grams: set[tuple[str, ...]], ld_text: str) -> list[str]:
     """Engine paragraphs JSON-LD supports, plus a long lead above the first of them."""
-    supported = [_share(_trigrams(p), ld_grams) >= PARAGRAPH_SUPPORT_MIN for p in engine]
+    ld_words = f" {' '.join(_tokens(ld_text))} "
+    supported = [_supported(p, ld_grams, ld_words) for p in engine]
     first = supported.index(True) if True in supported else len(engine)
     return [
         p for i, p in enumerate(engine)
@@ -193,7 +208,7 @@ def combine(engine: list[str], jsonld_body: str | None) -> tuple[list[str], str]
         if len(ld_paras) >= JSONLD_MIN_PARAGRAPHS:
             return ld_paras, "jsonld"
         return engine, "trafilatura"
-    return _filter_by_jsonld(engine, ld_grams), "trafilatura+jsonld"
+    return _filter_by_jsonld(engine, ld_grams, ld_text), "trafilatura+jsonld"
 
 
 def extract_body(

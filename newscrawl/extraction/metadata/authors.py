@@ -29,8 +29,10 @@ MAX_NAME_CHARS = 60
 MAX_BYLINE_CHARS = 200  # a byline element longer than this is an author box or bio
 
 _PREFIX = re.compile(
-    r"^(?:(?:written|reported|reporting|text|story|words|photos?|compiled|edited)\s+"
-    r"(?:and\s+\w+\s+)?by"
+    r"^(?:(?:written|reported|reporting|text|story|words|photos?|compiled|edited|posted|submitted)"
+    r"\s+(?:and\s+\w+\s+)?by"
+    r"|(?:geschrieben|verfasst|gepostet|eingestellt)\s+von|(?:publié|écrit|rédigé|posté)\s+par"
+    r"|(?:escrito|publicado|redactado)\s+por|(?:scritto|pubblicato)\s+da|geplaatst\s+door"
     r"|by|von|vom|par|por|di|door|av|af|de|från|fra|przez|tekst|text|texte|autor(?:in)?|author|"
     r"auteur|written|reporter|story|текст|автор|фото|yazan|muhabir)\s*[:\-–]?\s+",
     re.IGNORECASE,

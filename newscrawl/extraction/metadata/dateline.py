@@ -75,9 +75,28 @@ def _first_date(pieces: Iterator[str | ParsedDate], budget: int, timezone: str |
 
 def _time_value(element: lxml_html.HtmlElement, timezone: str | None) -> ParsedDate | None:
     """A ``<time>``'s machine value, which is more precise than its printed text."""
-    if element.tag != "time":
+    if element.tag != "time" or not element.get("datetime"):
         return None
-    return parse_date(element.get("datetime"), timezone)
+    return time_element_date(element, timezone)
+
+
+def time_element_date(element: lxml_html.HtmlElement, timezone: str | None) -> ParsedDate | None:
+    """The date of a ``<time>``: its ``datetime`` value (more precise than its text),
+    unless the text it prints states a full date more than a day away, also read with
+    day and month swapped: then the template filled the attribute with another
+    moment ("Publié le 29 juin 2019" over ``datetime="2019-07-03T10:18:46Z"``) and
+    the reader's date is the printed one. No ``datetime``: the text."""
+    machine = parse_date(element.get("datetime"), timezone)
+    text = " ".join(element.text_content().split())
+    if len(text) > MAX_PIECE:
+        return machine
+    printed = parse_text(text, timezone) if text else None
+    if machine is None or printed is None:
+        return machine or printed
+    day = machine.value.date()
+    if any(abs((reading.value.date() - day).days) <= 1 for reading in (printed, printed.swapped()) if reading):
+        return machine
+    return printed
 
 
 def _pieces(element: lxml_html.HtmlElement, timezone: str | None = None) -> Iterator[str | ParsedDate]:

@@ -17,6 +17,7 @@ from lxml import html as lxml_html
 
 from newscrawl.extraction.dates import ParsedDate, parse_date
 from newscrawl.extraction.hints import SiteHints
+from newscrawl.extraction.metadata.dateline import time_element_date
 from newscrawl.extraction.metadata.jsonld import JsonLd, parse_jsonld, text_value
 from newscrawl.extraction.metadata.meta_tags import PageMeta, collect_meta
 from newscrawl.extraction.metadata.titles import names_site, normalize_space, site_labels
@@ -132,8 +133,7 @@ class MetaContext:
         for element in self.article_root.iter("time"):
             if next(element.iterancestors("blockquote"), None) is not None:
                 continue
-            raw = element.get("datetime") or element.text_content()
-            parsed = parse_date(raw, self.hints.timezone)
+            parsed = time_element_date(element, self.hints.timezone)
             if parsed is not None:
                 found.append(parsed)
             if len(found) >= MAX_TIME_ELEMENTS:

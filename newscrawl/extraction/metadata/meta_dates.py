@@ -241,16 +241,8 @@ def _names_other_day(shown: ParsedDate, value: str | None) -> bool:
     another zone or with day and month swapped (03/05 in a page of the other order)."""
     if parse_date(value) is None or _on_day(value, shown):
         return False
-    swapped = _swapped(shown)
+    swapped = shown.swapped()
     return swapped is None or not _on_day(value, swapped)
-
-
-def _swapped(day: ParsedDate) -> ParsedDate | None:
-    """The same numbers read the other way round (03/05 as 5 March), when that is a date."""
-    value = day.value
-    if value.day > 12 or value.day == value.month:
-        return None
-    return ParsedDate(value.replace(month=value.day, day=value.month), day.has_time)
 
 
 def _on_shown_day(shown: ParsedDate, found: list[tuple[ParsedDate, str]]) -> list[tuple[ParsedDate, str]]:
