@@ -85,16 +85,26 @@ def prune_boilerplate(tree: lxml.html.HtmlElement) -> int:
     ``contains()`` tests per element was the slowest step of extraction).
     """
     doomed = []
+    marks: dict[str, tuple[bool, bool]] = {}  # templates repeat their class/id values
     for element in tree.iter(*_PRUNABLE_TAGS):
         marker = f"{element.get('class', '')} {element.get('id', '')}"
-        if not marker.strip():
+        if marker == " ":
             continue
-        if (_BOILERPLATE.search(marker) or (
-            _PROMPT_BLOCK.search(marker)
-            and len(element.text_content().split()) <= PROMPT_BLOCK_MAX_WORDS
+        if (found := marks.get(marker)) is None:
+            found = marks[marker] = _boilerplate_marks(marker)
+        boilerplate, prompt = found
+        if (boilerplate or (
+            prompt and len(element.text_content().split()) <= PROMPT_BLOCK_MAX_WORDS
         )) and not holds_article(element):
             doomed.append(element)
     return drop_all(doomed)
+
+
+def _boilerplate_marks(marker: str) -> tuple[bool, bool]:
+    """(a boilerplate token, a prompt token) in a class/id value; (False, False) for blanks."""
+    if not marker.strip():
+        return False, False
+    return _BOILERPLATE.search(marker), _PROMPT_BLOCK.search(marker)
 
 
 # A caption or credit is a few sentences at most; a longer "caption" block is a wrapper.
@@ -111,17 +121,26 @@ _HIDDEN_CLASS = TokenPattern(
 _MARKED_TAGS = ("figcaption", "div", "p", "span", "small", "a", "section")
 
 
-def _is_unseen_or_caption(element: lxml.html.HtmlElement) -> bool:
+def _class_marks(classes: str) -> tuple[bool, bool]:
+    """(a screen-reader-only class, a caption/credit class) in a class value."""
+    return _HIDDEN_CLASS.search(classes), _CAPTION_CLASS.search(classes)
+
+
+def _is_unseen_or_caption(element: lxml.html.HtmlElement, marks: dict[str, tuple[bool, bool]]) -> bool:
+    """``marks``: the page's class values already judged (templates repeat them)."""
     if element.tag == "figcaption":
         return True
     classes = element.get("class")
     if not classes:
         return False
-    if _HIDDEN_CLASS.search(classes):
+    if (found := marks.get(classes)) is None:
+        found = marks[classes] = _class_marks(classes)
+    hidden, caption = found
+    if hidden:
         return not holds_article(element)
     return (
         element.tag != "a"
-        and bool(_CAPTION_CLASS.search(classes))
+        and caption
         and len(element.text_content().split()) <= CAPTION_MAX_WORDS
         and not holds_article(element)
     )
@@ -133,7 +152,8 @@ def drop_hidden_and_captions(tree: lxml.html.HtmlElement) -> int:
     None of it is what a reader sees as the story: captions describe a picture and
     engines keep them as paragraphs when a figure sits inside the article text.
     """
-    doomed = [el for el in tree.iter(*_MARKED_TAGS) if _is_unseen_or_caption(el)]
+    marks: dict[str, tuple[bool, bool]] = {}
+    doomed = [el for el in tree.iter(*_MARKED_TAGS) if _is_unseen_or_caption(el, marks)]
     return drop_all(doomed)
 
 
@@ -244,8 +264,12 @@ _BLOCK_TAGS = frozenset({"div", "p", "ul", "ol", "table", "section", "article", 
 def promote_subheadings(tree: lxml.html.HtmlElement) -> int:
     """Make short classed ``<div>`` subheadings real ``<h3>`` so they are kept."""
     count = 0
+    marked: dict[str, bool] = {}  # templates repeat their class values
     for div in tree.iter("div"):
-        if not _SUBHEAD_CLASS.search(div.get("class") or ""):
+        classes = div.get("class") or ""
+        if (found := marked.get(classes)) is None:
+            found = marked[classes] = _SUBHEAD_CLASS.search(classes)
+        if not found:
             continue
         if any(child.tag in _BLOCK_TAGS for child in div.iterdescendants()):
             continue
