@@ -450,16 +450,23 @@ def find_byline(root: lxml_html.HtmlElement, explicit: bool = False) -> list[str
     wins; otherwise (unless ``explicit``) the first plausible author/byline element
     that yields names.
     """
+    said, fallback = scan_bylines(root)
+    return said if said or explicit else fallback
+
+
+def scan_bylines(root: lxml_html.HtmlElement) -> tuple[list[str], list[str]]:
+    """Both answers of ``find_byline`` from one walk: the names of the first byline
+    that says so (else []), and the first names any marked byline before it yields."""
     fallback: list[str] = []
     for count, element in enumerate(_byline_candidates(root)):
         if count >= MAX_BYLINE_ELEMENTS:
             break
         names, is_explicit = marked_byline_names(element)
         if names and is_explicit:
-            return names
+            return names, fallback
         if names and not fallback:
             fallback = names
-    return [] if explicit else fallback
+    return [], fallback
 
 
 def marked_byline_names(element: lxml_html.HtmlElement) -> tuple[list[str], bool]:

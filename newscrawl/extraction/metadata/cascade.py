@@ -14,7 +14,6 @@ import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from lxml import html as lxml_html
@@ -24,11 +23,11 @@ from newscrawl.extraction.metadata import meta_dates, meta_fields
 from newscrawl.extraction.metadata.authors import (
     clean_authors,
     find_bold_byline,
-    find_byline,
     find_prefixed_byline,
     is_bare_prefix,
     looks_like_names,
     name_key,
+    scan_bylines,
     split_names,
 )
 from newscrawl.extraction.metadata.headline import choose_title, visible_headlines
@@ -181,14 +180,21 @@ def visible_byline(ctx: MetaContext) -> list[str]:
     regions = [r for r in (ctx.article_root, headline_region(ctx.tree, ctx.article_root)) if r is not None]
     if shown := [n for n in find_shown_byline(ctx.tree, ctx.article_root) if not is_site(n)]:
         return shown
-    finds: list[Callable[[lxml_html.HtmlElement], list[str]]] = [
-        partial(find_byline, explicit=True),
-        find_prefixed_byline,
-        find_byline,
+    scans: dict[int, tuple[list[str], list[str]]] = {}  # one walk a region serves both byline steps
+
+    def scanned(i: int) -> tuple[list[str], list[str]]:
+        if i not in scans:
+            scans[i] = scan_bylines(regions[i])
+        return scans[i]
+
+    finds: list[Callable[[int], list[str]]] = [
+        lambda i: scanned(i)[0],  # a byline that says so ("By …", rel=author)
+        lambda i: find_prefixed_byline(regions[i]),
+        lambda i: scanned(i)[0] or scanned(i)[1],  # any marked byline
     ]
     for find in finds:
-        for region in regions:
-            if byline := [n for n in find(region) if not is_site(n)]:
+        for i in range(len(regions)):
+            if byline := [n for n in find(i) if not is_site(n)]:
                 return byline
     return find_bold_byline(ctx.article_root)
 
