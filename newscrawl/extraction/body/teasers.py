@@ -192,8 +192,8 @@ def drop_teaser_cards(tree: lxml.html.HtmlElement) -> int:
     texts: dict[str, lxml.html.HtmlElement] = {}
     for link in tree.iter("a"):
         href = link.get("href") or ""
-        if not href.startswith(("http", "/")):
-            continue
+        if not href.startswith(("http", "/")) or (href in texts and href in pictures):
+            continue  # a target seen both ways already: only its first links count
         has_text = bool(link.text_content().strip())
         if not has_text and link.find(".//img") is not None:
             pictures.setdefault(href, link)
