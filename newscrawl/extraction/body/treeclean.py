@@ -104,7 +104,7 @@ def _boilerplate_marks(marker: str) -> tuple[bool, bool]:
     """(a boilerplate token, a prompt token) in a class/id value; (False, False) for blanks."""
     if not marker.strip():
         return False, False
-    return _BOILERPLATE.search(marker), _PROMPT_BLOCK.search(marker)
+    return bool(_BOILERPLATE.search(marker)), bool(_PROMPT_BLOCK.search(marker))
 
 
 # A caption or credit is a few sentences at most; a longer "caption" block is a wrapper.
@@ -123,7 +123,7 @@ _MARKED_TAGS = ("figcaption", "div", "p", "span", "small", "a", "section")
 
 def _class_marks(classes: str) -> tuple[bool, bool]:
     """(a screen-reader-only class, a caption/credit class) in a class value."""
-    return _HIDDEN_CLASS.search(classes), _CAPTION_CLASS.search(classes)
+    return bool(_HIDDEN_CLASS.search(classes)), bool(_CAPTION_CLASS.search(classes))
 
 
 def _is_unseen_or_caption(element: lxml.html.HtmlElement, marks: dict[str, tuple[bool, bool]]) -> bool:
@@ -268,7 +268,7 @@ def promote_subheadings(tree: lxml.html.HtmlElement) -> int:
     for div in tree.iter("div"):
         classes = div.get("class") or ""
         if (found := marked.get(classes)) is None:
-            found = marked[classes] = _SUBHEAD_CLASS.search(classes)
+            found = marked[classes] = bool(_SUBHEAD_CLASS.search(classes))
         if not found:
             continue
         if any(child.tag in _BLOCK_TAGS for child in div.iterdescendants()):
