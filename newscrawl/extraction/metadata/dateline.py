@@ -87,8 +87,8 @@ def time_element_date(element: lxml_html.HtmlElement, timezone: str | None) -> P
     moment ("Publié le 29 juin 2019" over ``datetime="2019-07-03T10:18:46Z"``) and
     the reader's date is the printed one. No ``datetime``: the text."""
     machine = parse_date(element.get("datetime"), timezone)
-    text = " ".join(element.text_content().split())
-    if len(text) > MAX_PIECE:
+    text = _short_text(element, MAX_PIECE)
+    if text is None:
         return machine
     printed = parse_text(text, timezone) if text else None
     if machine is None or printed is None:
@@ -97,6 +97,21 @@ def time_element_date(element: lxml_html.HtmlElement, timezone: str | None) -> P
     if any(abs((reading.value.date() - day).days) <= 1 for reading in (printed, printed.swapped()) if reading):
         return machine
     return printed
+
+
+def _short_text(element: lxml_html.HtmlElement, limit: int) -> str | None:
+    """The element's text with blanks folded, or None when it is longer than ``limit``;
+    its text nodes are read only until then (a ``<time>`` may wrap a whole page, and
+    nested ones would make reading each one's text quadratic)."""
+    pieces: list[str] = []
+    size = 0
+    for piece in element.itertext():
+        pieces.append(piece)
+        size += len(" ".join(piece.split()))  # never more than the folded whole
+        if size > limit:
+            return None
+    text = " ".join("".join(pieces).split())
+    return text if len(text) <= limit else None
 
 
 def _pieces(element: lxml_html.HtmlElement, timezone: str | None = None) -> Iterator[str | ParsedDate]:
