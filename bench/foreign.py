@@ -172,11 +172,10 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 yield from _statements(inner)
 
 
-def asserted(source: str, function: str) -> Iterator[tuple[str, ast.Compare]]:
+def asserted(module: ast.Module, function: str) -> Iterator[tuple[str, ast.Compare]]:
     """``(url, comparison)`` for every single comparison asserted in ``function``:
     the URL of the mock page the comparison loads itself, else of the last page
     loaded into a variable before it. String variables (``url = '…'``) are followed."""
-    module = ast.parse(source)
     for fn in module.body:
         if not (isinstance(fn, ast.FunctionDef) and fn.name == function):
             continue
@@ -218,8 +217,8 @@ def trafilatura_pages(members: Members) -> list[Page]:
         files[url] = name
         return rows.setdefault(url, {"id": _page_id(name), "url": url, "source": "trafilatura"})
 
-    realworld = members["tests/realworld_tests.py"].decode()
-    pages = mock_pages(ast.parse(realworld))
+    realworld = ast.parse(members["tests/realworld_tests.py"].decode())
+    pages = mock_pages(realworld)
     for url, cmp in asserted(realworld, "test_extract"):
         snippet, op = cmp.left, cmp.ops[0]
         if not (isinstance(snippet, ast.Constant) and isinstance(snippet.value, str)
@@ -229,8 +228,8 @@ def trafilatura_pages(members: Members) -> list[Page]:
             target.setdefault("with", [])
             target.setdefault("without", [])
             target["with" if isinstance(op, ast.In) else "without"].append(snippet.value)
-    metadata = members["tests/metadata_tests.py"].decode()
-    pages = mock_pages(ast.parse(metadata))
+    metadata = ast.parse(members["tests/metadata_tests.py"].decode())
+    pages = mock_pages(metadata)
     for url, cmp in asserted(metadata, "test_pages"):
         field, value = cmp.left, _constant(cmp.comparators[0], {})
         if not (isinstance(cmp.ops[0], ast.Eq) and isinstance(field, ast.Attribute)
@@ -247,8 +246,8 @@ def htmldate_pages(members: Members) -> list[Page]:
     """The day ``find_date(load_mock_page(URL), …) == 'YYYY-MM-DD'`` pins: with
     ``original_date=True`` where a test asks for it, else with the default options;
     never the tests of a narrower search, another output format or the newest date."""
-    source = members["tests/unit_tests.py"].decode()
-    pages = mock_pages(ast.parse(source))
+    source = ast.parse(members["tests/unit_tests.py"].decode())
+    pages = mock_pages(source)
     original: dict[str, str] = {}
     default: dict[str, str] = {}
     for function in ("test_exact_date", "test_approximate_date", "test_idiosyncrasies"):

@@ -78,7 +78,10 @@ def _tokens(text: str) -> list[str]:
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
-    toks = _tokens(text)
+    return _token_trigrams(_tokens(text))
+
+
+def _token_trigrams(toks: list[str]) -> set[tuple[str, ...]]:
     if len(toks) < 3:
         return {tuple(toks)} if toks else set()
     return {tuple(toks[i:i + 3]) for i in range(len(toks) - 2)}
@@ -178,7 +181,7 @@ def _supported(para: str, ld_grams: set[tuple[str, ...]], ld_words: str) -> bool
     toks = _tokens(para)
     if len(toks) < 3:
         return bool(toks) and f" {' '.join(toks)} " in ld_words
-    return _share(_trigrams(para), ld_grams) >= PARAGRAPH_SUPPORT_MIN
+    return _share(_token_trigrams(toks), ld_grams) >= PARAGRAPH_SUPPORT_MIN
 
 
 def _filter_by_jsonld(engine: list[str], ld_grams: set[tuple[str, ...]], ld_text: str) -> list[str]:
