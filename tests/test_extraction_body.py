@@ -242,6 +242,41 @@ def test_prune_keeps_containers_that_hold_the_headline() -> None:
     assert "Title" in text and "Kept" in text and "Bio" not in text and "Other" not in text
 
 
+def test_a_boilerplate_class_on_the_container_of_most_paragraphs_is_the_article_s() -> None:
+    # a template names the article's container after the share buttons it also holds
+    story = "".join(f"<p>{LONG} Paragraph {n}.</p>" for n in range(5))
+    tree = lxml.html.fromstring(
+        f"<html><body><h1>Budget passes</h1><div class='content__sharing-container'>{story}"
+        "<div class='social-share'>Share on X</div></div>"
+        "<div class='sharing'><p>Share this story with your friends and family today.</p></div>"
+        "</body></html>"
+    )
+    assert prune_boilerplate(tree) == 2
+    text = tree.text_content()
+    assert text.count("Paragraph") == 5 and "Share on X" not in text and "friends" not in text
+
+
+def test_a_short_page_s_sharing_box_goes_even_when_it_is_most_of_its_text() -> None:
+    tree = lxml.html.fromstring(
+        f"<html><body><div class='post'>{LONG}</div>"
+        "<div class='sharing'><p>Share this story with your friends and family today.</p></div>"
+        "</body></html>"
+    )
+    assert prune_boilerplate(tree) == 1
+    assert "friends" not in tree.text_content()
+
+
+def test_hidden_class_on_the_container_of_most_paragraphs_does_not_hide_the_story() -> None:
+    story = "".join(f"<p>{LONG} Paragraph {n}.</p>" for n in range(5))
+    tree = lxml.html.fromstring(
+        f"<html><body><div class='visually-hidden'>{story}</div>"
+        "<span class='sr-only'>Opens in a new window</span></body></html>"
+    )
+    assert drop_hidden_and_captions(tree) == 1
+    text = tree.text_content()
+    assert text.count("Paragraph") == 5 and "new window" not in text
+
+
 def test_prompt_widgets_are_pruned_only_while_short() -> None:
     story = " ".join(["Long article sentence."] * 60)
     tree = lxml.html.fromstring(

@@ -246,6 +246,50 @@ def test_strip_code_drops_aria_landmarks_like_their_tags() -> None:
     assert text.count(SENTENCE[:40]) == 3  # the article, and the one "landmark" holding a headline
 
 
+def test_a_noscript_copy_of_the_page_is_kept_as_the_page() -> None:
+    # a site written for browsers without JavaScript: the whole story is in <noscript>
+    story = "".join(f"<p>{SENTENCE} Paragraph {n}.</p>" for n in range(6))
+    tree = lxml.html.document_fromstring(
+        f"<html><body><div id='app'></div><noscript><div class='page'><h2>Ferry news</h2>{story}"
+        "</div></noscript><p>Footer line.</p><noscript>enable js</noscript></body></html>"
+    )
+    assert strip_code(tree) == 1  # only the short notice goes
+    assert tree.find(".//noscript") is None
+    text = texts(tree)
+    assert text.count("Paragraph") == 6 and "enable js" not in text
+
+
+def test_a_button_the_parser_let_swallow_the_page_keeps_the_page() -> None:
+    story = "".join(f"<p>{SENTENCE} Paragraph {n}.</p>" for n in range(6))
+    tree = lxml.html.document_fromstring(
+        f"<html><body><button class='menu-button'><span>Menu</span><div>{story}</div></button>"
+        "<p>Footer line.</p><button class='share'>Share</button></body></html>"
+    )
+    assert tree.find(".//button").xpath("count(.//p)") == 6  # the parse this is about
+    assert strip_code(tree) == 1
+    text = texts(tree)
+    assert text.count("Paragraph") == 6 and "Share" not in text
+
+
+def test_a_noscript_duplicate_of_a_page_that_shows_its_text_still_goes() -> None:
+    story = "".join(f"<p>{SENTENCE} Paragraph {n}.</p>" for n in range(6))
+    tree = lxml.html.document_fromstring(
+        f"<html><body><article>{story}</article><noscript>{story}</noscript></body></html>"
+    )
+    assert strip_code(tree) == 1
+    assert texts(tree).count("Paragraph") == 6  # half the paragraphs is not most of them
+
+
+def test_chrome_holding_most_of_the_paragraphs_is_the_article() -> None:
+    story = "".join(f"<p>{SENTENCE} Paragraph {n}.</p>" for n in range(6))
+    tree = lxml.html.document_fromstring(
+        f"<html><body><div role='navigation'><h2>Ferry news</h2>{story}</div>"
+        "<footer><p>Copyright and a few words about the house.</p></footer></body></html>"
+    )
+    assert strip_code(tree) == 1
+    assert texts(tree).count("Paragraph") == 6 and "Copyright" not in texts(tree)
+
+
 def test_cloudflare_scan_is_skipped_when_the_page_has_no_placeholder() -> None:
     html = '<div><span data-cfemail="42262731292a0c23302a2b27">x</span></div>'
     tree = lxml.html.fromstring(html)

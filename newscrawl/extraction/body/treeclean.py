@@ -25,7 +25,7 @@ from newscrawl.extraction.body.teasers import (
     drop_teaser_cards,
     drop_teaser_lists,
 )
-from newscrawl.extraction.body.treeops import drop_all, holds_article
+from newscrawl.extraction.body.treeops import ArticleGuard, drop_all, holds_article
 from newscrawl.extraction.body.widgets import drop_widgets
 
 logger = logging.getLogger(__name__)
@@ -68,6 +68,8 @@ _CODE_TAGS = (
     "button", "input", "select", "option",
 )
 _STRIPPED_TAGS = tuple(tag for tag in _CODE_TAGS if tag != "script")
+# the code elements that may hold a page's content (flow content, or misnested markup)
+_CONTAINER_CODE_TAGS = ("noscript", "button", "template")
 # page chrome, dropped too unless a template (mis)uses it to wrap the article
 _CHROME_TAGS = ("nav", "footer", "aside")
 # the same landmarks given by ARIA role on any element (a fact box beside the story
@@ -78,12 +80,13 @@ _CHROME_BY_ROLE = lxml.etree.XPath(  # [@role] first: libxml2 then skips most el
 )
 
 
-def prune_boilerplate(tree: lxml.html.HtmlElement) -> int:
+def prune_boilerplate(tree: lxml.html.HtmlElement, guard: ArticleGuard | None = None) -> int:
     """Remove bio boxes, comment forms, related/share/newsletter blocks in place.
 
     Done in Python with one regex over class/id (an XPath with dozens of
     ``contains()`` tests per element was the slowest step of extraction).
     """
+    guard = guard or ArticleGuard(tree)
     doomed = []
     marks: dict[str, tuple[bool, bool]] = {}  # templates repeat their class/id values
     for element in tree.iter(*_PRUNABLE_TAGS):
@@ -95,7 +98,7 @@ def prune_boilerplate(tree: lxml.html.HtmlElement) -> int:
         boilerplate, prompt = found
         if (boilerplate or (
             prompt and len(element.text_content().split()) <= PROMPT_BLOCK_MAX_WORDS
-        )) and not holds_article(element):
+        )) and not guard.holds(element):
             doomed.append(element)
     return drop_all(doomed)
 
@@ -126,7 +129,9 @@ def _class_marks(classes: str) -> tuple[bool, bool]:
     return bool(_HIDDEN_CLASS.search(classes)), bool(_CAPTION_CLASS.search(classes))
 
 
-def _is_unseen_or_caption(element: lxml.html.HtmlElement, marks: dict[str, tuple[bool, bool]]) -> bool:
+def _is_unseen_or_caption(
+    element: lxml.html.HtmlElement, marks: dict[str, tuple[bool, bool]], guard: ArticleGuard
+) -> bool:
     """``marks``: the page's class values already judged (templates repeat them)."""
     if element.tag == "figcaption":
         return True
@@ -137,7 +142,7 @@ def _is_unseen_or_caption(element: lxml.html.HtmlElement, marks: dict[str, tuple
         found = marks[classes] = _class_marks(classes)
     hidden, caption = found
     if hidden:
-        return not holds_article(element)
+        return not guard.holds(element)
     return (
         element.tag != "a"
         and caption
@@ -146,14 +151,15 @@ def _is_unseen_or_caption(element: lxml.html.HtmlElement, marks: dict[str, tuple
     )
 
 
-def drop_hidden_and_captions(tree: lxml.html.HtmlElement) -> int:
+def drop_hidden_and_captions(tree: lxml.html.HtmlElement, guard: ArticleGuard | None = None) -> int:
     """Remove screen-reader-only text, image captions and photo credits, in one pass.
 
     None of it is what a reader sees as the story: captions describe a picture and
     engines keep them as paragraphs when a figure sits inside the article text.
     """
+    guard = guard or ArticleGuard(tree)
     marks: dict[str, tuple[bool, bool]] = {}
-    doomed = [el for el in tree.iter(*_MARKED_TAGS) if _is_unseen_or_caption(el, marks)]
+    doomed = [el for el in tree.iter(*_MARKED_TAGS) if _is_unseen_or_caption(el, marks, guard)]
     return drop_all(doomed)
 
 
@@ -279,20 +285,25 @@ def promote_subheadings(tree: lxml.html.HtmlElement) -> int:
     return count
 
 
-def strip_code(tree: lxml.html.HtmlElement) -> int:
+def strip_code(tree: lxml.html.HtmlElement, guard: ArticleGuard | None = None) -> int:
     """Drop scripts, styles, icons, form controls and page chrome once metadata is read.
 
     JSON-LD blocks stay: trafilatura reads them to recognise forum threads. Which
     scripts and chrome go is decided before anything is removed (a headline may sit
     in a ``<noscript>`` inside the chrome); the other code elements, half the page's
     nodes, are removed by lxml in C (``drop_tree`` one by one cost 0.4 ms a page).
+    A ``<noscript>``, ``<button>`` or ``<template>`` holding most of the page's
+    paragraph text is the page (see ``ArticleGuard``): its tag goes, its content stays.
     """
+    guard = guard or ArticleGuard(tree)
+    for element in [el for el in tree.iter(*_CONTAINER_CODE_TAGS) if guard.wraps_text(el)]:
+        element.drop_tag()
     doomed = [
         el for el in tree.iter("script", *_CHROME_TAGS)
         if (el.tag != "script" or "ld+json" not in (el.get("type") or ""))
-        and (el.tag not in _CHROME_TAGS or not holds_article(el))
+        and (el.tag not in _CHROME_TAGS or not guard.holds(el))
     ]
-    doomed += [el for el in _CHROME_BY_ROLE(tree) if el.tag not in _CHROME_TAGS and not holds_article(el)]
+    doomed += [el for el in _CHROME_BY_ROLE(tree) if el.tag not in _CHROME_TAGS and not guard.holds(el)]
     count = len(doomed) + sum(1 for _ in tree.iter(*_STRIPPED_TAGS))
     lxml.etree.strip_elements(tree, *_STRIPPED_TAGS, with_tail=False)  # tails stay, as with drop_tree
     drop_all(doomed)
@@ -307,12 +318,16 @@ def prepare_for_engine(tree: lxml.html.HtmlElement) -> None:
     then boilerplate containers and teasers (judged on links and classes),
     then markup engines mishandle is normalised, then code is dropped.
     """
+    guard = ArticleGuard(tree)
     widgets = drop_widgets(tree)
-    pruned = prune_boilerplate(tree) + drop_hidden_and_captions(tree) + drop_captions_beside_pictures(tree)
+    pruned = (
+        prune_boilerplate(tree, guard) + drop_hidden_and_captions(tree, guard)
+        + drop_captions_beside_pictures(tree)
+    )
     teasers = drop_teaser_cards(tree) + drop_inline_cards(tree) + drop_link_paragraphs(tree) + drop_teaser_lists(tree)
     flatten_ruby(tree)
     promote_subheadings(tree)
-    strip_code(tree)
+    strip_code(tree, guard)
     logger.debug("pruned %d boilerplate containers, %d widgets and %d teasers", pruned, widgets, teasers)
 
 
