@@ -462,3 +462,12 @@ def test_a_dated_byline_near_the_end_of_a_short_story_cuts_nothing() -> None:
     paras = [LONG, LONG + "!", "By Jane Roe | 03.05.2024, 14:30", LONG + "?"]
     assert drop_author_box(paras, ctx) == paras
     assert clean_paragraphs(paras, ctx) == [LONG, LONG + "!", LONG + "?"]
+
+
+@pytest.mark.parametrize("hidden", ["aural", "element-invisible", "show-for-sr", "screen-reader-only"])
+def test_text_for_screen_readers_of_other_frameworks_is_dropped(hidden: str) -> None:
+    tree = lxml.html.fromstring(
+        f"<html><body><p>{LONG} <a href='/x'>Report <span class='{hidden}'>(link is external)</span></a></p>"
+        "</body></html>")
+    assert drop_hidden_and_captions(tree) == 1
+    assert "external" not in tree.text_content() and "Report" in tree.text_content()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newscrawl.extraction.body import treeclean
-from newscrawl.extraction.body.classtokens import TokenPattern
+from newscrawl.extraction.classtokens import TokenPattern
 
 PATTERNS = {
     name: getattr(treeclean, name)
@@ -21,10 +21,12 @@ TRAPS = ["CAPTION", "wp-Caption-text", "capt\u0130on", "capt\u0131on", "\u017fr-
          "visually-hidden", "VisuallyHidden", "u-a11y-hidden", "a11y-hidden x", "img credits",
          "photo_credit", "copyrights-", "sub-head", "CrossHead", "zwischenüberschrift",
          "Zwischen-Ueberschrift", "author-box", "AUTHORBOX main", "td-author-x", "promo",
-         "sticky-promo-bar", "cta\u00a0", "\u00a0cta", "share-bar", "\u212aey", "", " ", "header"]
+         "sticky-promo-bar", "cta\u00a0", "\u00a0cta", "share-bar", "\u212aey", "", " ", "header",
+         "aural", "AURAL x", "natural", "element-invisible", "show-for-sr", "screen-reader-only"]
 FRAGMENTS = st.sampled_from(["caption", "credit", "sr-only", "visually", "hidden", "a11y", "head",
                              "sub", "author-box", "promo", "cta", "share", "-", "_", " ", "\u00a0",
-                             "\u0130", "\u0131", "\u017f", "\u212a", "ü", "ue", "zwischen", "berschrift"])
+                             "\u0130", "\u0131", "\u017f", "\u212a", "ü", "ue", "zwischen", "berschrift",
+                             "aural", "element-invisible", "show-for-sr", "screen-reader-"])
 VALUES = st.lists(st.one_of(FRAGMENTS, st.text(max_size=4)), max_size=8).map("".join)
 
 

@@ -268,3 +268,54 @@ def test_a_social_title_that_only_adds_a_kicker_is_no_editorial_headline() -> No
     head = (_ld("The long sparring match between two lawyers at the court")
             + _og("Two lawyers, one court, no truce"))
     assert _title(head, body) == ("Two lawyers, one court, no truce", "og")
+
+
+def _video(name: str) -> str:
+    data = {"@context": "https://schema.org", "@type": "VideoObject", "name": name,
+            "uploadDate": "2021-03-08T10:00:00Z"}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_an_embedded_video_s_name_is_not_the_article_s_headline() -> None:
+    # no article node: the only JSON-LD is the video the article embeds
+    head = _video("Watch now: wine country under siege") + _og("Player arrested on murder charge")
+    body = "<h1>Player arrested on murder charge</h1><div class='video'>…</div>"
+    assert _title(head, body) == ("Player arrested on murder charge", "og")
+
+
+def test_a_video_page_with_nothing_else_is_named_by_its_video() -> None:
+    assert _title(_video("Harbour fireworks, the full show"), "<div>player</div>") == (
+        "Harbour fireworks, the full show", "video")
+
+
+def test_a_heading_only_screen_readers_get_is_not_the_displayed_headline() -> None:
+    # the site's name as an accessibility heading before the story's own h1
+    body = ("<h1 class='aural'>Federal Office for Harbours and Ferries</h1>"
+            "<h1>Ferry statistics for November</h1>")
+    assert visible_headlines(lxml.html.fromstring(f"<div>{body}</div>")) == ["Ferry statistics for November"]
+    head = '<meta name="twitter:title" content="Ferry statistics for November">'
+    assert _title(head, body)[0] == "Ferry statistics for November"
+
+
+@pytest.mark.parametrize("inside", [
+    "<span class='sr-only'>Date:</span> <time datetime='2022-01-26'>26.01.2022</time>",
+    "<small class='topline'>Press release 6/2022</small>",
+    "<span class='date'>27.01.2022</span>",
+    "<span class='visually-hidden'>Published on</span>",
+])
+def test_dates_side_notes_and_screen_reader_words_in_a_heading_are_not_its_text(inside: str) -> None:
+    headline = "Research project lays the ground for certified learning apps in every school"
+    h1 = lxml.html.fromstring(f"<div><h1><span>{headline}</span> {inside}</h1></div>")
+    assert visible_headlines(h1) == [headline]
+
+
+def test_a_screen_reader_only_separator_between_kicker_and_headline_stays() -> None:
+    h1 = lxml.html.fromstring(
+        "<div><h1><span>Storm warning</span><span class='visually-hidden'>:</span> "
+        "<span>Ferries stay in port</span></h1></div>")
+    assert visible_headlines(h1) == ["Storm warning: Ferries stay in port"]
+
+
+def test_a_number_in_a_heading_that_is_no_date_stays() -> None:
+    h1 = lxml.html.fromstring("<div><h1>Budget <span>2022</span> passes, part <b>1/2</b></h1></div>")
+    assert visible_headlines(h1) == ["Budget 2022 passes, part 1/2"]

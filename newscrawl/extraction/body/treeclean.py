@@ -18,7 +18,7 @@ import re
 import lxml.etree
 import lxml.html
 
-from newscrawl.extraction.body.classtokens import TokenPattern
+from newscrawl.extraction.classtokens import SCREEN_READER_ONLY, TokenPattern
 from newscrawl.extraction.body.teasers import (
     drop_inline_cards,
     drop_link_paragraphs,
@@ -115,12 +115,9 @@ CAPTION_MAX_WORDS = 60
 _CAPTION_CLASS = TokenPattern(
     r"(?:^|[\s_-])(?:caption|credit|copyright)s?(?:$|[\s_-])", ("caption", "credit", "copyright")
 )
-# text only screen readers get ("Opens in a new window", a teaser headline repeated
-# for accessibility); ``hidden``/``aria-hidden`` also mark collapsed article parts
-_HIDDEN_CLASS = TokenPattern(
-    r"(?:^|\s)(?:sr-only|screen-reader-text|visually-?hidden|u?-?a11y-hidden)(?:$|\s)",
-    ("sr-only", "screen-reader-text", "visually", "a11y-hidden"),
-)
+# text only screen readers get (a teaser headline repeated for accessibility too);
+# ``hidden``/``aria-hidden`` also mark collapsed article parts
+_HIDDEN_CLASS = SCREEN_READER_ONLY
 _MARKED_TAGS = ("figcaption", "div", "p", "span", "small", "a", "section")
 
 

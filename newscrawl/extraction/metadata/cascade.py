@@ -31,7 +31,7 @@ from newscrawl.extraction.metadata.authors import (
     split_names,
 )
 from newscrawl.extraction.metadata.headline import choose_title, visible_headlines
-from newscrawl.extraction.metadata.jsonld import parse_jsonld, person_names, text_value
+from newscrawl.extraction.metadata.jsonld import is_video, parse_jsonld, person_names, text_value
 from newscrawl.extraction.metadata.meta_context import MetaContext, build_context
 from newscrawl.extraction.metadata.meta_tags import PageMeta, collect_meta
 from newscrawl.extraction.metadata.shown_byline import find_shown_byline
@@ -95,9 +95,13 @@ def _title(ctx: MetaContext) -> Result:
         return selected, "selector"
     labels = ctx.site_labels
     article = ctx.ld.article or {}
+    ld_title = text_value(article.get("headline") or article.get("name"))
+    # a video's name names the video: the page's headline only when nothing else is stated
+    # (an article embedding a video, with no article node, has its own og:title and h1)
+    video = is_video(article)
     raw = {
-        "jsonld": text_value(article.get("headline") or article.get("name"))
-        or ctx.page.first("headline"),
+        "jsonld": (None if video else ld_title) or ctx.page.first("headline"),
+        "video": ld_title if video else None,
         "og": ctx.page.first("og:title"),
         "twitter": ctx.page.first("twitter:title"),
         "meta": ctx.page.first("dc.title", "title", "sailthru.title", "parsely-title"),

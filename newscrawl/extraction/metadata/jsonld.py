@@ -126,6 +126,12 @@ def article_rank(node: dict[str, Any]) -> int | None:
     return min(ranks) if ranks else None
 
 
+def is_video(node: dict[str, Any]) -> bool:
+    """A VideoObject node and no article type: a video's own description, which may be
+    the page's (a video page) or one the article embeds."""
+    return article_rank(node) == _ARTICLE_RANK["videoobject"]
+
+
 def _is_article(node: dict[str, Any]) -> bool:
     return article_rank(node) is not None
 

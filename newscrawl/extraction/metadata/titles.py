@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
+from newscrawl.extraction.classtokens import SCREEN_READER_ONLY
+
 logger = logging.getLogger(__name__)
 
 MIN_TITLE_CHARS = 5  # shorter h1s are logos or section labels
@@ -213,15 +215,38 @@ _SPACED_TAGS = frozenset({"div", "p", "br", "span", "small"})
 _CLOSING_PUNCTUATION = tuple(":;,.!?…")
 
 
+# a piece of a heading that is a printed date or time only ("27.01.2022", "10:15",
+# "2022-01-27 10:15"); read only when that short
+_NUMERIC_DATE = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\.?(?:\s+\d{1,2}[.:]\d{2}(?::\d{2})?)?|\d{1,2}:\d{2}(?::\d{2})?"
+)
+MAX_DATE_CHARS = 24
+MAX_SEPARATOR_CHARS = 3
+
+
+def is_headline_part(child: lxml_html.HtmlElement) -> bool:
+    """Whether a heading's child shows headline text: not code, not a ``<time>``, a
+    ``<small>`` side note or a printed date beside the headline, not words only screen
+    readers get ("Datum:"). A screen-reader-only separator between kicker and headline
+    ("Kicker<span class=sr-only>:</span> Headline") stays: the metadata copies state it."""
+    if not isinstance(child.tag, str) or child.tag in {"script", "style", "noscript", "time", "small"}:
+        return False
+    text = (child.text or "").strip()
+    if SCREEN_READER_ONLY.search(child.get("class") or ""):
+        return len(child) == 0 and len(text) <= MAX_SEPARATOR_CHARS and not any(c.isalnum() for c in text)
+    return not (len(child) == 0 and len(text) <= MAX_DATE_CHARS and _NUMERIC_DATE.fullmatch(text))
+
+
 def heading_text(element: lxml_html.HtmlElement) -> str:
     """Visible text of a heading; kicker spans and line breaks become a space.
 
     A child that opens with punctuation ("<span class=hidden>:</span>") is glued to
     the text before it, so "Kicker<span>:</span> Headline" reads "Kicker: Headline".
+    Children that are no headline text (:func:`is_headline_part`) are left out.
     """
     pieces: list[str] = [element.text or ""]
     for child in element:
-        if not isinstance(child.tag, str) or child.tag in {"script", "style", "noscript"}:
+        if not is_headline_part(child):
             pieces.append(child.tail or "")
             continue
         inner = heading_text(child)

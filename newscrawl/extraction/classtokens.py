@@ -31,3 +31,14 @@ class TokenPattern:
         if value.isascii() and self._needles.search(value.lower()) is None:
             return False
         return self.pattern.search(value) is not None
+
+
+# Text only screen readers get ("Opens in a new window", "Datum:", a heading naming the
+# page's regions): the accessibility classes of Bootstrap (sr-only, visually-hidden),
+# WordPress (screen-reader-text), Drupal (element-invisible), Foundation (show-for-sr)
+# and Germany's federal Government Site Builder (aural).
+SCREEN_READER_ONLY = TokenPattern(
+    r"(?:^|\s)(?:sr-only|screen-reader-(?:text|only)|visually-?hidden|u?-?a11y-hidden"
+    r"|aural|element-invisible|show-for-sr)(?:$|\s)",
+    ("sr-only", "screen-reader-", "visually", "a11y-hidden", "aural", "element-invisible", "show-for-sr"),
+)
