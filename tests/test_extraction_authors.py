@@ -301,3 +301,46 @@ def test_cleaning_a_hostile_author_string_is_linear(raw: str) -> None:
 )
 def test_an_e_mail_beside_the_name_is_dropped(raw: str, names: list[str]) -> None:
     assert split_names(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Erstellt von Andri Bryner", ["Andri Bryner"]),
+        ("Interview: Julia Lauter", ["Julia Lauter"]),
+        ("Piše: P. Mucović", ["P. Mucović"]),
+        ("Recipe by Jane Doe", ["Jane Doe"]),
+        ("Autor/in: Korinna Hennig", ["Korinna Hennig"]),  # the gendered label is not split at "/"
+        ("Autor*in: Korinna Hennig", ["Korinna Hennig"]),
+        ("Artikel von", []),  # the label alone, its name printed elsewhere
+    ],
+)
+def test_more_byline_labels_are_cut(raw: str, names: list[str]) -> None:
+    assert split_names(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Publiziert am", []),  # a date's label, the date printed beside it
+        ("Uncategorized", []),  # a blog's default category
+        ("lupa am 26", []),  # a date cut short: a number standing alone is no name's
+        ("P. Mucović prije 26 minuta", []),
+        ("Hanns-Seidel-Stiftung e.V.", []),  # "e" of "e.V." is no "and"; the foundation is no person
+        ("End User Licence Agreement", []),
+        ("von Gesponserte Inhalte", []),
+        ("Quelle:", []),
+        ("BR24 Redaktion", ["BR24 Redaktion"]),  # a digit inside a word is a brand's, kept
+    ],
+)
+def test_labels_dates_and_furniture_are_no_names(raw: str, names: list[str]) -> None:
+    assert split_names(raw) == names
+
+
+def test_a_line_of_labelled_fields_gives_the_author_s_field() -> None:
+    assert split_names("Datum: 19.11.2021 Autor: Fritz Imhof Quelle: Livenet") == ["Fritz Imhof"]
+
+
+def test_a_bar_separated_post_line_names_no_category_after_its_date() -> None:
+    assert split_names("by Jane Doe | Jun 2, 2020 | Travel Tips | 0 comments") == ["Jane Doe"]
+    assert split_names("Jun 2, 2020 | By Jane Doe") == ["Jane Doe"]  # a leading date cuts nothing

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from newscrawl.extraction.date_words import PUBLISHED_LABELS
 from newscrawl.extraction.dates import MONTHS
 
 logger = logging.getLogger(__name__)
@@ -29,12 +30,14 @@ MAX_NAME_CHARS = 60
 MAX_BYLINE_CHARS = 200  # a byline element longer than this is an author box or bio
 
 _PREFIX = re.compile(
-    r"^(?:(?:written|reported|reporting|text|story|words|photos?|compiled|edited|posted|submitted)"
-    r"\s+(?:and\s+\w+\s+)?by"
-    r"|(?:geschrieben|verfasst|gepostet|eingestellt)\s+von|(?:publié|écrit|rédigé|posté)\s+par"
+    r"^(?:(?:written|reported|reporting|text|story|words|photos?|compiled|edited|posted|submitted"
+    r"|created|recipe)\s+(?:and\s+\w+\s+)?by"
+    r"|(?:geschrieben|verfasst|gepostet|eingestellt|erstellt|artikel|beitrag)\s+von"
+    r"|(?:publié|écrit|rédigé|posté)\s+par"
     r"|(?:escrito|publicado|redactado)\s+por|(?:scritto|pubblicato)\s+da|geplaatst\s+door"
-    r"|by|von|vom|par|por|di|door|av|af|de|från|fra|przez|tekst|text|texte|autor(?:in)?|author|"
-    r"auteur|written|reporter|story|текст|автор|фото|yazan|muhabir)\s*[:\-–]?\s+",
+    r"|by|von|vom|par|por|di|door|av|af|de|från|fra|przez|tekst|text|texte|author|"
+    r"autor(?:in|/in|\*in|:in|_in)?|auteur|written|reporter|story|interview|piše|napisao|napisala|"
+    r"текст|автор|фото|yazan|muhabir)\s*[:\-–]?\s+",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(
@@ -46,10 +49,13 @@ _SPLIT = re.compile(
 _EMAIL = re.compile(r"(?<!\S)[^\s@]*@\S*")
 _HANDLE = re.compile(r"(?<!\w)@\w+")  # "Jane Doe @janedoe": a social handle beside the name
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_DATEISH = re.compile(
-    r"\d{1,4}[./:-]\d{1,2}|\b\d{4}\b|\b(?:updated|published|aktualisiert|veröffentlicht)\b",
-    re.IGNORECASE,
+_DATEISH = re.compile(r"\d{1,4}[./:-]\d{1,2}|\b\d{4}\b")
+# a word of a date's label ("Publiziert am", "Updated"): a segment holding one is a dateline
+DATE_LABEL_WORDS = frozenset(PUBLISHED_LABELS) | _words(
+    "updated modified aktualisiert publiziert geändert actualizado atualizado aggiornato"
 )
+# a number standing alone ("lupa am 26", "prije 26 minuta"): a date's or a count's, no name's
+_NUMBER_WORD = re.compile(r"(?<!\S)\d+(?!\S)")
 _AFFILIATION = re.compile(
     r"univers|institut|college|hochschule|akadem|academy|foundation|stiftung", re.IGNORECASE
 )
@@ -98,12 +104,22 @@ _NOT_NAMES = _words(
     """
     admin administrator administrador redaktion editorial newsroom desk team share
     facebook twitter instagram email e-mail mail follow more read comments comment
-    anonymous unknown author autor
+    anonymous unknown author autor uncategorized uncategorised allgemein
+    quelle source fuente fonte
     """
 ) | SOCIAL | _words(
     # link labels of an author's profile box ("Website · Archives · Github")
     "youtube github tiktok pinterest whatsapp telegram website homepage archives archive rss"
 )
+# words of a site's legal and furniture links, never of a name ("End User Licence Agreement")
+_FURNITURE_WORDS = _words(
+    "licence license agreement privacy policy terms cookies cookie impressum datenschutz imprint"
+    " sponsored gesponsert gesponserte anzeige werbung advertisement"
+)
+# a line of labelled fields ("Datum: 19.11.2021 Autor: Jane Doe Quelle: Livenet"): the
+# author's label inside it, and the next label, which ends the author's value
+_AUTHOR_LABEL = re.compile(r"(?<!\S)(?:autor(?:in)?|author|auteur|verfasser(?:in)?)\s*:\s*", re.IGNORECASE)
+_NEXT_LABEL = re.compile(r"\s\w+\s*:(?:\s|$)")
 
 
 def _strip_noise(text: str) -> str:
@@ -144,11 +160,12 @@ def _clean_segment(segment: str) -> str | None:
         return None
     if segment.lower().strip(".") in CREDENTIALS:
         return None
-    if any(ch.isdigit() for ch in segment) and any(
-        w.lower().strip(".,") in _MONTH_NAMES for w in words
-    ):
-        return None  # "November 18"
-    if _DATEISH.search(segment) or len(segment) > MAX_NAME_CHARS:
+    if _is_date_field(segment) or _NUMBER_WORD.search(segment) or len(segment) > MAX_NAME_CHARS:
+        return None  # "November 18", "12.03.2024", "am 26"
+    lowered = {w.lower().strip(".,:;") for w in words}
+    if lowered & DATE_LABEL_WORDS or lowered & _FURNITURE_WORDS:
+        return None
+    if len(segment.strip(".")) < 2:  # "V" of "e.V." split at "e", a stray initial
         return None
     if len(segment.split()) > MAX_NAME_WORDS or segment.lower() in _NOT_NAMES:
         return None
@@ -157,9 +174,36 @@ def _clean_segment(segment: str) -> str | None:
     return segment
 
 
+def labelled_author(text: str) -> str:
+    """The author's field of a line of labelled fields, else the line."""
+    label = _AUTHOR_LABEL.search(text)
+    if label is None or label.start() == 0:
+        return text
+    value = text[label.end():]
+    end = _NEXT_LABEL.search(value)
+    return value[: end.start()] if end else value
+
+
+def _is_date_field(field: str) -> bool:
+    words = field.split()
+    return bool(_DATEISH.search(field)) or (
+        any(ch.isdigit() for ch in field) and any(w.lower().strip(".,") in _MONTH_NAMES for w in words)
+    )
+
+
+def before_date_field(text: str) -> str:
+    """A bar-separated byline up to its date: "by Jane Doe | Jun 2, 2020 | Travel |
+    0 comments" (a WordPress theme's post line) names the category after the date."""
+    fields = text.split("|")
+    for index, field in enumerate(fields[1:], start=1):
+        if _is_date_field(field):
+            return "|".join(fields[:index])
+    return text
+
+
 def split_names(raw: str) -> list[str]:
     """Clean one raw author string into names: prefixes, roles, e-mails and dates dropped."""
-    text = _strip_noise(raw)
+    text = before_date_field(labelled_author(_strip_noise(raw)))
     if not text:
         return []
     text = _PREFIX.sub("", text)
