@@ -563,3 +563,28 @@ def test_labelled_date_answers_before_the_page_search(monkeypatch: pytest.Monkey
             "<p>Kommentar von Jan, 24. August 2019 um 03:36 Uhr</p>")
     result = _extract("<title>T</title>", body)
     assert result.published == "2019-08-16" and result.provenance["published"] == "label"
+
+
+@pytest.mark.parametrize("broken", [
+    # an unescaped quote inside the description
+    '{"@type": "Article", "headline": "Lights of Milan", "description": "Says "hello", twice",'
+    ' "datePublished": "2018-04-18", "dateModified": "2019-04-10"}',
+    # single-quoted strings
+    "{\"@type\": \"NewsArticle\", \"headline\": \"Lights of Milan\", 'description': 'Oil &quot;fell&quot;',"
+    " \"datePublished\": \"2018-04-18\"}",
+])
+def test_a_broken_article_block_still_gives_its_headline_and_dates(broken: str) -> None:
+    result = _extract(f'<script type="application/ld+json">{broken}</script>')
+    assert result.title == "Lights of Milan"
+    assert result.published == "2018-04-18"
+    assert "Article" in result.jsonld_types[0]
+
+
+def test_a_block_closing_more_than_it_opened_is_read_up_to_its_end() -> None:
+    block = '{"@type": "NewsArticle", "headline": "Lights of Milan", "author": {"name": "Jane Doe"}} }'
+    result = _extract(f'<script type="application/ld+json">{block}</script>')
+    assert result.title == "Lights of Milan" and result.authors == ["Jane Doe"]
+
+
+def test_a_block_with_no_type_salvages_nothing() -> None:
+    assert load_block('{"headline": "x", oops}') is None

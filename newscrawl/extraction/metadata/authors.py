@@ -105,7 +105,7 @@ _NOT_NAMES = _words(
     admin administrator administrador redaktion editorial newsroom desk team share
     facebook twitter instagram email e-mail mail follow more read comments comment
     anonymous unknown author autor uncategorized uncategorised allgemein
-    quelle source fuente fonte
+    quelle source fuente fonte red zvg autorenseite
     """
 ) | SOCIAL | _words(
     # link labels of an author's profile box ("Website · Archives · Github")

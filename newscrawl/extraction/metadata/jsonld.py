@@ -87,9 +87,29 @@ def load_block(text: str) -> Any:
         pass
     try:  # several objects glued together without a list
         return json.loads("[" + re.sub(r"}\s*{", "},{", repaired) + "]", strict=False)
+    except ValueError:
+        pass
+    try:  # one object, then stray characters ("} }" closing more than it opened)
+        return json.JSONDecoder(strict=False).raw_decode(repaired)[0]
     except ValueError as exc:
-        logger.debug("unparseable JSON-LD block: %s", exc)
-        return None
+        logger.debug("unparseable JSON-LD block, salvaging its fields: %s", exc)
+        return salvage_block(repaired)
+
+
+# the fields read from a block no repair can parse (an unescaped quote inside the
+# description, single-quoted strings, HTML pasted into a value): a string value
+# written as JSON, first occurrence of each (the block's own comes before nested ones)
+_SALVAGED_FIELD = re.compile(
+    r'"(@type|headline|name|datePublished|dateModified|dateCreated)"\s*:\s*"([^"\\]{1,300})"'
+)
+
+
+def salvage_block(text: str) -> dict[str, str] | None:
+    """The typed block's plain string fields, found by pattern; None without an @type."""
+    node: dict[str, str] = {}
+    for match in _SALVAGED_FIELD.finditer(text):
+        node.setdefault(match.group(1), match.group(2))
+    return node if "@type" in node else None
 
 
 def _walk(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
