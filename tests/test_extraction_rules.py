@@ -393,3 +393,30 @@ def test_fast_pass_accepted_for_a_short_story_of_several_paragraphs() -> None:
 ])
 def test_fast_pass_rejected_when_fallbacks_could_win(doc: SimpleNamespace | None) -> None:
     assert not fast_pass_is_good(doc)
+
+
+@pytest.mark.parametrize("tail", ["…/ <a href='/other'>mehr</a>", "... <a href='/other'>Read more»</a>",
+                                  " <a href='https://paper.example/x'>Plus...</a>"])
+def test_a_cut_excerpt_of_another_story_is_dropped(tail: str) -> None:
+    excerpt = "In the city yesterday thousands protested loudly against the new plans, and the council"
+    tree = lxml.html.fromstring(f"<div><p>{SENTENCE}</p><p>{excerpt}{tail}</p><p>{SENTENCE}</p></div>")
+    assert drop_link_paragraphs(tree) == 1
+    assert "thousands" not in texts(tree) and texts(tree).count("harbour authority") == 2
+
+
+@pytest.mark.parametrize("para", [
+    f"{SENTENCE} <a href='/other'>More</a>",  # a full sentence, then a link: not cut short
+    "He paused… <a href='/other'>and then</a>",  # too short to be an excerpt
+    f"{SENTENCE[:-1]}… <a href='#fn1'>[1]</a>",  # a footnote inside the page
+    f"{SENTENCE[:-1]}… <a href='/other'>see the full report of the port</a>",  # a long link is text
+])
+def test_paragraphs_ending_in_a_link_that_are_no_excerpt_stay(para: str) -> None:
+    tree = lxml.html.fromstring(f"<div><p>{SENTENCE}</p><p>{para}</p></div>")
+    assert drop_link_paragraphs(tree) == 0
+
+
+@pytest.mark.parametrize("label", ["#feelaustria", "@harbourcity", "https://t.co/cBlnnf8dDn", "pic.twitter.com/DS8D"])
+def test_a_post_cut_short_before_its_hashtag_or_link_stays(label: str) -> None:
+    post = "The winter season is kicking off in great style next Saturday with many events..."
+    tree = lxml.html.fromstring(f"<div><p>{SENTENCE}</p><p>{post} <a href='/tag/x'>{label}</a></p></div>")
+    assert drop_link_paragraphs(tree) == 0

@@ -87,9 +87,33 @@ def _teaser_runs(blocks: list[lxml.html.HtmlElement], linked: set[lxml.html.Html
     return doomed
 
 
+# a cut excerpt of another story: text cut short by an ellipsis, then a short link to
+# the rest ("…/ mehr", "... Read more»", "Plus..."), whatever language the label is in
+EXCERPT_MIN_WORDS = 8
+EXCERPT_LINK_MAX_WORDS = 3
+_ELLIPSES = ("...", "…", "[…]", "[...]")
+
+
+def _is_cut_excerpt(element: lxml.html.HtmlElement) -> bool:
+    """A paragraph ending in a short link to another page after a text cut short."""
+    last = element[-1] if len(element) else None
+    if last is None or last.tag != "a" or (last.tail or "").strip() or not _is_page_link(last):
+        return False
+    label = " ".join(last.text_content().split())
+    if not label or count_words(label) > EXCERPT_LINK_MAX_WORDS:
+        return False
+    if label.startswith(("#", "@")) or "/" in label:  # a hashtag, a handle, a URL: the post's own
+        return False
+    text = " ".join(element.text_content().split())
+    if not text.endswith(label):
+        return False
+    before = text[: len(text) - len(label)].rstrip(" /|»>-–:")
+    return (before.endswith(_ELLIPSES) or label.endswith(_ELLIPSES)) and count_words(before) >= EXCERPT_MIN_WORDS
+
+
 def drop_link_paragraphs(tree: lxml.html.HtmlElement) -> int:
-    """Remove paragraphs and subheadings that are a single linked headline, and runs
-    of paragraphs led by one.
+    """Remove paragraphs and subheadings that are a single linked headline, runs
+    of paragraphs led by one, and cut excerpts of other stories (:func:`_is_cut_excerpt`).
 
     Templates put "related story" headlines inside the article as paragraphs
     (often in capitals) or as linked ``<h3>`` cards; body engines keep them as
@@ -101,7 +125,8 @@ def drop_link_paragraphs(tree: lxml.html.HtmlElement) -> int:
     blocks = [el for el in tree.iter("p", "h2", "h3", "h4") if next(el.iter("a"), None) is not None
               or next(el.iterancestors("a"), None) is not None]
     linked = [el for el in blocks if _is_link_paragraph(el)]
-    return drop_all(linked + _teaser_runs(blocks, set(linked)))
+    excerpts = [el for el in blocks if el.tag == "p" and el not in linked and _is_cut_excerpt(el)]
+    return drop_all(linked + excerpts + _teaser_runs(blocks, set(linked)))
 
 
 # a list of at least this many items, each opening with a linked headline …
