@@ -1,6 +1,6 @@
 """Robustness of titles and authors: the news corpus under edits that keep its truth.
 
-    .venv/bin/python bench/perturb.py [--data ../shared/data] [--variants NAME ...] [--per-page]
+    .venv/bin/python bench/perturb.py [--data ../shared/data] [--variants NAME ...] [--per-page ROWS.jsonl]
 
 A rule fitted to the sample leans on what these pages happen to carry (an og:title,
 a JSON-LD block, an h1 inside <article>, a class named "byline"); a principled one

@@ -105,7 +105,7 @@ _NOT_NAMES = _words(
     admin administrator administrador redaktion editorial newsroom desk team share
     facebook twitter instagram email e-mail mail follow more read comments comment
     anonymous unknown author autor uncategorized uncategorised allgemein
-    quelle source fuente fonte red zvg autorenseite
+    quelle source fuente fonte red zvg
     """
 ) | SOCIAL | _words(
     # link labels of an author's profile box ("Website · Archives · Github")
@@ -114,7 +114,7 @@ _NOT_NAMES = _words(
 # words of a site's legal and furniture links, never of a name ("End User Licence Agreement")
 _FURNITURE_WORDS = _words(
     "licence license agreement privacy policy terms cookies cookie impressum datenschutz imprint"
-    " sponsored gesponsert gesponserte anzeige werbung advertisement"
+    " sponsored gesponsert gesponserte anzeige werbung advertisement autorenseite profil profile"
 )
 # a line of labelled fields ("Datum: 19.11.2021 Autor: Jane Doe Quelle: Livenet"): the
 # author's label inside it, and the next label, which ends the author's value
