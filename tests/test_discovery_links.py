@@ -144,6 +144,19 @@ def test_structured_data_with_an_empty_body_is_rejected():
                               word_count=5, paragraphs=1)[0] is False
 
 
+@pytest.mark.parametrize("site_types", [["Organization"], ["WebSite", "Organization"],
+                                        ["Person"], ["NewsMediaOrganization"]])
+def test_the_sites_own_description_is_no_listing_evidence(site_types):
+    # a municipality's story page whose one JSON-LD block is its publisher: URL and text decide
+    story = {"og_type": None, "jsonld_types": site_types, "word_count": 97, "paragraphs": 2,
+             "byline": True}
+    assert looks_like_article(url_kind="article", **story) == (True, "url:article+byline")
+    assert looks_like_article(url_kind="listing", **story) == (False, "url:listing")
+    assert looks_like_article(url_kind="unknown", **story)[0] is False
+    assert looks_like_article(url_kind="article", **{**story, "jsonld_types": [
+        *site_types, "CollectionPage"]}) == (False, "jsonld:collectionpage")
+
+
 def test_static_pages_need_jsonld_not_just_og_article():
     # Yoast gives every WordPress page og:type=article
     assert looks_like_article(url_kind="static", og_type="article", jsonld_types=["WebPage"],

@@ -16,11 +16,15 @@ ARTICLE_SCHEMA_TYPES = (
 )
 ARTICLE_JSONLD_TYPES = frozenset(t.lower() for t in ARTICLE_SCHEMA_TYPES)
 
+# Types that say "this page lists, profiles or describes": the page verdict rejects them.
+# The site's own description (WebSite, its publisher as Organization or, on a personal
+# blog, Person, its navigation) is on every page of a site, articles included, and says
+# nothing about the page: it is not among them (a story whose one block is its
+# publisher's Organization is judged by its URL and text).
 LISTING_JSONLD_TYPES = frozenset(
     t.lower() for t in (
-        "CollectionPage", "ItemList", "WebSite", "ProfilePage", "SearchResultsPage",
-        "AboutPage", "ContactPage", "Person", "Organization", "NewsMediaOrganization",
-        "SiteNavigationElement", "Blog",
+        "CollectionPage", "ItemList", "ProfilePage", "SearchResultsPage", "AboutPage",
+        "ContactPage", "Blog",
     )
 )
 
