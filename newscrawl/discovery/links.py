@@ -21,6 +21,7 @@ from newscrawl.discovery.vocabulary import (
     ARTICLE_CONTAINERS,
     ARTICLE_JSONLD_TYPES,
     ARTICLE_QUERY_KEYS,
+    GENERIC_QUERY_ID_KEYS,
     LISTING_JSONLD_TYPES,
     LISTING_SEGMENTS,
     NON_ARTICLE_OG_TYPES,
@@ -175,7 +176,7 @@ def _skip_reason(path: str, segments: list[str], query: dict[str, str], fragment
     hit = lowered & SKIP_SEGMENTS
     if hit:
         return f"path:{min(hit)}"
-    if any(s.startswith(("wp-login", "share-", "print-")) for s in lowered):
+    if any(_utility_segment(s) for s in lowered):
         return "path:utility"
     key = next((k for k in query if k in SKIP_QUERY_KEYS), None)
     if key:
@@ -187,6 +188,15 @@ def _skip_reason(path: str, segments: list[str], query: dict[str, str], fragment
     if is_calendar_trap(url):
         return "calendar"
     return None
+
+
+def _utility_segment(segment: str) -> bool:
+    """``wp-login.php``, ``share-this``, ``print-article``: a button's URL. A headline
+    slug that starts with the word ("share-market-update-psu-bank-shares-gain") is not."""
+    if segment.startswith("wp-login"):
+        return True
+    return segment.startswith(("share-", "print-")) \
+        and len([w for w in re.split(r"[-_]+", segment) if w]) < MIN_SLUG_WORDS
 
 
 def _static_reason(segments: list[str]) -> str | None:
@@ -204,6 +214,10 @@ def _listing_or_article(path: str, segments: list[str], query: dict[str, str]) -
             return UrlShape("article", "query-id")
         return UrlShape("listing", "homepage")
     if "page" in lowered or any(k in ("page", "paged", "pg") for k in query):
+        # news_view.html?idx=8723&page=1: a story's own id beats the page of the listing
+        # the link was found on (a bare ?id= may be the listing's category)
+        if _query_says_article(query, generic=False):
+            return UrlShape("article", "query-id")
         return UrlShape("listing", "pagination")
     hit = next((i for i, s in enumerate(lowered) if s in LISTING_SEGMENTS), None)
     if hit is not None:
@@ -223,11 +237,14 @@ def _listing_or_article(path: str, segments: list[str], query: dict[str, str]) -
     return _article_evidence(path, segments) or _no_evidence(path, segments)
 
 
-def _query_says_article(query: dict[str, str]) -> bool:
-    """``?p=123``, ``?id=123``, Joomla's ``view=article&id=…``."""
+def _query_says_article(query: dict[str, str], generic: bool = True) -> bool:
+    """``?p=123``, ``?id=123``, Joomla's ``view=article&id=…``; ``generic=False``: not on
+    a key that may name a category (``id``) alone."""
     if query.get("view", "").lower() == "article":
         return True
-    return any(k in ARTICLE_QUERY_KEYS and v.isdigit() for k, v in query.items())
+    keys = ARTICLE_QUERY_KEYS if generic else ARTICLE_QUERY_KEYS - GENERIC_QUERY_ID_KEYS
+    # a stray slash after the id (?p=959/) is a theme's link, still one post
+    return any(k in keys and v.rstrip("/").isdigit() for k, v in query.items())
 
 
 def _article_evidence(path: str, segments: list[str]) -> UrlShape | None:
@@ -337,8 +354,11 @@ def looks_like_article(
     if og in NON_ARTICLE_OG_TYPES:
         return False, f"og:{og}"
     if og == "website" and url_kind == "article":
-        # Sections say "website"; so do a few CMSs on stories: ask for a real body.
-        return _by_text("unknown", word_count, paragraphs, thresholds)
+        # Sections say "website"; so do a few CMSs on every story. An article-shaped URL
+        # with a stated date or author is a story's evidence still (a short one will do,
+        # as with no og:type at all but for the shortest briefs); without either, ask
+        # for a real body.
+        return _by_text("article" if byline else "unknown", word_count, paragraphs, thresholds)
     if url_kind == "article" and byline and word_count >= low \
             and paragraphs >= thresholds.article_url_paragraphs:
         return True, "url:article+byline"

@@ -106,6 +106,11 @@ ARTICLE_QUERY_KEYS = frozenset(
         "p", "id", "aid", "nid", "sid_article", "article", "articleid", "article_id", "story",
         "storyid", "story_id", "newsid", "news_id", "contentid", "content_id", "postid",
         "post_id", "itemid",
+        # Korean CMSs' article views (articleView.html?idxno=, news_view.html?idx=) and
+        # gnuboard's board posts (?bo_table=news&wr_id=)
+        "idx", "idxno", "wr_id",
     ]
 )
+# of those, the one that names a category as often as a story (list.php?id=5&page=2)
+GENERIC_QUERY_ID_KEYS = frozenset(["id"])
 
