@@ -57,6 +57,10 @@ def test_urls_without_session_ids_are_untouched(url):
     (f"{H}/archive/2024/03/05/", False),
     (f"{H}/2024/05/05/a-story/", False),
     (f"{H}/news/1234567/story", False),
+    (f"{H}/agenda/2017/10/india-has-139-million-internal-migrants/", False),  # one story
+    (f"{H}/agenda/2017/10/", True),
+    (f"{H}/community/living-local/events-calendar/", True),
+    (f"{H}/kalender/2024-05-01/", True),
 ])
 def test_calendar_traps(url, trap):
     assert is_calendar_trap(url, now=NOW) is trap

@@ -16,7 +16,7 @@ from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from newscrawl.discovery.patterns import UrlPattern, compile_pattern
-from newscrawl.discovery.traps import has_session_id, is_calendar_trap
+from newscrawl.discovery.traps import MIN_SLUG_WORDS, has_session_id, is_calendar_trap, slug_words
 from newscrawl.discovery.vocabulary import (
     ARTICLE_CONTAINERS,
     ARTICLE_JSONLD_TYPES,
@@ -34,7 +34,6 @@ from newscrawl.discovery.vocabulary import (
 
 UrlKind = Literal["article", "listing", "static", "skip", "unknown"]
 
-MIN_SLUG_WORDS = 4  # "pakistan-wins-the-final" is a headline slug
 MIN_NUMERIC_ID_DIGITS = 5
 
 
@@ -196,7 +195,7 @@ def _utility_segment(segment: str) -> bool:
     if segment.startswith("wp-login"):
         return True
     return segment.startswith(("share-", "print-")) \
-        and len([w for w in re.split(r"[-_]+", segment) if w]) < MIN_SLUG_WORDS
+        and slug_words(segment) < MIN_SLUG_WORDS
 
 
 def _static_reason(segments: list[str]) -> str | None:
@@ -257,7 +256,7 @@ def _article_evidence(path: str, segments: list[str]) -> UrlShape | None:
         return UrlShape("listing", "date-archive")
     if _doc_file(last):
         return UrlShape("article", "document-id")
-    if max(len([w for w in re.split(r"[-_]+", s) if w]) for s in segments) >= MIN_SLUG_WORDS:
+    if max(slug_words(s) for s in segments) >= MIN_SLUG_WORDS:
         return UrlShape("article", "slug")
     if any(_NUMERIC_ID.search(s) for s in segments):
         return UrlShape("article", "numeric-id")

@@ -29,6 +29,7 @@ CALENDAR_PARAMS = frozenset([
 ])
 CALENDAR_SEGMENTS = frozenset(["calendar", "calendario", "kalender", "events-calendar", "agenda"])
 PAGE_PARAMS = frozenset(["page", "paged", "pg", "pagenum", "page_no", "pageno"])
+MIN_SLUG_WORDS = 4  # "pakistan-wins-the-final" is a headline slug (links.url_shape too)
 MAX_PAST_YEARS = 40  # dated paths older than this are archive crawls gone wrong
 MAX_FUTURE_YEARS = 1  # a dated path in the future is a calendar, not news
 
@@ -75,14 +76,26 @@ def strip_session_ids(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
 
 
+def slug_words(segment: str) -> int:
+    """Words of a path segment split at dashes and underscores (a headline slug has
+    :data:`MIN_SLUG_WORDS` or more)."""
+    return len([w for w in re.split(r"[-_]+", segment) if w])
+
+
 def is_calendar_trap(url: str, *, now: datetime | None = None) -> bool:
-    """Calendar pages and dated paths far in the future or the past."""
+    """Calendar pages and dated paths far in the future or the past.
+
+    A headline slug after the calendar's word names one page, not a calendar
+    (``/agenda/2017/10/india-has-139-million-internal-migrants/``: a site's articles
+    live under "agenda").
+    """
     try:
         parts = _split(url)
     except ValueError:
         return False
-    segments = {s.lower() for s in parts.path.split("/") if s}
-    if segments & CALENDAR_SEGMENTS:
+    segments = [s.lower() for s in parts.path.split("/") if s]
+    hit = next((i for i, s in enumerate(segments) if s in CALENDAR_SEGMENTS), None)
+    if hit is not None and not any(slug_words(s) >= MIN_SLUG_WORDS for s in segments[hit + 1:]):
         return True
     if any(k.lower() in CALENDAR_PARAMS for k, _ in parse_qsl(parts.query)):
         return True
