@@ -139,6 +139,9 @@ def test_site_key_is_scheme_host_port(url: str, key: str) -> None:
         ("https://example.com/a/", "  ", "example.com", "https://example.com/a"),
         # non-http canonical ignored
         ("https://example.com/a", "javascript:void(0)", "example.com", "https://example.com/a"),
+        # a bracketed host that is no IP address: Python's parser raises, the page keeps its URL
+        ("https://example.com/a", "http://[ccpa-preferences]/a", "example.com",
+         "https://example.com/a"),
     ],
 )
 def test_resolve_canonical(fetched: str, declared: str | None, site: str, expected: str) -> None:

@@ -567,11 +567,11 @@ def test_labelled_date_answers_before_the_page_search(monkeypatch: pytest.Monkey
 
 @pytest.mark.parametrize("broken", [
     # an unescaped quote inside the description
-    '{"@type": "Article", "headline": "Lights of Milan", "description": "Says "hello", twice",'
-    ' "datePublished": "2018-04-18", "dateModified": "2019-04-10"}',
+    ('{"@type": "Article", "headline": "Lights of Milan", "description": "Says "hello", twice",'
+    ' "datePublished": "2018-04-18", "dateModified": "2019-04-10"}'),
     # single-quoted strings
-    "{\"@type\": \"NewsArticle\", \"headline\": \"Lights of Milan\", 'description': 'Oil &quot;fell&quot;',"
-    " \"datePublished\": \"2018-04-18\"}",
+    ("{\"@type\": \"NewsArticle\", \"headline\": \"Lights of Milan\", 'description': 'Oil &quot;fell&quot;',"
+    " \"datePublished\": \"2018-04-18\"}"),
 ])
 def test_a_broken_article_block_still_gives_its_headline_and_dates(broken: str) -> None:
     result = _extract(f'<script type="application/ld+json">{broken}</script>')
@@ -588,3 +588,15 @@ def test_a_block_closing_more_than_it_opened_is_read_up_to_its_end() -> None:
 
 def test_a_block_with_no_type_salvages_nothing() -> None:
     assert load_block('{"headline": "x", oops}') is None
+
+
+def test_an_unparseable_base_href_leaves_the_page_its_own_url():
+    # "http://[not-an-ip]/" makes urljoin raise: the page must still give its fields
+    from newscrawl.extraction import extract_article
+
+    page = (b'<html><head><base href="http://[ccpa-preferences]/"></head><body><h1>Storm</h1>'
+            + b"<p>" + b"rain and wind " * 60 + b'</p><a href="/next">next</a></body></html>')
+    fields = extract_article(page, "http://127.0.0.1:9/2024/05/01/storm-hits-the-coast")
+    assert fields.base_url == "http://127.0.0.1:9/2024/05/01/storm-hits-the-coast"
+    assert fields.title == "Storm" and "rain and wind" in fields.body
+    assert "/next" in fields.links

@@ -113,8 +113,12 @@ def resolve_canonical(fetched_url: str, declared_canonical: str | None, site_net
     fetched = canonicalize_url(fetched_url)
     if not declared_canonical or not declared_canonical.strip():
         return fetched
-    declared = canonicalize_url(urljoin(fetched_url, declared_canonical.strip()))
-    d_parts, f_parts = urlsplit(declared), urlsplit(fetched)
+    try:
+        declared = canonicalize_url(urljoin(fetched_url, declared_canonical.strip()))
+        d_parts, f_parts = urlsplit(declared), urlsplit(fetched)
+    except ValueError:  # "http://[not-an-ip]/": no URL at all, the page keeps its own
+        logger.info("ignored unparseable canonical %r on %s", declared_canonical[:200], fetched_url)
+        return fetched
     if d_parts.scheme not in DEFAULT_PORTS:
         logger.debug("ignored non-http canonical %r on %s", declared_canonical, fetched_url)
         return fetched

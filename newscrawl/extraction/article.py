@@ -106,7 +106,10 @@ def page_base(page: Page) -> str:
     """What the page's relative links resolve against: its ``<base href>``, else its URL."""
     base = page.url or ""
     for tag in page.tree.iter("base"):
-        return urljoin(base, (tag.get("href") or "").strip()) or base
+        try:
+            return urljoin(base, (tag.get("href") or "").strip()) or base
+        except ValueError:  # "http://[not-an-ip]/": Python's parser refuses it
+            return base
     return base
 
 
