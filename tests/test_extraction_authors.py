@@ -331,6 +331,8 @@ def test_more_byline_labels_are_cut(raw: str, names: list[str]) -> None:
         ("von Gesponserte Inhalte", []),
         ("Quelle:", []),
         ("BR24 Redaktion", ["BR24 Redaktion"]),  # a digit inside a word is a brand's, kept
+        ("Nachrichten", []),  # a WordPress user named "News": the section, not a writer
+        ("BBC News", ["BBC News"]),  # an agency's name holding the word stays
     ],
 )
 def test_labels_dates_and_furniture_are_no_names(raw: str, names: list[str]) -> None:

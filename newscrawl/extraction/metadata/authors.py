@@ -106,6 +106,7 @@ _NOT_NAMES = _words(
     facebook twitter instagram email e-mail mail follow more read comments comment
     anonymous unknown author autor uncategorized uncategorised allgemein
     quelle source fuente fonte red zvg
+    news nachrichten noticias notícias nieuws notizie
     """
 ) | SOCIAL | _words(
     # link labels of an author's profile box ("Website · Archives · Github")
