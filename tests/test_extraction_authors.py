@@ -332,6 +332,7 @@ def test_more_byline_labels_are_cut(raw: str, names: list[str]) -> None:
         ("Quelle:", []),
         ("BR24 Redaktion", ["BR24 Redaktion"]),  # a digit inside a word is a brand's, kept
         ("Nachrichten", []),  # a WordPress user named "News": the section, not a writer
+        ("Redação", []),  # "the newsroom", as "Redaktion" alone is
         ("BBC News", ["BBC News"]),  # an agency's name holding the word stays
     ],
 )

@@ -107,6 +107,7 @@ _NOT_NAMES = _words(
     anonymous unknown author autor uncategorized uncategorised allgemein
     quelle source fuente fonte red zvg
     news nachrichten noticias notícias nieuws notizie
+    redação redacción redaccion redazione rédaction redakcja redactie redaktori
     """
 ) | SOCIAL | _words(
     # link labels of an author's profile box ("Website · Archives · Github")
