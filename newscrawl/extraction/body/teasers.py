@@ -139,12 +139,10 @@ def _is_teaser_item(item: lxml.html.HtmlElement) -> bool:
     """The item opens with a linked headline (a thumbnail link before it is skipped)."""
     texts = (" ".join(a.text_content().split()) for a in item.iter("a"))
     link_text = next((t for t in texts if t), "")
+    if count_words(link_text) < LINK_PARAGRAPH_MIN_WORDS:  # the item's text is read only past this
+        return False
     item_text = " ".join(item.text_content().split())
-    return (
-        count_words(link_text) >= LINK_PARAGRAPH_MIN_WORDS
-        and item_text.startswith(link_text)
-        and len(link_text) >= TEASER_LINK_SHARE * len(item_text)
-    )
+    return item_text.startswith(link_text) and len(link_text) >= TEASER_LINK_SHARE * len(item_text)
 
 
 # a list whose text is at least this share link text is a list of other pages …
@@ -160,13 +158,14 @@ def _is_link_list(lst: lxml.html.HtmlElement, items: int) -> bool:
     Article lists (steps, facts, specifications) are text with at most a link
     inside; a list of linked headlines is read as one whatever its length.
     """
-    if not items or next(lst.iter("a"), None) is None:  # most lists of a page hold no link
+    if not items:
         return False
-    text = lst.text_content()
-    if len(text.split()) < LINK_LIST_MIN_ITEM_WORDS * items:
+    words = lst.text_content().split()
+    if len(words) < LINK_LIST_MIN_ITEM_WORDS * items:
         return False
-    chars = len("".join(text.split()))
-    linked = sum(len("".join(a.text_content().split())) for a in lst.iter("a") if _is_page_link(a))
+    chars = len("".join(words))
+    # characters other than spaces add up over a concatenation: one split for all links
+    linked = len("".join("".join(a.text_content() for a in lst.iter("a") if _is_page_link(a)).split()))
     return linked >= LINK_LIST_SHARE * chars and not holds_article(lst)
 
 
@@ -178,6 +177,8 @@ def drop_teaser_lists(tree: lxml.html.HtmlElement) -> int:
     """
     doomed = []
     for lst in tree.iter("ul", "ol"):
+        if next(lst.iter("a"), None) is None:  # most lists of a page hold no link: neither test holds
+            continue
         items = [child for child in lst if child.tag == "li"]
         if len(items) >= TEASER_LIST_MIN_ITEMS and all(_is_teaser_item(i) for i in items):
             doomed.append(lst)
