@@ -220,7 +220,8 @@ def drop_teaser_cards(tree: lxml.html.HtmlElement) -> int:
         href = link.get("href") or ""
         if not href.startswith(("http", "/")) or (href in texts and href in pictures):
             continue  # a target seen both ways already: only its first links count
-        has_text = bool(link.text_content().strip())
+        # most links open with their text: their whole text is read only when they do not
+        has_text = bool((link.text or "").strip() or link.text_content().strip())
         if not has_text and link.find(".//img") is not None:
             pictures.setdefault(href, link)
         elif has_text:
