@@ -63,7 +63,7 @@ def is_account_line(para: str) -> bool:
     """'Facebook https://fb.me/site', 'LINE ID = @site': a site's account, with a label."""
     if len(para) > ACCOUNT_LINE_MAX_CHARS or para.rstrip().endswith(_SENTENCE_END):
         return False
-    if _ACCOUNT.search(para):
+    if "." in para and _ACCOUNT.search(para):  # every address has a dot: most lines skip the search
         rest = _ACCOUNT.sub(" ", para)
     elif _HANDLE.search(para) and _NETWORK.search(para):
         rest = _HANDLE.sub(" ", para)
