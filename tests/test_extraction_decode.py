@@ -227,3 +227,17 @@ def test_a_big_page_whose_first_non_ascii_byte_is_past_the_sample_is_detected() 
     html = titled("News", "<script>var x = 1;</script>\n" * (DETECT_SAMPLE_BYTES // 20))
     html = html.replace("</body>", f"<p>{FRENCH} – “{SAMPLES['cp1252']}” ©</p></body>")
     assert decode_html(html.encode("cp1252"), http_charset="utf-8").text == html
+
+
+@pytest.mark.parametrize("data", [
+    page("Les élèves ont été reçus").encode("utf-8"),  # UTF-8 read whole
+    page("plain ascii").encode("ascii"),
+    page("déjà vu").encode("utf-8")[:-len("</p></body></html>")] + "é".encode()[:1],  # cut
+    page("Les élèves").encode("cp1252"),  # not UTF-8
+])
+def test_utf8_bytes_are_handed_on_only_when_they_are_the_text(data: bytes) -> None:
+    """The parser is given the page's own bytes instead of the text encoded again only
+    when the two are the same bytes."""
+    decoded = decode_html(data)
+    assert decoded.utf8 is None or decoded.utf8 == decoded.text.encode("utf-8")
+    assert (decoded.utf8 is not None) == (data.endswith(b">") and decoded.text.encode("utf-8") == data)

@@ -73,6 +73,15 @@ class Decoded:
 
     text: str
     encoding: str
+    # the page's bytes when they are exactly ``text`` in UTF-8 (a valid UTF-8 page read
+    # whole), so the parser is handed them instead of the text encoded again (~0.1 ms)
+    utf8: bytes | None = None
+
+
+def _as_given(data: bytes) -> bytes | None:
+    """``data`` when its strict UTF-8 decoding took every byte: a character cut at the
+    end (dropped by ``decode_strict``) leaves bytes of 0x80 and above, never ASCII."""
+    return data if data[-1:] < b"\x80" else None
 
 
 def normalise_charset(label: str | None) -> str | None:
@@ -195,8 +204,8 @@ def _ascii(data: bytes, text: str, declared: list[str]) -> Decoded:
     encoding = declared[0] if declared else "utf-8"
     if encoding.startswith(_SEVEN_BIT):
         seven = decode_strict(data, encoding)
-        return Decoded(seven, encoding) if seven is not None else Decoded(text, "utf-8")
-    return Decoded(text, encoding if "<".encode(encoding) == b"<" else "utf-8")
+        return Decoded(seven, encoding) if seven is not None else Decoded(text, "utf-8", _as_given(data))
+    return Decoded(text, encoding if "<".encode(encoding) == b"<" else "utf-8", _as_given(data))
 
 
 def decode_html(data: bytes | str, http_charset: str | None = None) -> Decoded:
@@ -214,7 +223,7 @@ def decode_html(data: bytes | str, http_charset: str | None = None) -> Decoded:
                 if c]
     utf8 = decode_strict(data, "utf-8")
     if utf8 is not None:
-        return Decoded(utf8, "utf-8") if not utf8.isascii() else _ascii(data, utf8, declared)
+        return Decoded(utf8, "utf-8", _as_given(data)) if not utf8.isascii() else _ascii(data, utf8, declared)
     mixed = _mostly_utf8(data)
     if mixed is not None:
         return Decoded(mixed, "utf-8")

@@ -51,11 +51,15 @@ class Page:
     url: str | None = None
 
 
-def parse_html(text: str) -> lxml.html.HtmlElement:
-    """Parse decoded HTML leniently; an unparsable page gives an empty document."""
-    data = _XML_DECL.sub("", text, count=1).encode("utf-8", "surrogatepass")
+def parse_html(text: str, utf8: bytes | None = None) -> lxml.html.HtmlElement:
+    """Parse decoded HTML leniently; an unparsable page gives an empty document.
+
+    ``utf8``: ``text`` in UTF-8 when the caller has it (the page's own bytes).
+    """
+    if utf8 is None or _XML_DECL.match(text):
+        utf8 = _XML_DECL.sub("", text, count=1).encode("utf-8", "surrogatepass")
     try:
-        tree = lxml.html.document_fromstring(data.translate(None, _BAD_BYTES), parser=_PARSER)
+        tree = lxml.html.document_fromstring(utf8.translate(None, _BAD_BYTES), parser=_PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         logger.debug("unparsable page (%s); using an empty document", exc)
         tree = lxml.html.document_fromstring("<html><body></body></html>", parser=_PARSER)
@@ -69,4 +73,4 @@ def load_page(
 ) -> Page:
     """Decode and parse once; everything downstream shares ``Page.tree``."""
     decoded = decode_html(html, http_charset)
-    return Page(decoded.text, parse_html(decoded.text), decoded.encoding, url)
+    return Page(decoded.text, parse_html(decoded.text, decoded.utf8), decoded.encoding, url)
