@@ -323,3 +323,23 @@ def test_a_page_extracted_without_links_brings_none_back() -> None:
     same = [k for k in full if "links" not in k and k != "prepared"]  # a numpy signature
     assert [bare[k] for k in same] == [full[k] for k in same]
     assert bare["prepared"].content_hash == full["prepared"].content_hash
+
+
+def test_a_link_python_cannot_parse_is_dropped_and_the_listing_s_other_links_stay():
+    """A port out of range or not a number (a broken template's link) on the site's own
+    host makes the URL key raise: such a link is dropped, the links after it still count
+    (no request is made: the frontier only builds them)."""
+    home = "http://127.0.0.1/"  # on the default port: a link's bad port reads as the site's
+    site = site_from_url(home)
+    stats = MemoryStatsCollector(get_crawler())
+    frontier = Frontier([site], stats, NoState(), FrontierOptions(max_listing_pages=50),
+                        PageJudge(stats, DEFAULT_THRESHOLDS))
+    frontier.gate.home_read.add(site.name)
+    html = ('<html><body><a href="http://127.0.0.1:99999/2025/a-broken-port-story-slug">x</a>'
+            '<a href="http://127.0.0.1:abc/2025/a-broken-port-story-slug">x</a>'
+            '<a href="http://[ccpa-preferences]">x</a>'
+            '<a href="/2025/the-story-after-the-broken-links">y</a></body></html>')
+    fields = extract_article(html.encode(), f"{home}section/", links_only=True)
+    request = Request(f"{home}section/", meta={"newscrawl_site": site.name})
+    out = list(frontier.from_listing(Response(f"{home}section/", body=b"", request=request), fields))
+    assert [r.url for r in out] == [f"{home}2025/the-story-after-the-broken-links"]

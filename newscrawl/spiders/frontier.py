@@ -532,12 +532,17 @@ def _url_kind(url: str, article_pattern: Any, exclude_pattern: Any) -> str:
 
 
 def _join(base: str, href: str) -> str | None:
+    """The link's absolute URL, or None for one no request can be made of: a script or
+    mail link, or one Python's parser refuses (a bracketed host that is no IP address,
+    a port out of range or not a number, which the URL key would raise on later)."""
     if href.startswith(("javascript:", "mailto:", "tel:")):
         return None
     try:
-        return urljoin(base, href)
+        url = urljoin(base, href)
+        urlsplit(url).port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         return None
+    return url
 
 
 def _changed(lastmod: datetime | None, stored: str | None) -> bool:
